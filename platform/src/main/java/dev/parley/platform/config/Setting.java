@@ -1,0 +1,88 @@
+package dev.parley.platform.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/**
+ * Every environment variable Parley reads. The README's configuration table is this list; a
+ * {@code PARLEY_*} variable that is not here fails startup, so a typo never goes unnoticed.
+ */
+public enum Setting {
+  DATABASE_URL(
+      "PARLEY_DATABASE_URL",
+      null,
+      "JDBC URL of the PostgreSQL server. Unset: `parley up` starts an embedded PostgreSQL."),
+  DATABASE_USER(
+      "PARLEY_DATABASE_USER",
+      "postgres",
+      "Role that runs migrations and owns the schemas (needs CREATEROLE the first time)."),
+  DATABASE_PASSWORD("PARLEY_DATABASE_PASSWORD", "", "Password of PARLEY_DATABASE_USER."),
+  DATABASE_APP_USER(
+      "PARLEY_DATABASE_APP_USER",
+      "parley_app",
+      "Role the services use for queries: created if missing, never owner, never BYPASSRLS."),
+  DATABASE_APP_PASSWORD(
+      "PARLEY_DATABASE_APP_PASSWORD",
+      null,
+      "Password set on the application role. Required with PARLEY_DATABASE_URL; generated when"
+          + " embedded."),
+  DATABASE_POOL_SIZE(
+      "PARLEY_DATABASE_POOL_SIZE", "10", "Connections per service in the application pool."),
+  DATA_DIR(
+      "PARLEY_DATA_DIR",
+      ".parley",
+      "Folder of the embedded PostgreSQL's data (kept across restarts), relative to the working"
+          + " folder."),
+  EMBEDDED_DATABASE_PORT(
+      "PARLEY_EMBEDDED_DATABASE_PORT", "54329", "Port of the embedded PostgreSQL (loopback only)."),
+  BIND_HOST("PARLEY_BIND_HOST", "0.0.0.0", "Address the gateway and the gRPC servers listen on."),
+  GATEWAY_PORT("PARLEY_GATEWAY_PORT", "8080", "REST gateway port."),
+  CONVERSATION_PORT("PARLEY_CONVERSATION_PORT", "9101", "conversation-service gRPC port."),
+  TICKET_PORT("PARLEY_TICKET_PORT", "9102", "ticket-service gRPC port."),
+  ANALYTICS_PORT("PARLEY_ANALYTICS_PORT", "9103", "analytics-service gRPC port."),
+  CONVERSATION_TARGET(
+      "PARLEY_CONVERSATION_TARGET",
+      "127.0.0.1:9101",
+      "Where the gateway and other services reach conversation-service."),
+  TICKET_TARGET(
+      "PARLEY_TICKET_TARGET",
+      "127.0.0.1:9102",
+      "Where the gateway and other services reach ticket-service."),
+  ANALYTICS_TARGET(
+      "PARLEY_ANALYTICS_TARGET",
+      "127.0.0.1:9103",
+      "Where the gateway and other services reach analytics-service."),
+  GRPC_THREADS("PARLEY_GRPC_THREADS", "16", "Threads that run gRPC calls in each service."),
+  MAX_REQUEST_BYTES(
+      "PARLEY_MAX_REQUEST_BYTES", "2097152", "Largest request body the gateway accepts (413 above)."),
+  REQUEST_TIMEOUT_SECONDS(
+      "PARLEY_REQUEST_TIMEOUT_SECONDS", "30", "Deadline the gateway gives each upstream call."),
+  KEY_CACHE_SECONDS(
+      "PARLEY_KEY_CACHE_SECONDS",
+      "5",
+      "How long a service trusts a verified API key; a revocation takes effect within this time."),
+  LOG_FORMAT("PARLEY_LOG_FORMAT", "json", "`json` (one object per line) or `text`.");
+
+  private final String variable;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String variable, String defaultValue, String description) {
+    this.variable = requireNonNull(variable, "variable is null");
+    this.defaultValue = defaultValue;
+    this.description = requireNonNull(description, "description is null");
+  }
+
+  public String variable() {
+    return variable;
+  }
+
+  public Optional<String> defaultValue() {
+    return Optional.ofNullable(defaultValue);
+  }
+
+  public String description() {
+    return description;
+  }
+}

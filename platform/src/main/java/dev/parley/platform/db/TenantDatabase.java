@@ -1,0 +1,43 @@
+package dev.parley.platform.db;
+
+import static java.util.Objects.requireNonNull;
+
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * Runs work in a transaction bound to one tenant: {@code app.tenant_id} is set for the
+ * transaction only, so row-level security admits that tenant's rows and no others. Repositories
+ * still name the tenant in every query; the policy is the second lock on the door.
+ */
+public final class TenantDatabase {
+  private final DSLContext dsl;
+
+  public TenantDatabase(DSLContext dsl) {
+    this.dsl = requireNonNull(dsl, "dsl is null");
+  }
+
+  /** Work run inside a tenant transaction. */
+  @FunctionalInterface
+  public interface TenantWork<T> {
+    T run(DSLContext transaction);
+  }
+
+  public <T> T inTenant(String tenantId, TenantWork<T> work) {
+    requireNonNull(tenantId, "tenantId is null");
+    return dsl.transactionResult(
+        configuration -> {
+          DSLContext transaction = configuration.dsl();
+          transaction
+              .select(
+                  DSL.function(
+                      "set_config",
+                      String.class,
+                      DSL.val("app.tenant_id"),
+                      DSL.val(tenantId),
+                      DSL.inline(true)))
+              .fetch();
+          return work.run(transaction);
+        });
+  }
+}

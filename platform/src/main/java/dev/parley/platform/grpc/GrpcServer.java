@@ -1,0 +1,116 @@
+package dev.parley.platform.grpc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.parley.platform.identity.ApiKeyAuthenticator;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's gRPC server: its business services behind the ordered interceptors (request id and
+ * logging, then authentication and tenant, then exception mapping), plus the health service and
+ * server reflection. Calls run on a bounded executor sized from the configuration, since they
+ * block on JDBC.
+ */
+public final class GrpcServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
+
+  private final String name;
+  private final ServerConfig config;
+  private final List<BindableService> services;
+  private final ApiKeyAuthenticator authenticator;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private ExecutorService executor;
+  private Server server;
+
+  public GrpcServer(
+      String name,
+      ServerConfig config,
+      List<BindableService> services,
+      ApiKeyAuthenticator authenticator) {
+    this.name = requireNonNull(name, "name is null");
+    this.config = requireNonNull(config, "config is null");
+    this.services = ImmutableList.copyOf(services);
+    this.authenticator = requireNonNull(authenticator, "authenticator is null");
+  }
+
+  public synchronized void start() {
+    executor =
+        Executors.newFixedThreadPool(
+            config.threads(),
+            new ThreadFactoryBuilder().setNameFormat(name + "-grpc-%d").setDaemon(true).build());
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+            .executor(executor)
+            .maxInboundMessageSize(8 * 1024 * 1024)
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance());
+    List<io.grpc.ServerInterceptor> interceptors =
+        List.of(
+            new RequestLoggingInterceptor(name),
+            new AuthenticationInterceptor(authenticator),
+            new ExceptionMappingInterceptor());
+    for (BindableService service : services) {
+      builder.addService(ServerInterceptors.interceptForward(service, interceptors));
+    }
+    try {
+      server = builder.build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          name + " cannot listen on " + config.host() + ":" + config.port(), e);
+    }
+    for (BindableService service : services) {
+      health.setStatus(
+          service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    LOG.atInfo()
+        .addKeyValue("service", name)
+        .addKeyValue("port", server.getPort())
+        .log("gRPC server serving");
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Reports NOT_SERVING, lets calls in flight finish (up to 30 s), then stops. */
+  @Override
+  public synchronized void close() {
+    if (server == null) {
+      return;
+    }
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    executor.shutdownNow();
+    LOG.atInfo().addKeyValue("service", name).log("gRPC server stopped");
+  }
+}

@@ -1,0 +1,68 @@
+package dev.parley.platform.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.platform.db.Database;
+import dev.parley.platform.db.DatabaseConfig;
+import dev.parley.platform.db.TenantDatabase;
+import dev.parley.platform.grpc.GrpcServer;
+import dev.parley.platform.grpc.ServerConfig;
+import dev.parley.platform.identity.ApiKeyAuthenticator;
+import io.grpc.BindableService;
+import java.util.Set;
+import org.jooq.DSLContext;
+
+/** Binds what every service shares: configuration, the database, identity, the gRPC server. */
+final class PlatformModule extends AbstractModule {
+  private final String serviceName;
+  private final DatabaseConfig databaseConfig;
+  private final ServerConfig serverConfig;
+
+  PlatformModule(String serviceName, DatabaseConfig databaseConfig, ServerConfig serverConfig) {
+    this.serviceName = requireNonNull(serviceName, "serviceName is null");
+    this.databaseConfig = requireNonNull(databaseConfig, "databaseConfig is null");
+    this.serverConfig = requireNonNull(serverConfig, "serverConfig is null");
+  }
+
+  @Override
+  protected void configure() {
+    bind(DatabaseConfig.class).toInstance(databaseConfig);
+    bind(ServerConfig.class).toInstance(serverConfig);
+  }
+
+  @Provides
+  @Singleton
+  HikariDataSource dataSource(DatabaseConfig config) {
+    return Database.applicationPool(config, serviceName);
+  }
+
+  @Provides
+  @Singleton
+  DSLContext dsl(HikariDataSource dataSource) {
+    return Database.dsl(dataSource);
+  }
+
+  @Provides
+  @Singleton
+  TenantDatabase tenantDatabase(DSLContext dsl) {
+    return new TenantDatabase(dsl);
+  }
+
+  @Provides
+  @Singleton
+  ApiKeyAuthenticator authenticator(DSLContext dsl, ServerConfig config) {
+    return new ApiKeyAuthenticator(dsl, config.keyCacheTime());
+  }
+
+  @Provides
+  @Singleton
+  GrpcServer grpcServer(
+      ServerConfig config, Set<BindableService> services, ApiKeyAuthenticator authenticator) {
+    return new GrpcServer(serviceName, config, ImmutableList.copyOf(services), authenticator);
+  }
+}

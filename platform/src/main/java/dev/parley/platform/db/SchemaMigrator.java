@@ -28,9 +28,14 @@ public final class SchemaMigrator {
 
   /** Migrates the identity schema and then the given service schema. */
   public void migrate(String schema) {
+    migrateIdentity();
+    flyway(schema).migrate();
+  }
+
+  /** Migrates the identity schema only (what the key commands need). */
+  public void migrateIdentity() {
     ensureApplicationRole();
     flyway(IDENTITY_SCHEMA).migrate();
-    flyway(schema).migrate();
   }
 
   private Flyway flyway(String schema) {

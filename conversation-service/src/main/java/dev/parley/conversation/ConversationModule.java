@@ -1,0 +1,24 @@
+package dev.parley.conversation;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Scopes;
+import com.google.inject.multibindings.Multibinder;
+import dev.parley.conversation.api.ConversationGrpcService;
+import dev.parley.conversation.compat.inkeep.InkeepConversationsGrpcService;
+import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.store.StoreModule;
+import io.grpc.BindableService;
+import java.time.Clock;
+
+/** Wiring of conversation-service. */
+public final class ConversationModule extends AbstractModule {
+  @Override
+  protected void configure() {
+    install(new StoreModule());
+    bind(Clock.class).toInstance(Clock.systemUTC());
+    bind(Conversations.class).in(Scopes.SINGLETON);
+    Multibinder<BindableService> services = Multibinder.newSetBinder(binder(), BindableService.class);
+    services.addBinding().to(ConversationGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(InkeepConversationsGrpcService.class).in(Scopes.SINGLETON);
+  }
+}

@@ -1,0 +1,232 @@
+package dev.parley.conversation.api;
+
+import static dev.parley.conversation.api.ConversationMessages.emptyToNull;
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Empty;
+import dev.parley.conversation.domain.Conversation;
+import dev.parley.conversation.domain.ConversationDraft;
+import dev.parley.conversation.domain.ConversationStore.Cursor;
+import dev.parley.conversation.domain.ConversationStore.PageRequest;
+import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.v1.ConversationServiceGrpc;
+import dev.parley.conversation.v1.ConversationView;
+import dev.parley.conversation.v1.CreateConversationRequest;
+import dev.parley.conversation.v1.DeleteConversationRequest;
+import dev.parley.conversation.v1.GetConversationRequest;
+import dev.parley.conversation.v1.ListConversationsRequest;
+import dev.parley.conversation.v1.ListConversationsResponse;
+import dev.parley.conversation.v1.UpdateConversationRequest;
+import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.grpc.CallContext;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/** The native {@code parley.conversation.v1.ConversationService}. */
+public final class ConversationGrpcService extends ConversationServiceGrpc.ConversationServiceImplBase {
+  private static final String SOURCE = "native";
+  private static final int DEFAULT_PAGE_SIZE = 50;
+  private static final int MAX_PAGE_SIZE = 1000;
+  private static final Set<String> UPDATABLE_PATHS =
+      Set.of(
+          "external_id",
+          "external_url",
+          "kind",
+          "title",
+          "visibility",
+          "support_ticket_conversation_id",
+          "project_id",
+          "integration_id",
+          "properties",
+          "user_properties",
+          "tags",
+          "messages",
+          "create_time",
+          "update_time");
+
+  private final Conversations conversations;
+
+  @Inject
+  public ConversationGrpcService(Conversations conversations) {
+    this.conversations = requireNonNull(conversations, "conversations is null");
+  }
+
+  @Override
+  public void createConversation(
+      CreateConversationRequest request,
+      StreamObserver<dev.parley.conversation.v1.Conversation> response) {
+    if (!request.hasConversation()) {
+      throw ParleyException.invalidArgument("conversation", "is required");
+    }
+    Conversation created =
+        conversations.create(
+            CallContext.tenantId(),
+            SOURCE,
+            ConversationMessages.toDraft(
+                emptyToNull(request.getConversationId()), request.getConversation()));
+    respond(response, ConversationMessages.toProto(created, ConversationView.CONVERSATION_VIEW_FULL));
+  }
+
+  @Override
+  public void getConversation(
+      GetConversationRequest request,
+      StreamObserver<dev.parley.conversation.v1.Conversation> response) {
+    Conversation conversation =
+        conversations.get(CallContext.tenantId(), required("conversation_id", request.getConversationId()));
+    respond(response, ConversationMessages.toProto(conversation, request.getView()));
+  }
+
+  @Override
+  public void listConversations(
+      ListConversationsRequest request, StreamObserver<ListConversationsResponse> response) {
+    String tenantId = CallContext.tenantId();
+    int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
+    if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
+      throw ParleyException.invalidArgument("page_size", "must be within 0.." + MAX_PAGE_SIZE);
+    }
+    ConversationView view =
+        request.getView() == ConversationView.CONVERSATION_VIEW_UNSPECIFIED
+            ? ConversationView.CONVERSATION_VIEW_BASIC
+            : request.getView();
+    if (!request.getExternalId().isEmpty()) {
+      List<Conversation> matches;
+      try {
+        matches = List.of(conversations.getByExternalId(tenantId, request.getExternalId()));
+      } catch (ParleyException e) {
+        matches = List.of();
+      }
+      ListConversationsResponse.Builder page =
+          ListConversationsResponse.newBuilder().setTotalSize(matches.size());
+      matches.forEach(match -> page.addConversations(ConversationMessages.toProto(match, view)));
+      respond(response, page.build());
+      return;
+    }
+    Cursor after = request.getPageToken().isEmpty() ? null : decode(request.getPageToken());
+    // One more than asked tells whether another page follows.
+    Conversations.Page page =
+        conversations.list(
+            tenantId,
+            new PageRequest(0, pageSize + 1, after),
+            view == ConversationView.CONVERSATION_VIEW_FULL);
+    List<Conversation> items = page.conversations();
+    ListConversationsResponse.Builder result =
+        ListConversationsResponse.newBuilder().setTotalSize(page.total());
+    items.stream()
+        .limit(pageSize)
+        .forEach(item -> result.addConversations(ConversationMessages.toProto(item, view)));
+    if (items.size() > pageSize && pageSize > 0) {
+      Conversation last = items.get(pageSize - 1);
+      result.setNextPageToken(encode(new Cursor(last.createTime(), last.id())));
+    }
+    respond(response, result.build());
+  }
+
+  @Override
+  public void updateConversation(
+      UpdateConversationRequest request,
+      StreamObserver<dev.parley.conversation.v1.Conversation> response) {
+    String tenantId = CallContext.tenantId();
+    var sent = request.getConversation();
+    String id = required("conversation.id", sent.getId());
+    List<String> paths = request.getUpdateMask().getPathsList();
+    for (String path : paths) {
+      if (!UPDATABLE_PATHS.contains(path)) {
+        throw ParleyException.invalidArgument("update_mask", "cannot update '" + path + "'");
+      }
+    }
+    Conversation existing;
+    try {
+      existing = conversations.get(tenantId, id);
+    } catch (ParleyException e) {
+      if (!request.getAllowMissing()) {
+        throw e;
+      }
+      existing = null;
+    }
+    if (existing != null
+        && sent.getKind()
+            == dev.parley.conversation.v1.ConversationKind.CONVERSATION_KIND_UNSPECIFIED) {
+      // The kind is required on create only; an update that leaves it out keeps it.
+      sent = sent.toBuilder().setKind(ConversationMessages.kind(existing.kind())).build();
+    }
+    ConversationDraft update = ConversationMessages.toDraft(id, sent);
+    ConversationDraft merged = existing == null ? update : merge(existing, update, paths);
+    Conversation saved = conversations.replace(tenantId, SOURCE, merged);
+    respond(response, ConversationMessages.toProto(saved, ConversationView.CONVERSATION_VIEW_FULL));
+  }
+
+  @Override
+  public void deleteConversation(DeleteConversationRequest request, StreamObserver<Empty> response) {
+    conversations.delete(CallContext.tenantId(), required("conversation_id", request.getConversationId()));
+    respond(response, Empty.getDefaultInstance());
+  }
+
+  /** The stored conversation with the masked fields (all when the mask is empty) from the update. */
+  private static ConversationDraft merge(
+      Conversation existing,
+      ConversationDraft update,
+      List<String> paths) {
+    Set<String> mask = paths.isEmpty() ? UPDATABLE_PATHS : Set.copyOf(paths);
+    return new ConversationDraft(
+        existing.id(),
+        mask.contains("external_id") ? update.externalId() : existing.externalId(),
+        mask.contains("external_url") ? update.externalUrl() : existing.externalUrl(),
+        mask.contains("kind") ? update.kind() : existing.kind(),
+        mask.contains("title") ? update.title() : existing.title(),
+        mask.contains("visibility") ? update.visibility() : existing.visibility(),
+        mask.contains("support_ticket_conversation_id")
+            ? update.supportTicketConversationId()
+            : existing.supportTicketConversationId(),
+        mask.contains("project_id") ? update.projectId() : existing.projectId(),
+        mask.contains("integration_id") ? update.integrationId() : existing.integrationId(),
+        mask.contains("properties") ? update.propertiesJson() : existing.propertiesJson(),
+        mask.contains("user_properties")
+            ? update.userPropertiesJson()
+            : existing.userPropertiesJson(),
+        mask.contains("tags") ? update.tags() : existing.tags(),
+        mask.contains("create_time") && update.createTime() != null
+            ? update.createTime()
+            : existing.createTime(),
+        mask.contains("update_time") ? update.updateTime() : null,
+        mask.contains("messages")
+            ? update.messages()
+            : ConversationMessages.drafts(existing.messages()));
+  }
+
+  private static String required(String field, String value) {
+    if (value.isEmpty()) {
+      throw ParleyException.invalidArgument(field, "is required");
+    }
+    return value;
+  }
+
+  private static String encode(Cursor cursor) {
+    long micros = cursor.createTime().getEpochSecond() * 1_000_000 + cursor.createTime().getNano() / 1000;
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((micros + ":" + cursor.id()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Cursor decode(String token) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      int colon = text.indexOf(':');
+      long micros = Long.parseLong(text.substring(0, colon));
+      return new Cursor(
+          Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000),
+          text.substring(colon + 1));
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw ParleyException.invalidArgument("page_token", "is not a token from a previous page");
+    }
+  }
+
+  private static <T> void respond(StreamObserver<T> response, T message) {
+    response.onNext(message);
+    response.onCompleted();
+  }
+}

@@ -1,0 +1,212 @@
+package dev.parley.conversation.api;
+
+import com.google.protobuf.Timestamp;
+import dev.parley.conversation.domain.Conversation;
+import dev.parley.conversation.domain.ConversationDraft;
+import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
+import dev.parley.conversation.domain.ConversationKind;
+import dev.parley.conversation.domain.Message;
+import dev.parley.conversation.domain.Visibility;
+import dev.parley.conversation.v1.ConversationView;
+import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.proto.ProtoJson;
+import java.time.Instant;
+import java.util.List;
+
+/** Native protobuf messages to and from the domain. */
+final class ConversationMessages {
+  private ConversationMessages() {}
+
+  static dev.parley.conversation.v1.Conversation toProto(
+      Conversation conversation, ConversationView view) {
+    var proto =
+        dev.parley.conversation.v1.Conversation.newBuilder()
+            .setId(conversation.id())
+            .setKind(kind(conversation.kind()))
+            .setSource(conversation.source())
+            .setMessageCount(conversation.messageCount())
+            .setCreateTime(timestamp(conversation.createTime()))
+            .setUpdateTime(timestamp(conversation.updateTime()));
+    if (conversation.externalId() != null) {
+      proto.setExternalId(conversation.externalId());
+    }
+    if (conversation.externalUrl() != null) {
+      proto.setExternalUrl(conversation.externalUrl());
+    }
+    if (conversation.title() != null) {
+      proto.setTitle(conversation.title());
+    }
+    if (conversation.visibility() != null) {
+      proto.setVisibility(
+          switch (conversation.visibility()) {
+            case PRIVATE -> dev.parley.conversation.v1.Visibility.VISIBILITY_PRIVATE;
+            case PUBLIC -> dev.parley.conversation.v1.Visibility.VISIBILITY_PUBLIC;
+          });
+    }
+    if (conversation.supportTicketConversationId() != null) {
+      proto.setSupportTicketConversationId(conversation.supportTicketConversationId());
+    }
+    if (conversation.projectId() != null) {
+      proto.setProjectId(conversation.projectId());
+    }
+    if (conversation.integrationId() != null) {
+      proto.setIntegrationId(conversation.integrationId());
+    }
+    if (conversation.propertiesJson() != null) {
+      proto.setProperties(ProtoJson.toStruct(conversation.propertiesJson()));
+    }
+    if (conversation.userPropertiesJson() != null) {
+      proto.setUserProperties(ProtoJson.toStruct(conversation.userPropertiesJson()));
+    }
+    if (conversation.tags() != null) {
+      proto.addAllTags(conversation.tags());
+    }
+    if (view != ConversationView.CONVERSATION_VIEW_BASIC) {
+      for (Message message : conversation.messages()) {
+        proto.addMessages(toProto(conversation.id(), message));
+      }
+    }
+    return proto.build();
+  }
+
+  private static dev.parley.conversation.v1.Message toProto(String conversationId, Message message) {
+    var proto =
+        dev.parley.conversation.v1.Message.newBuilder()
+            .setId(message.id())
+            .setConversationId(conversationId)
+            .setRole(message.role())
+            .setContent(ProtoJson.toValue(message.contentJson()))
+            .setCreateTime(timestamp(message.createTime()))
+            .setUpdateTime(timestamp(message.updateTime()));
+    if (message.parentId() != null) {
+      proto.setParentId(message.parentId());
+    }
+    if (message.name() != null) {
+      proto.setName(message.name());
+    }
+    if (message.externalId() != null) {
+      proto.setExternalId(message.externalId());
+    }
+    if (message.externalUrl() != null) {
+      proto.setExternalUrl(message.externalUrl());
+    }
+    if (message.linksJson() != null) {
+      proto.setLinks(ProtoJson.toListValue(message.linksJson()));
+    }
+    if (message.toolCallsJson() != null) {
+      proto.setToolCalls(ProtoJson.toListValue(message.toolCallsJson()));
+    }
+    if (message.propertiesJson() != null) {
+      proto.setProperties(ProtoJson.toStruct(message.propertiesJson()));
+    }
+    if (message.userPropertiesJson() != null) {
+      proto.setUserProperties(ProtoJson.toStruct(message.userPropertiesJson()));
+    }
+    return proto.build();
+  }
+
+  /** A draft from a native conversation; empty strings are absent. */
+  static ConversationDraft toDraft(String id, dev.parley.conversation.v1.Conversation proto) {
+    return new ConversationDraft(
+        id,
+        emptyToNull(proto.getExternalId()),
+        emptyToNull(proto.getExternalUrl()),
+        kind(proto.getKind()),
+        emptyToNull(proto.getTitle()),
+        visibility(proto.getVisibility()),
+        emptyToNull(proto.getSupportTicketConversationId()),
+        emptyToNull(proto.getProjectId()),
+        emptyToNull(proto.getIntegrationId()),
+        proto.hasProperties() ? ProtoJson.toJson(proto.getProperties()) : null,
+        proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null,
+        proto.getTagsCount() == 0 ? null : List.copyOf(proto.getTagsList()),
+        proto.hasCreateTime() ? instant(proto.getCreateTime()) : null,
+        proto.hasUpdateTime() ? instant(proto.getUpdateTime()) : null,
+        proto.getMessagesList().stream().map(ConversationMessages::toDraft).toList());
+  }
+
+  private static MessageDraft toDraft(dev.parley.conversation.v1.Message proto) {
+    return new MessageDraft(
+        emptyToNull(proto.getId()),
+        emptyToNull(proto.getParentId()),
+        proto.getRole(),
+        proto.hasContent() ? ProtoJson.toJson(proto.getContent()) : null,
+        emptyToNull(proto.getName()),
+        emptyToNull(proto.getExternalId()),
+        emptyToNull(proto.getExternalUrl()),
+        proto.hasLinks() ? ProtoJson.toJson(proto.getLinks()) : null,
+        proto.hasToolCalls() ? ProtoJson.toJson(proto.getToolCalls()) : null,
+        proto.hasProperties() ? ProtoJson.toJson(proto.getProperties()) : null,
+        proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null,
+        proto.hasCreateTime() ? instant(proto.getCreateTime()) : null,
+        proto.hasUpdateTime() ? instant(proto.getUpdateTime()) : null);
+  }
+
+  /** The stored messages as drafts, so an update that leaves them out keeps them. */
+  static List<MessageDraft> drafts(List<Message> messages) {
+    return messages.stream()
+        .map(
+            message ->
+                new MessageDraft(
+                    message.id(),
+                    message.parentId(),
+                    message.role(),
+                    message.contentJson(),
+                    message.name(),
+                    message.externalId(),
+                    message.externalUrl(),
+                    message.linksJson(),
+                    message.toolCallsJson(),
+                    message.propertiesJson(),
+                    message.userPropertiesJson(),
+                    message.createTime(),
+                    message.updateTime()))
+        .toList();
+  }
+
+  static ConversationKind kind(dev.parley.conversation.v1.ConversationKind kind) {
+    return switch (kind) {
+      case CONVERSATION_KIND_CHAT -> ConversationKind.CHAT;
+      case CONVERSATION_KIND_SUPPORT_TICKET -> ConversationKind.SUPPORT_TICKET;
+      case CONVERSATION_KIND_SUPPORT_COPILOT -> ConversationKind.SUPPORT_COPILOT;
+      case CONVERSATION_KIND_UNSPECIFIED, UNRECOGNIZED ->
+          throw ParleyException.invalidArgument(
+              "conversation.kind", "is required: CHAT, SUPPORT_TICKET or SUPPORT_COPILOT");
+    };
+  }
+
+  static dev.parley.conversation.v1.ConversationKind kind(ConversationKind kind) {
+    return switch (kind) {
+      case CHAT -> dev.parley.conversation.v1.ConversationKind.CONVERSATION_KIND_CHAT;
+      case SUPPORT_TICKET ->
+          dev.parley.conversation.v1.ConversationKind.CONVERSATION_KIND_SUPPORT_TICKET;
+      case SUPPORT_COPILOT ->
+          dev.parley.conversation.v1.ConversationKind.CONVERSATION_KIND_SUPPORT_COPILOT;
+    };
+  }
+
+  static Visibility visibility(dev.parley.conversation.v1.Visibility visibility) {
+    return switch (visibility) {
+      case VISIBILITY_UNSPECIFIED -> null;
+      case VISIBILITY_PRIVATE -> Visibility.PRIVATE;
+      case VISIBILITY_PUBLIC -> Visibility.PUBLIC;
+      case UNRECOGNIZED ->
+          throw ParleyException.invalidArgument("conversation.visibility", "unknown value");
+    };
+  }
+
+  static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
+
+  static String emptyToNull(String value) {
+    return value.isEmpty() ? null : value;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.parley.conversation.compat.inkeep;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.parley.compat.inkeep.v1.ConversationSelect;
+import dev.parley.compat.inkeep.v1.DeleteConversationRequest;
+import dev.parley.compat.inkeep.v1.DeleteConversationResponse;
+import dev.parley.compat.inkeep.v1.GetConversationByExternalIdRequest;
+import dev.parley.compat.inkeep.v1.GetConversationRequest;
+import dev.parley.compat.inkeep.v1.InkeepConversationsServiceGrpc;
+import dev.parley.compat.inkeep.v1.ListConversationsRequest;
+import dev.parley.compat.inkeep.v1.ListConversationsResponse;
+import dev.parley.compat.inkeep.v1.LogConversationRequest;
+import dev.parley.conversation.domain.Conversation;
+import dev.parley.conversation.domain.ConversationStore.PageRequest;
+import dev.parley.conversation.domain.Conversations;
+import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.grpc.CallContext;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Inject;
+
+/** Inkeep Analytics' conversation endpoints over the one conversation store. */
+public final class InkeepConversationsGrpcService
+    extends InkeepConversationsServiceGrpc.InkeepConversationsServiceImplBase {
+  static final String SOURCE = "inkeep";
+  private static final int DEFAULT_LIMIT = 20;
+  private static final int MAX_LIMIT = 100;
+
+  private final Conversations conversations;
+
+  @Inject
+  public InkeepConversationsGrpcService(Conversations conversations) {
+    this.conversations = requireNonNull(conversations, "conversations is null");
+  }
+
+  @Override
+  public void logConversation(
+      LogConversationRequest request, StreamObserver<ConversationSelect> response) {
+    Conversation saved =
+        conversations.replace(CallContext.tenantId(), SOURCE, InkeepMapping.toDraft(request));
+    respond(response, InkeepMapping.toSelect(saved));
+  }
+
+  @Override
+  public void listConversations(
+      ListConversationsRequest request, StreamObserver<ListConversationsResponse> response) {
+    int limit = request.hasLimit() ? request.getLimit() : DEFAULT_LIMIT;
+    int offset = request.hasOffset() ? request.getOffset() : 0;
+    if (limit < 0 || limit > MAX_LIMIT) {
+      throw ParleyException.invalidArgument("limit", "must be within 0.." + MAX_LIMIT);
+    }
+    if (offset < 0) {
+      throw ParleyException.invalidArgument("offset", "must be 0 or more");
+    }
+    Conversations.Page page =
+        conversations.list(CallContext.tenantId(), new PageRequest(offset, limit, null), true);
+    ListConversationsResponse.Builder result =
+        ListConversationsResponse.newBuilder()
+            .setTotal(page.total())
+            .setPageSize(limit)
+            .setCount(page.conversations().size());
+    page.conversations().forEach(item -> result.addConversations(InkeepMapping.toSelect(item)));
+    respond(response, result.build());
+  }
+
+  @Override
+  public void getConversation(
+      GetConversationRequest request, StreamObserver<ConversationSelect> response) {
+    respond(
+        response,
+        InkeepMapping.toSelect(conversations.get(CallContext.tenantId(), request.getId())));
+  }
+
+  @Override
+  public void deleteConversation(
+      DeleteConversationRequest request, StreamObserver<DeleteConversationResponse> response) {
+    conversations.delete(CallContext.tenantId(), request.getId());
+    respond(
+        response,
+        DeleteConversationResponse.newBuilder()
+            .setSuccess(true)
+            .setMessage("Conversation " + request.getId() + " deleted")
+            .build());
+  }
+
+  @Override
+  public void getConversationByExternalId(
+      GetConversationByExternalIdRequest request, StreamObserver<ConversationSelect> response) {
+    respond(
+        response,
+        InkeepMapping.toSelect(
+            conversations.getByExternalId(CallContext.tenantId(), request.getExternalId())));
+  }
+
+  private static <T> void respond(StreamObserver<T> response, T message) {
+    response.onNext(message);
+    response.onCompleted();
+  }
+}

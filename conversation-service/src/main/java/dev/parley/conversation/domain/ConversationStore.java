@@ -1,0 +1,27 @@
+package dev.parley.conversation.domain;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Storage of conversations; every method is scoped to one tenant. */
+public interface ConversationStore {
+  Optional<Conversation> find(String tenantId, String id, boolean withMessages);
+
+  Optional<Conversation> findByExternalId(String tenantId, String externalId);
+
+  /** A page in newest-first order: by offset, or after a cursor from a previous page. */
+  List<Conversation> list(String tenantId, PageRequest page, boolean withMessages);
+
+  int count(String tenantId);
+
+  /** Writes the conversation and replaces its message list, in one transaction. */
+  Conversation save(Conversation conversation);
+
+  boolean delete(String tenantId, String id);
+
+  /** Where a page starts: an offset, or the position after a given conversation. */
+  record PageRequest(int offset, int limit, Cursor after) {}
+
+  /** The sort key of the last conversation of a page. */
+  record Cursor(java.time.Instant createTime, String id) {}
+}

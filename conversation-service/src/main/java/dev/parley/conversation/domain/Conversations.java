@@ -1,0 +1,201 @@
+package dev.parley.conversation.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
+import dev.parley.conversation.domain.ConversationStore.PageRequest;
+import dev.parley.platform.error.ErrorCode;
+import dev.parley.platform.error.ParleyException;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** The rules of conversations, shared by the native API and every dialect. */
+public final class Conversations {
+  public static final int MAX_MESSAGES = 10_000;
+  private static final int MAX_ID_LENGTH = 128;
+  private static final int MAX_EXTERNAL_ID_LENGTH = 256;
+  private static final int MAX_ROLE_LENGTH = 64;
+  private static final int MAX_TAGS = 100;
+
+  private final ConversationStore store;
+  private final Clock clock;
+
+  @Inject
+  public Conversations(ConversationStore store, Clock clock) {
+    this.store = requireNonNull(store, "store is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** A page of conversations with the total across all pages. */
+  public record Page(List<Conversation> conversations, int total) {}
+
+  /**
+   * Creates the conversation, or replaces the stored one with the same id: every field and the
+   * whole message list take the sent values. The stored create times are kept when none is sent,
+   * and a message sent without an id keeps the id of the stored message at its position when the
+   * roles match, so clients that resend the whole list see stable message ids.
+   */
+  public Conversation replace(String tenantId, String source, ConversationDraft draft) {
+    String id = draft.id() == null ? newId("conv_") : checkId("id", draft.id());
+    return write(tenantId, source, id, draft, store.find(tenantId, id, true).orElse(null));
+  }
+
+  /** Creates a conversation; ALREADY_EXISTS when its id is taken. */
+  public Conversation create(String tenantId, String source, ConversationDraft draft) {
+    String id = draft.id() == null ? newId("conv_") : checkId("id", draft.id());
+    if (store.find(tenantId, id, false).isPresent()) {
+      throw new ParleyException(ErrorCode.ALREADY_EXISTS, "Conversation " + id + " already exists");
+    }
+    return write(tenantId, source, id, draft, null);
+  }
+
+  public Conversation get(String tenantId, String id) {
+    return store.find(tenantId, id, true).orElseThrow(() -> notFound(id));
+  }
+
+  public Conversation getByExternalId(String tenantId, String externalId) {
+    return store
+        .findByExternalId(tenantId, externalId)
+        .orElseThrow(
+            () -> ParleyException.notFound("No conversation with external id " + externalId));
+  }
+
+  public Page list(String tenantId, PageRequest page, boolean withMessages) {
+    return new Page(store.list(tenantId, page, withMessages), store.count(tenantId));
+  }
+
+  public void delete(String tenantId, String id) {
+    if (!store.delete(tenantId, id)) {
+      throw notFound(id);
+    }
+  }
+
+  private Conversation write(
+      String tenantId, String source, String id, ConversationDraft draft, Conversation existing) {
+    requireNonNull(draft.kind(), "kind is null");
+    checkLength("externalId", draft.externalId(), MAX_EXTERNAL_ID_LENGTH);
+    if (draft.tags() != null && draft.tags().size() > MAX_TAGS) {
+      throw ParleyException.invalidArgument("tags", "at most " + MAX_TAGS + " tags");
+    }
+    if (draft.messages().size() > MAX_MESSAGES) {
+      throw ParleyException.invalidArgument(
+          "messages", "at most " + MAX_MESSAGES + " messages per conversation");
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    List<Message> messages = messages(draft.messages(), existing, now);
+    return store.save(
+        new Conversation(
+            tenantId,
+            id,
+            draft.externalId(),
+            draft.externalUrl(),
+            draft.kind(),
+            draft.title(),
+            existing == null ? source : existing.source(),
+            draft.visibility(),
+            draft.supportTicketConversationId(),
+            draft.projectId(),
+            draft.integrationId(),
+            draft.propertiesJson(),
+            draft.userPropertiesJson(),
+            draft.tags(),
+            firstNonNull(draft.createTime(), existing == null ? null : existing.createTime(), now),
+            firstNonNull(draft.updateTime(), now, now),
+            messages.size(),
+            messages));
+  }
+
+  private List<Message> messages(List<MessageDraft> drafts, Conversation existing, Instant now) {
+    List<Message> stored = existing == null ? List.of() : existing.messages();
+    Map<String, Message> storedById = new HashMap<>();
+    stored.forEach(message -> storedById.put(message.id(), message));
+    Set<String> seen = new HashSet<>();
+    ImmutableList.Builder<Message> messages = ImmutableList.builder();
+    String previousId = null;
+    for (int index = 0; index < drafts.size(); index++) {
+      MessageDraft draft = drafts.get(index);
+      String field = "messages[" + index + "]";
+      if (draft.role() == null || draft.role().isBlank()) {
+        throw ParleyException.invalidArgument(field + ".role", "is required");
+      }
+      checkLength(field + ".role", draft.role(), MAX_ROLE_LENGTH);
+      checkLength(field + ".externalId", draft.externalId(), MAX_EXTERNAL_ID_LENGTH);
+      String id;
+      if (draft.id() != null) {
+        id = checkId(field + ".id", draft.id());
+      } else if (index < stored.size() && stored.get(index).role().equals(draft.role())) {
+        id = stored.get(index).id();
+      } else {
+        id = newId("msg_");
+      }
+      if (!seen.add(id)) {
+        throw ParleyException.invalidArgument(field + ".id", "duplicate message id " + id);
+      }
+      Message before = storedById.get(id);
+      Instant createTime =
+          firstNonNull(draft.createTime(), before == null ? null : before.createTime(), now);
+      messages.add(
+          new Message(
+              id,
+              draft.parentId() == null ? previousId : draft.parentId(),
+              draft.role(),
+              draft.contentJson(),
+              draft.name(),
+              draft.externalId(),
+              draft.externalUrl(),
+              draft.linksJson(),
+              draft.toolCallsJson(),
+              draft.propertiesJson(),
+              draft.userPropertiesJson(),
+              createTime,
+              firstNonNull(draft.updateTime(), createTime.isAfter(now) ? createTime : now, now)));
+      previousId = id;
+    }
+    return messages.build();
+  }
+
+  /** Ids appear in URL paths: printable, no slash, at most 128 characters. */
+  public static String checkId(String field, String id) {
+    if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+      throw ParleyException.invalidArgument(field, "must be 1.." + MAX_ID_LENGTH + " characters");
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (Character.isISOControl(c) || c == '/' || Character.isWhitespace(c)) {
+        throw ParleyException.invalidArgument(
+            field, "must not contain whitespace, control characters or '/'");
+      }
+    }
+    return id;
+  }
+
+  private static void checkLength(String field, String value, int max) {
+    if (value != null && value.length() > max) {
+      throw ParleyException.invalidArgument(field, "must be at most " + max + " characters");
+    }
+  }
+
+  private static Instant firstNonNull(Instant first, Instant second, Instant fallback) {
+    if (first != null) {
+      return first;
+    }
+    return second != null ? second : fallback;
+  }
+
+  private static String newId(String prefix) {
+    return prefix + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  private static ParleyException notFound(String id) {
+    return ParleyException.notFound("Conversation " + id + " not found");
+  }
+}

@@ -1,0 +1,14 @@
+package dev.parley.conversation.store;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Scopes;
+import dev.parley.conversation.domain.ConversationStore;
+
+/** Binds the PostgreSQL implementations of the domain's stores. */
+public final class StoreModule extends AbstractModule {
+  @Override
+  protected void configure() {
+    bind(ConversationStore.class).to(JooqConversationStore.class).in(Scopes.SINGLETON);
+    bind(JooqConversationStore.class);
+  }
+}

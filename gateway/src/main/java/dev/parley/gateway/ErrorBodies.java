@@ -1,0 +1,137 @@
+package dev.parley.gateway;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import io.grpc.Status;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Renders a failure in the error shape of the dialect that was called. The same failure reaches
+ * here from three places: a backend's gRPC status (with its {@code google.rpc.Status} details), the
+ * transcoder refusing a request (malformed JSON, wrong types), and the server itself (no route, body
+ * too large). Envoy's Lua filter in {@code envoy/} renders the same shapes.
+ */
+final class ErrorBodies {
+  static final String REQUEST_ID_HEADER = "x-request-id";
+
+  /** Envoy's mapping of gRPC codes to HTTP statuses (grpc_json_transcoder). */
+  private static final Map<Status.Code, HttpStatus> HTTP_STATUS =
+      ImmutableMap.<Status.Code, HttpStatus>builder()
+          .put(Status.Code.OK, HttpStatus.OK)
+          .put(Status.Code.CANCELLED, HttpStatus.valueOf(499))
+          .put(Status.Code.UNKNOWN, HttpStatus.INTERNAL_SERVER_ERROR)
+          .put(Status.Code.INVALID_ARGUMENT, HttpStatus.BAD_REQUEST)
+          .put(Status.Code.DEADLINE_EXCEEDED, HttpStatus.GATEWAY_TIMEOUT)
+          .put(Status.Code.NOT_FOUND, HttpStatus.NOT_FOUND)
+          .put(Status.Code.ALREADY_EXISTS, HttpStatus.CONFLICT)
+          .put(Status.Code.PERMISSION_DENIED, HttpStatus.FORBIDDEN)
+          .put(Status.Code.RESOURCE_EXHAUSTED, HttpStatus.TOO_MANY_REQUESTS)
+          .put(Status.Code.FAILED_PRECONDITION, HttpStatus.BAD_REQUEST)
+          .put(Status.Code.ABORTED, HttpStatus.CONFLICT)
+          .put(Status.Code.OUT_OF_RANGE, HttpStatus.BAD_REQUEST)
+          .put(Status.Code.UNIMPLEMENTED, HttpStatus.NOT_IMPLEMENTED)
+          .put(Status.Code.INTERNAL, HttpStatus.INTERNAL_SERVER_ERROR)
+          .put(Status.Code.UNAVAILABLE, HttpStatus.SERVICE_UNAVAILABLE)
+          .put(Status.Code.DATA_LOSS, HttpStatus.INTERNAL_SERVER_ERROR)
+          .put(Status.Code.UNAUTHENTICATED, HttpStatus.UNAUTHORIZED)
+          .build();
+
+  private static final MediaType PROBLEM_JSON = MediaType.parse("application/problem+json");
+
+  private ErrorBodies() {}
+
+  /** What went wrong, in the terms every dialect renders from. */
+  record Failure(
+      HttpStatus status, Status.Code grpcCode, String message, com.google.rpc.Status details) {}
+
+  static HttpStatus httpStatus(Status.Code code) {
+    return HTTP_STATUS.getOrDefault(code, HttpStatus.INTERNAL_SERVER_ERROR);
+  }
+
+  static AggregatedHttpResponse render(
+      Dialect dialect, Failure failure, String path, String requestId) {
+    return switch (dialect) {
+      case INKEEP -> inkeep(failure, path, requestId);
+      case NATIVE -> envoy(failure, requestId);
+    };
+  }
+
+  /** Inkeep's problem+json, with its legacy {@code error} copy and its six codes. */
+  private static AggregatedHttpResponse inkeep(Failure failure, String path, String requestId) {
+    String code =
+        switch (failure.status().code()) {
+          case 400, 409, 413, 415 -> "bad_request";
+          case 401 -> "unauthorized";
+          case 403 -> "forbidden";
+          case 404, 405 -> "not_found";
+          case 422 -> "unprocessable_entity";
+          default ->
+              failure.status().code() < 500 ? "bad_request" : "internal_server_error";
+        };
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("title", failure.status().reasonPhrase());
+    body.put("status", failure.status().code());
+    body.put("detail", failure.message());
+    body.put("instance", path);
+    body.put("requestId", requestId);
+    body.put("code", code);
+    body.put("error", ImmutableMap.of("code", code, "message", failure.message()));
+    return json(failure.status(), PROBLEM_JSON, requestId, Json.write(body));
+  }
+
+  /** Envoy's {@code convert_grpc_status} body: the google.rpc.Status as JSON. */
+  private static AggregatedHttpResponse envoy(Failure failure, String requestId) {
+    com.google.rpc.Status status =
+        failure.details() != null
+            ? failure.details()
+            : com.google.rpc.Status.newBuilder()
+                .setCode(failure.grpcCode().value())
+                .setMessage(failure.message())
+                .build();
+    String body;
+    try {
+      body =
+          JsonFormat.printer()
+              .usingTypeRegistry(
+                  JsonFormat.TypeRegistry.newBuilder()
+                      .add(ErrorInfo.getDescriptor())
+                      .add(BadRequest.getDescriptor())
+                      .build())
+              .omittingInsignificantWhitespace()
+              .print(status);
+    } catch (InvalidProtocolBufferException e) {
+      body = Json.write(Map.of("code", failure.grpcCode().value(), "message", failure.message()));
+    }
+    return json(failure.status(), MediaType.JSON_UTF_8, requestId, body);
+  }
+
+  private static AggregatedHttpResponse json(
+      HttpStatus status, MediaType type, String requestId, String body) {
+    return AggregatedHttpResponse.of(
+        ResponseHeaders.builder(status).contentType(type).set(REQUEST_ID_HEADER, requestId).build(),
+        com.linecorp.armeria.common.HttpData.ofUtf8(body));
+  }
+
+  /** The ErrorInfo of a status, if it has one. */
+  static ErrorInfo errorInfo(com.google.rpc.Status status) {
+    for (Any detail : status.getDetailsList()) {
+      if (detail.is(ErrorInfo.class)) {
+        try {
+          return detail.unpack(ErrorInfo.class);
+        } catch (InvalidProtocolBufferException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.parley.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
+import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
+import dev.parley.platform.config.Environment;
+import dev.parley.platform.proto.ServiceCatalog;
+import dev.parley.platform.proto.ServiceCatalog.RoutedService;
+import dev.parley.type.v1.Backend;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.net.InetSocketAddress;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST front for one machine: Armeria's HTTP/JSON transcoding over every Parley gRPC service,
+ * each call forwarded unchanged to the grpc-java backend that serves it. Configured to behave like
+ * the Envoy config in {@code envoy/}: query parameters by field name and lowerCamelCase name,
+ * unknown JSON fields ignored, fields without presence always printed, errors as Envoy's {@code
+ * convert_grpc_status} or the dialect's own shape.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Server server;
+  private final List<ManagedChannel> channels;
+
+  private Gateway(Server server, List<ManagedChannel> channels) {
+    this.server = server;
+    this.channels = channels;
+  }
+
+  public static Gateway start(GatewayConfig config) {
+    requireNonNull(config, "config is null");
+    Map<Backend, ManagedChannel> channels = new EnumMap<>(Backend.class);
+    config
+        .targets()
+        .forEach(
+            (backend, target) ->
+                channels.put(backend, ManagedChannelBuilder.forTarget(target).usePlaintext().build()));
+    GrpcServiceBuilder grpc =
+        GrpcService.builder()
+            .enableHttpJsonTranscoding(
+                HttpJsonTranscodingOptions.builder()
+                    .queryParamMatchRules(
+                        HttpJsonTranscodingQueryParamMatchRule.ORIGINAL_FIELD,
+                        HttpJsonTranscodingQueryParamMatchRule.LOWER_CAMEL_CASE,
+                        HttpJsonTranscodingQueryParamMatchRule.JSON_NAME)
+                    .errorHandler(DialectResponses.transcodingErrors())
+                    .build())
+            .jsonMarshallerFactory(
+                service ->
+                    GrpcJsonMarshaller.builderForGson()
+                        .jsonPrinterCustomizer(
+                            (java.util.function.Function<
+                                    com.google.protobuf.util.JsonFormat.Printer,
+                                    com.google.protobuf.util.JsonFormat.Printer>)
+                                printer ->
+                                    printer.alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace())
+                        .jsonParserCustomizer(
+                            (java.util.function.Function<
+                                    com.google.protobuf.util.JsonFormat.Parser,
+                                    com.google.protobuf.util.JsonFormat.Parser>)
+                                com.google.protobuf.util.JsonFormat.Parser::ignoringUnknownFields)
+                        .build())
+            .maxRequestMessageLength(config.maxRequestBytes())
+            .useBlockingTaskExecutor(false);
+    for (RoutedService service : ServiceCatalog.services()) {
+      ManagedChannel channel = channels.get(service.backend());
+      if (channel == null) {
+        throw new IllegalStateException("No target for " + service.backend());
+      }
+      grpc.addService(
+          UpstreamForwarder.forService(service.descriptor(), channel, config.requestTimeout()));
+    }
+    Server server =
+        Server.builder()
+            .http(new InetSocketAddress(config.host(), config.port()))
+            .maxRequestLength(config.maxRequestBytes())
+            .requestTimeout(config.requestTimeout().plusSeconds(5))
+            .errorHandler(DialectResponses.serverErrors())
+            .service(
+                grpc.build(),
+                (java.util.function.Function<HttpService, HttpService>)
+                    delegate -> delegate.decorate(DialectResponses::decorate))
+            .build();
+    server.start().join();
+    LOG.atInfo().addKeyValue("port", server.activeLocalPort()).log("REST gateway serving");
+    return new Gateway(server, ImmutableList.copyOf(channels.values()));
+  }
+
+  /** The gateway on its own, in front of services deployed elsewhere. */
+  public static void main(String[] args) {
+    Gateway gateway = start(GatewayConfig.fromEnvironment(Environment.system()));
+    Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-stop"));
+  }
+
+  public int port() {
+    return server.activeLocalPort();
+  }
+
+  /** Stops accepting, lets requests in flight finish, then closes the upstream channels. */
+  @Override
+  public void close() {
+    server.stop().join();
+    for (ManagedChannel channel : channels) {
+      channel.shutdown();
+      try {
+        channel.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

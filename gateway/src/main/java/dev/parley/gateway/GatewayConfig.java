@@ -1,0 +1,36 @@
+package dev.parley.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableMap;
+import dev.parley.platform.config.Environment;
+import dev.parley.platform.config.Setting;
+import dev.parley.type.v1.Backend;
+import java.time.Duration;
+import java.util.Map;
+
+/** Where the gateway listens, what it accepts, and where each backend is. */
+public record GatewayConfig(
+    String host,
+    int port,
+    int maxRequestBytes,
+    Duration requestTimeout,
+    Map<Backend, String> targets) {
+  public GatewayConfig {
+    requireNonNull(host, "host is null");
+    requireNonNull(requestTimeout, "requestTimeout is null");
+    targets = ImmutableMap.copyOf(targets);
+  }
+
+  public static GatewayConfig fromEnvironment(Environment environment) {
+    return new GatewayConfig(
+        environment.get(Setting.BIND_HOST),
+        environment.getInt(Setting.GATEWAY_PORT, 0, 65535),
+        environment.getInt(Setting.MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024),
+        Duration.ofSeconds(environment.getInt(Setting.REQUEST_TIMEOUT_SECONDS, 1, 3600)),
+        Map.of(
+            Backend.BACKEND_CONVERSATION, environment.get(Setting.CONVERSATION_TARGET),
+            Backend.BACKEND_TICKET, environment.get(Setting.TICKET_TARGET),
+            Backend.BACKEND_ANALYTICS, environment.get(Setting.ANALYTICS_TARGET)));
+  }
+}

@@ -1,0 +1,85 @@
+package dev.parley.platform.proto;
+
+import com.google.common.collect.ImmutableList;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.ExtensionRegistry;
+import dev.parley.type.v1.Backend;
+import dev.parley.type.v1.OptionsProto;
+import io.grpc.ServiceDescriptor;
+import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Every Parley gRPC service, found in the descriptor set that {@code proto/} builds ({@code
+ * parley.pb}, the same file Envoy's transcoder reads), with the backend that serves it. Gateways
+ * route from this list, so a new contract is served without code listing it.
+ */
+public final class ServiceCatalog {
+  /** Classpath location of the descriptor set. */
+  public static final String DESCRIPTOR_SET = "/parley.pb";
+
+  private ServiceCatalog() {}
+
+  /** A gRPC service and its backend. */
+  public record RoutedService(ServiceDescriptor descriptor, Backend backend) {
+    public String name() {
+      return descriptor.getName();
+    }
+  }
+
+  public static FileDescriptorSet descriptorSet() {
+    ExtensionRegistry registry = ExtensionRegistry.newInstance();
+    OptionsProto.registerAllExtensions(registry);
+    try (InputStream input = ServiceCatalog.class.getResourceAsStream(DESCRIPTOR_SET)) {
+      if (input == null) {
+        throw new IllegalStateException(DESCRIPTOR_SET + " is missing from the classpath");
+      }
+      return FileDescriptorSet.parseFrom(input, registry);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** All services of the {@code parley.*} packages. */
+  public static List<RoutedService> services() {
+    ImmutableList.Builder<RoutedService> services = ImmutableList.builder();
+    for (FileDescriptorProto file : descriptorSet().getFileList()) {
+      if (!file.getPackage().startsWith("parley.")) {
+        continue;
+      }
+      for (ServiceDescriptorProto service : file.getServiceList()) {
+        ServiceDescriptor descriptor = generatedDescriptor(file, service);
+        services.add(new RoutedService(descriptor, backend(descriptor)));
+      }
+    }
+    return services.build();
+  }
+
+  private static ServiceDescriptor generatedDescriptor(
+      FileDescriptorProto file, ServiceDescriptorProto service) {
+    String className = file.getOptions().getJavaPackage() + "." + service.getName() + "Grpc";
+    try {
+      return (ServiceDescriptor)
+          Class.forName(className).getMethod("getServiceDescriptor").invoke(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("No generated stub " + className, e);
+    }
+  }
+
+  private static Backend backend(ServiceDescriptor descriptor) {
+    Descriptors.ServiceDescriptor proto =
+        ((ProtoServiceDescriptorSupplier) descriptor.getSchemaDescriptor()).getServiceDescriptor();
+    Backend backend = proto.getOptions().getExtension(OptionsProto.backend);
+    if (backend == Backend.BACKEND_UNSPECIFIED) {
+      throw new IllegalStateException(
+          proto.getFullName() + " does not name its backend with (parley.type.v1.backend)");
+    }
+    return backend;
+  }
+}

@@ -1,0 +1,261 @@
+package dev.parley.standalone;
+
+import dev.parley.analytics.AnalyticsServer;
+import dev.parley.conversation.ConversationServer;
+import dev.parley.gateway.Gateway;
+import dev.parley.gateway.GatewayConfig;
+import dev.parley.platform.config.ConfigurationException;
+import dev.parley.platform.config.Environment;
+import dev.parley.platform.config.Setting;
+import dev.parley.platform.db.Database;
+import dev.parley.platform.db.DatabaseConfig;
+import dev.parley.platform.db.EmbeddedPostgresServer;
+import dev.parley.platform.db.SchemaMigrator;
+import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.grpc.ServerConfig;
+import dev.parley.platform.identity.ApiKeyAdministration;
+import dev.parley.platform.identity.Scopes;
+import dev.parley.platform.runtime.ParleyService;
+import dev.parley.platform.runtime.ServiceDefinition;
+import dev.parley.ticket.TicketServer;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code parley} command: {@code up} runs the whole suite in one JVM (embedded PostgreSQL when
+ * no database URL is configured); {@code keys create|revoke} manage API keys.
+ */
+public final class Parley {
+  private static final String USAGE =
+      """
+      Usage:
+        parley up                                         start Parley (gateway on :8080)
+        parley keys create --tenant <id> --scopes <list>  create an API key; prints it last
+                           [--description <text>]
+        parley keys revoke <key id>                       revoke an API key
+      Scopes: %s
+      Configuration: PARLEY_* environment variables (see README).
+      """
+          .formatted(String.join(", ", Scopes.KNOWN));
+
+  private Parley() {}
+
+  public static void main(String[] args) {
+    try {
+      int status = run(Arrays.asList(args), Environment.system(), System.out, System.err);
+      if (status != 0) {
+        System.exit(status);
+      }
+    } catch (ConfigurationException e) {
+      System.err.println("parley: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || args.getFirst().equals("help") || args.getFirst().equals("--help")) {
+      out.print(USAGE);
+      return args.isEmpty() ? 2 : 0;
+    }
+    return switch (args.getFirst()) {
+      case "up" -> {
+        Suite suite = Suite.start(environment, out);
+        Runtime.getRuntime().addShutdownHook(new Thread(suite::close, "parley-stop"));
+        try {
+          // Serve until the process is stopped; the shutdown hook stops the suite gracefully.
+          Thread.currentThread().join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        yield 0;
+      }
+      case "keys" -> keys(args.subList(1, args.size()), environment, out, err);
+      default -> {
+        err.println("parley: unknown command '" + args.getFirst() + "'");
+        err.print(USAGE);
+        yield 2;
+      }
+    };
+  }
+
+  private static int keys(List<String> args, Environment environment, PrintStream out, PrintStream err) {
+    if (args.isEmpty()) {
+      err.print(USAGE);
+      return 2;
+    }
+    try (OwnerDatabase database = OwnerDatabase.open(environment)) {
+      ApiKeyAdministration keys = new ApiKeyAdministration(Database.dsl(database.dataSource()));
+      switch (args.getFirst()) {
+        case "create" -> {
+          String tenant = option(args, "--tenant");
+          String scopes = option(args, "--scopes");
+          if (tenant == null || scopes == null) {
+            err.println("parley: keys create needs --tenant and --scopes");
+            return 2;
+          }
+          Set<String> parsed = Scopes.parse(scopes);
+          ApiKeyAdministration.CreatedKey key =
+              keys.create(tenant, parsed, option(args, "--description"));
+          out.println(
+              "Created API key %s for tenant %s with scopes %s."
+                  .formatted(key.keyId(), key.tenantId(), Scopes.format(key.scopes())));
+          out.println("It is shown only this once; store it now. Revoke it with: parley keys revoke " + key.keyId());
+          out.println(key.secret());
+          return 0;
+        }
+        case "revoke" -> {
+          if (args.size() != 2) {
+            err.println("parley: keys revoke takes one key id");
+            return 2;
+          }
+          keys.revoke(args.get(1));
+          out.println("Revoked " + args.get(1) + "; services refuse it within "
+              + environment.get(Setting.KEY_CACHE_SECONDS) + " s.");
+          return 0;
+        }
+        default -> {
+          err.println("parley: unknown keys command '" + args.getFirst() + "'");
+          return 2;
+        }
+      }
+    } catch (ParleyException e) {
+      err.println("parley: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static String option(List<String> args, String name) {
+    int index = args.indexOf(name);
+    if (index < 0 || index + 1 >= args.size()) {
+      return null;
+    }
+    return args.get(index + 1);
+  }
+
+  /** The suite in one JVM: database, the three services, the gateway. */
+  static final class Suite implements AutoCloseable {
+    private final EmbeddedPostgresServer embedded;
+    private final List<ParleyService> services;
+    private final Gateway gateway;
+
+    private Suite(EmbeddedPostgresServer embedded, List<ParleyService> services, Gateway gateway) {
+      this.embedded = embedded;
+      this.services = services;
+      this.gateway = gateway;
+    }
+
+    static Suite start(Environment environment, PrintStream out) {
+      EmbeddedPostgresServer embedded = null;
+      DatabaseConfig database;
+      if (environment.find(Setting.DATABASE_URL).isPresent()) {
+        database = DatabaseConfig.fromEnvironment(environment);
+      } else {
+        Path dataDirectory = Path.of(environment.get(Setting.DATA_DIR)).toAbsolutePath();
+        embedded =
+            EmbeddedPostgresServer.startPersistent(
+                EmbeddedDatabase.postgresDirectory(dataDirectory),
+                environment.getInt(Setting.EMBEDDED_DATABASE_PORT, 1, 65535));
+        database =
+            EmbeddedDatabase.config(
+                embedded, dataDirectory, environment.getInt(Setting.DATABASE_POOL_SIZE, 1, 1000));
+        out.println("Embedded PostgreSQL on 127.0.0.1:" + embedded.port() + ", data in " + dataDirectory);
+      }
+      List<ParleyService> services = new ArrayList<>();
+      try {
+        for (ServiceDefinition definition :
+            List.of(ConversationServer.DEFINITION, TicketServer.DEFINITION, AnalyticsServer.DEFINITION)) {
+          ParleyService service =
+              ParleyService.start(
+                  definition, database, ServerConfig.fromEnvironment(environment, definition.portSetting()));
+          services.add(service);
+          out.println(definition.name() + " gRPC on :" + service.port());
+        }
+        Gateway gateway = Gateway.start(GatewayConfig.fromEnvironment(environment));
+        Suite suite = new Suite(embedded, services, gateway);
+        out.println(
+            """
+            Parley is up. REST gateway: http://localhost:%d
+              /inkeep/conversations   Inkeep Analytics
+            Create an API key:  ./parley keys create --tenant my-team --scopes '*'
+            Then:  curl -H "Authorization: Bearer <key>" http://localhost:%d/inkeep/conversations"""
+                .formatted(gateway.port(), gateway.port()));
+        return suite;
+      } catch (RuntimeException e) {
+        services.forEach(ParleyService::close);
+        if (embedded != null) {
+          embedded.close();
+        }
+        throw e;
+      }
+    }
+
+    int gatewayPort() {
+      return gateway.port();
+    }
+
+    @Override
+    public void close() {
+      gateway.close();
+      services.reversed().forEach(ParleyService::close);
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  /**
+   * The owner's connection for the key commands: the configured server, or the embedded one —
+   * reached on its port while {@code parley up} runs, started on the data folder otherwise.
+   */
+  private record OwnerDatabase(HikariDataSource dataSource, EmbeddedPostgresServer embedded)
+      implements AutoCloseable {
+    static OwnerDatabase open(Environment environment) {
+      if (environment.find(Setting.DATABASE_URL).isPresent()) {
+        DatabaseConfig config = DatabaseConfig.fromEnvironment(environment);
+        new SchemaMigrator(config).migrateIdentity();
+        return new OwnerDatabase(Database.ownerPool(config, "parley-keys"), null);
+      }
+      Path dataDirectory = Path.of(environment.get(Setting.DATA_DIR)).toAbsolutePath();
+      int port = environment.getInt(Setting.EMBEDDED_DATABASE_PORT, 1, 65535);
+      EmbeddedPostgresServer started = null;
+      DatabaseConfig config;
+      if (listening(port)) {
+        config =
+            new DatabaseConfig(
+                "jdbc:postgresql://127.0.0.1:" + port + "/" + EmbeddedDatabase.DATABASE,
+                EmbeddedPostgresServer.OWNER,
+                "",
+                "parley_app",
+                "unused",
+                1);
+      } else {
+        started = EmbeddedPostgresServer.startPersistent(EmbeddedDatabase.postgresDirectory(dataDirectory), port);
+        config = EmbeddedDatabase.config(started, dataDirectory, 1);
+        new SchemaMigrator(config).migrateIdentity();
+      }
+      return new OwnerDatabase(Database.ownerPool(config, "parley-keys"), started);
+    }
+
+    private static boolean listening(int port) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        return true;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public void close() {
+      dataSource.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+}

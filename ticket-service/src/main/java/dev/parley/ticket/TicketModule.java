@@ -1,0 +1,13 @@
+package dev.parley.ticket;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.Multibinder;
+import io.grpc.BindableService;
+
+/** Wiring of ticket-service. Its business API arrives with its issue; it already serves health. */
+public final class TicketModule extends AbstractModule {
+  @Override
+  protected void configure() {
+    Multibinder.newSetBinder(binder(), BindableService.class);
+  }
+}

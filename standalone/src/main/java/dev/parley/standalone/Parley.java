@@ -18,13 +18,16 @@ import dev.parley.platform.identity.Scopes;
 import dev.parley.platform.runtime.ParleyService;
 import dev.parley.platform.runtime.ServiceDefinition;
 import dev.parley.ticket.TicketServer;
+import dev.parley.type.v1.Backend;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -143,41 +146,71 @@ public final class Parley {
     private final EmbeddedPostgresServer embedded;
     private final List<ParleyService> services;
     private final Gateway gateway;
+    private final DatabaseConfig database;
 
-    private Suite(EmbeddedPostgresServer embedded, List<ParleyService> services, Gateway gateway) {
+    private Suite(
+        EmbeddedPostgresServer embedded,
+        List<ParleyService> services,
+        Gateway gateway,
+        DatabaseConfig database) {
       this.embedded = embedded;
       this.services = services;
       this.gateway = gateway;
+      this.database = database;
     }
 
+    /** Starts on the configured database, or on the embedded one when none is configured. */
     static Suite start(Environment environment, PrintStream out) {
-      EmbeddedPostgresServer embedded = null;
-      DatabaseConfig database;
       if (environment.find(Setting.DATABASE_URL).isPresent()) {
-        database = DatabaseConfig.fromEnvironment(environment);
-      } else {
-        Path dataDirectory = Path.of(environment.get(Setting.DATA_DIR)).toAbsolutePath();
-        embedded =
-            EmbeddedPostgresServer.startPersistent(
-                EmbeddedDatabase.postgresDirectory(dataDirectory),
-                environment.getInt(Setting.EMBEDDED_DATABASE_PORT, 1, 65535));
-        database =
-            EmbeddedDatabase.config(
-                embedded, dataDirectory, environment.getInt(Setting.DATABASE_POOL_SIZE, 1, 1000));
-        out.println("Embedded PostgreSQL on 127.0.0.1:" + embedded.port() + ", data in " + dataDirectory);
+        return start(environment, DatabaseConfig.fromEnvironment(environment), null, out);
       }
+      Path dataDirectory = Path.of(environment.get(Setting.DATA_DIR)).toAbsolutePath();
+      EmbeddedPostgresServer embedded =
+          EmbeddedPostgresServer.startPersistent(
+              EmbeddedDatabase.postgresDirectory(dataDirectory),
+              environment.getInt(Setting.EMBEDDED_DATABASE_PORT, 1, 65535));
+      out.println(
+          "Embedded PostgreSQL on 127.0.0.1:" + embedded.port() + ", data in " + dataDirectory);
+      DatabaseConfig database =
+          EmbeddedDatabase.config(
+              embedded, dataDirectory, environment.getInt(Setting.DATABASE_POOL_SIZE, 1, 1000));
+      return start(environment, database, embedded, out);
+    }
+
+    /**
+     * Starts the three services on the database, then the gateway in front of them; ports come
+     * from the environment (0 picks free ones). The embedded server, if any, is closed with the
+     * suite.
+     */
+    static Suite start(
+        Environment environment,
+        DatabaseConfig database,
+        EmbeddedPostgresServer embedded,
+        PrintStream out) {
       List<ParleyService> services = new ArrayList<>();
       try {
+        Map<Backend, String> targets = new EnumMap<>(Backend.class);
         for (ServiceDefinition definition :
-            List.of(ConversationServer.DEFINITION, TicketServer.DEFINITION, AnalyticsServer.DEFINITION)) {
+            List.of(
+                ConversationServer.DEFINITION, TicketServer.DEFINITION, AnalyticsServer.DEFINITION)) {
           ParleyService service =
               ParleyService.start(
-                  definition, database, ServerConfig.fromEnvironment(environment, definition.portSetting()));
+                  definition,
+                  database,
+                  ServerConfig.fromEnvironment(environment, definition.portSetting()));
           services.add(service);
+          targets.put(definition.backend(), "127.0.0.1:" + service.port());
           out.println(definition.name() + " gRPC on :" + service.port());
         }
-        Gateway gateway = Gateway.start(GatewayConfig.fromEnvironment(environment));
-        Suite suite = new Suite(embedded, services, gateway);
+        GatewayConfig configured = GatewayConfig.fromEnvironment(environment);
+        Gateway gateway =
+            Gateway.start(
+                new GatewayConfig(
+                    configured.host(),
+                    configured.port(),
+                    configured.maxRequestBytes(),
+                    configured.requestTimeout(),
+                    targets));
         out.println(
             """
             Parley is up. REST gateway: http://localhost:%d
@@ -185,14 +218,22 @@ public final class Parley {
             Create an API key:  ./parley keys create --tenant my-team --scopes '*'
             Then:  curl -H "Authorization: Bearer <key>" http://localhost:%d/inkeep/conversations"""
                 .formatted(gateway.port(), gateway.port()));
-        return suite;
+        return new Suite(embedded, services, gateway, database);
       } catch (RuntimeException e) {
-        services.forEach(ParleyService::close);
+        services.reversed().forEach(ParleyService::close);
         if (embedded != null) {
           embedded.close();
         }
         throw e;
       }
+    }
+
+    List<ParleyService> services() {
+      return services;
+    }
+
+    DatabaseConfig database() {
+      return database;
     }
 
     int gatewayPort() {

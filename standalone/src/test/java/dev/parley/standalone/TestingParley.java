@@ -1,0 +1,130 @@
+package dev.parley.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.platform.config.Environment;
+import dev.parley.platform.db.DatabaseConfig;
+import dev.parley.platform.testing.TestingDatabase;
+import dev.parley.platform.testing.TestingKeys;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/**
+ * The whole suite as {@code parley up} runs it (three services and the gateway, on free ports),
+ * once per test JVM on a fresh database, with an HTTP client for the REST tests.
+ */
+final class TestingParley {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static TestingParley instance;
+
+  private final Parley.Suite suite;
+  // HTTP/1.1, as the vendors' SDKs speak it.
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private TestingParley(Parley.Suite suite) {
+    this.suite = suite;
+  }
+
+  static synchronized TestingParley get() {
+    if (instance == null) {
+      Environment environment =
+          Environment.of(
+              Map.of(
+                  "PARLEY_BIND_HOST", "127.0.0.1",
+                  "PARLEY_GATEWAY_PORT", "0",
+                  "PARLEY_CONVERSATION_PORT", "0",
+                  "PARLEY_TICKET_PORT", "0",
+                  "PARLEY_ANALYTICS_PORT", "0",
+                  "PARLEY_KEY_CACHE_SECONDS", "1"));
+      Parley.Suite suite =
+          Parley.Suite.start(
+              environment,
+              TestingDatabase.newDatabase(),
+              null,
+              new PrintStream(OutputStream.nullOutputStream()));
+      Runtime.getRuntime().addShutdownHook(new Thread(suite::close));
+      instance = new TestingParley(suite);
+    }
+    return instance;
+  }
+
+  Parley.Suite suite() {
+    return suite;
+  }
+
+  DatabaseConfig database() {
+    return suite.database();
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + suite.gatewayPort();
+  }
+
+  /** A new key's secret. */
+  String key(String tenant, String scopes) {
+    return TestingKeys.create(database(), tenant, scopes);
+  }
+
+  /** A response, its body parsed when it is JSON. */
+  record Response(int status, HttpResponse<String> raw) {
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    String body() {
+      return raw.body();
+    }
+
+    JsonNode json() {
+      try {
+        return JSON.readTree(raw.body());
+      } catch (IOException e) {
+        throw new UncheckedIOException("Not JSON: " + raw.body(), e);
+      }
+    }
+  }
+
+  Response send(String method, String path, String key, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

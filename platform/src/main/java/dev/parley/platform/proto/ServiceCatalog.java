@@ -1,5 +1,6 @@
 package dev.parley.platform.proto;
 
+import com.google.api.AnnotationsProto;
 import com.google.common.collect.ImmutableList;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
@@ -33,9 +34,11 @@ public final class ServiceCatalog {
     }
   }
 
+  /** The descriptor set, with Parley's and google.api's options readable. */
   public static FileDescriptorSet descriptorSet() {
     ExtensionRegistry registry = ExtensionRegistry.newInstance();
     OptionsProto.registerAllExtensions(registry);
+    AnnotationsProto.registerAllExtensions(registry);
     try (InputStream input = ServiceCatalog.class.getResourceAsStream(DESCRIPTOR_SET)) {
       if (input == null) {
         throw new IllegalStateException(DESCRIPTOR_SET + " is missing from the classpath");

@@ -1,0 +1,180 @@
+package dev.parley.envoy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.AnnotationsProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.google.protobuf.util.JsonFormat;
+import dev.parley.platform.config.Setting;
+import dev.parley.platform.proto.ServiceCatalog;
+import dev.parley.platform.proto.ServiceCatalog.RoutedService;
+import dev.parley.type.v1.Backend;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder;
+import io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * No Envoy binary can run on our build machines, so {@code envoy.yaml} is checked here: parsed
+ * with Envoy's own v3 API protos (an unknown field or type fails the parse) and compared with the
+ * descriptor set and with the gateway's settings.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EnvoyConfigTest {
+  private static final Map<Backend, String> CLUSTERS =
+      Map.of(
+          Backend.BACKEND_CONVERSATION, "conversation-service",
+          Backend.BACKEND_TICKET, "ticket-service",
+          Backend.BACKEND_ANALYTICS, "analytics-service");
+  private static final Map<Backend, Setting> PORTS =
+      Map.of(
+          Backend.BACKEND_CONVERSATION, Setting.CONVERSATION_PORT,
+          Backend.BACKEND_TICKET, Setting.TICKET_PORT,
+          Backend.BACKEND_ANALYTICS, Setting.ANALYTICS_PORT);
+
+  private Bootstrap bootstrap;
+  private HttpConnectionManager connectionManager;
+  private GrpcJsonTranscoder transcoder;
+
+  @BeforeAll
+  void parse() throws Exception {
+    Object yaml = new Yaml().load(Files.readString(Path.of("envoy.yaml")));
+    String json = new ObjectMapper().writeValueAsString(yaml);
+    JsonFormat.TypeRegistry types =
+        JsonFormat.TypeRegistry.newBuilder()
+            .add(HttpConnectionManager.getDescriptor())
+            .add(GrpcJsonTranscoder.getDescriptor())
+            .add(Lua.getDescriptor())
+            .add(Router.getDescriptor())
+            .add(HttpProtocolOptions.getDescriptor())
+            .build();
+    Bootstrap.Builder builder = Bootstrap.newBuilder();
+    JsonFormat.parser().usingTypeRegistry(types).merge(json, builder);
+    bootstrap = builder.build();
+    connectionManager =
+        bootstrap
+            .getStaticResources()
+            .getListeners(0)
+            .getFilterChains(0)
+            .getFilters(0)
+            .getTypedConfig()
+            .unpack(HttpConnectionManager.class);
+    transcoder = filter("envoy.filters.http.grpc_json_transcoder").getTypedConfig().unpack(GrpcJsonTranscoder.class);
+  }
+
+  @Test
+  void transcodesEveryServiceThatHasRestBindings() {
+    Set<String> withHttpRules = new HashSet<>();
+    for (FileDescriptorProto file : ServiceCatalog.descriptorSet().getFileList()) {
+      for (ServiceDescriptorProto service : file.getServiceList()) {
+        for (MethodDescriptorProto method : service.getMethodList()) {
+          if (method.getOptions().hasExtension(AnnotationsProto.http)) {
+            withHttpRules.add(file.getPackage() + "." + service.getName());
+          }
+        }
+      }
+    }
+    assertThat(withHttpRules).isNotEmpty();
+    assertThat(transcoder.getServicesList()).containsAll(withHttpRules);
+    assertThat(transcoder.getProtoDescriptor()).endsWith("/" + ServiceCatalog.DESCRIPTOR_SET.substring(1));
+  }
+
+  @Test
+  void routesEveryServiceToTheClusterOfItsBackend() {
+    List<Route> routes = connectionManager.getRouteConfig().getVirtualHosts(0).getRoutesList();
+    for (RoutedService service : ServiceCatalog.services()) {
+      String prefix = "/" + service.name() + "/";
+      Route route =
+          routes.stream()
+              .filter(candidate -> candidate.getMatch().getPrefix().equals(prefix))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no route for " + service.name()));
+      assertThat(route.getRoute().getCluster()).as(service.name()).isEqualTo(CLUSTERS.get(service.backend()));
+      assertThat(route.getRoute().getTimeout().getSeconds())
+          .isEqualTo(Long.parseLong(Setting.REQUEST_TIMEOUT_SECONDS.defaultValue().orElseThrow()));
+    }
+    for (String name : ServiceCatalog.services().stream().map(RoutedService::name).toList()) {
+      assertThat(transcoder.getServicesList().contains(name) || hasNoRestBinding(name)).isTrue();
+    }
+  }
+
+  @Test
+  void everyClusterPointsAtItsServicesConfiguredPortOverHttp2WithHealthChecks() throws Exception {
+    Map<String, Cluster> clusters =
+        bootstrap.getStaticResources().getClustersList().stream()
+            .collect(Collectors.toMap(Cluster::getName, cluster -> cluster));
+    assertThat(clusters.keySet()).containsExactlyInAnyOrderElementsOf(CLUSTERS.values());
+    for (Map.Entry<Backend, String> entry : CLUSTERS.entrySet()) {
+      Cluster cluster = clusters.get(entry.getValue());
+      int port =
+          cluster.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress()
+              .getSocketAddress().getPortValue();
+      assertThat(port)
+          .as(cluster.getName())
+          .isEqualTo(Integer.parseInt(PORTS.get(entry.getKey()).defaultValue().orElseThrow()));
+      HttpProtocolOptions protocol =
+          cluster
+              .getTypedExtensionProtocolOptionsOrThrow("envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
+              .unpack(HttpProtocolOptions.class);
+      assertThat(protocol.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
+      assertThat(cluster.getHealthChecksList()).singleElement().satisfies(check -> assertThat(check.hasGrpcHealthCheck()).isTrue());
+    }
+  }
+
+  @Test
+  void transcodingOptionsMatchTheGateway() {
+    assertThat(transcoder.getConvertGrpcStatus()).isTrue();
+    assertThat(transcoder.getIgnoreUnknownQueryParameters()).isTrue();
+    assertThat(transcoder.getPrintOptions().getAlwaysPrintPrimitiveFields()).isTrue();
+    assertThat(transcoder.getPrintOptions().getPreserveProtoFieldNames()).isFalse();
+    assertThat(transcoder.getMaxRequestBodySize().getValue())
+        .isEqualTo(Integer.parseInt(Setting.MAX_REQUEST_BYTES.defaultValue().orElseThrow()))
+        .isGreaterThanOrEqualTo(2 * 1024 * 1024);
+    assertThat(connectionManager.getAlwaysSetRequestIdInResponse()).isTrue();
+    assertThat(connectionManager.getPreserveExternalRequestId()).isTrue();
+  }
+
+  @Test
+  void theDialectFilterRunsBeforeTheTranscoderAndKnowsEveryMount() throws Exception {
+    List<String> order = connectionManager.getHttpFiltersList().stream().map(HttpFilter::getName).toList();
+    assertThat(order)
+        .containsExactly("envoy.filters.http.lua", "envoy.filters.http.grpc_json_transcoder", "envoy.filters.http.router");
+    String lua = filter("envoy.filters.http.lua").getTypedConfig().unpack(Lua.class).getDefaultSourceCode().getInlineString();
+    assertThat(lua).contains("parley-http-status").contains("\"/inkeep/\"").contains("application/problem+json");
+    assertThat(bootstrap.getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
+  }
+
+  private static boolean hasNoRestBinding(String serviceName) {
+    return ServiceCatalog.descriptorSet().getFileList().stream()
+        .flatMap(file -> file.getServiceList().stream().map(service -> Map.entry(file.getPackage() + "." + service.getName(), service)))
+        .filter(entry -> entry.getKey().equals(serviceName))
+        .flatMap(entry -> entry.getValue().getMethodList().stream())
+        .noneMatch(method -> method.getOptions().hasExtension(AnnotationsProto.http));
+  }
+
+  private HttpFilter filter(String name) {
+    return connectionManager.getHttpFiltersList().stream()
+        .filter(filter -> filter.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+}

@@ -1,0 +1,104 @@
+package dev.parley.envoy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.jse.JsePlatform;
+
+/**
+ * Runs the Lua filter of {@code envoy.yaml} (in a JVM Lua interpreter, against a stand-in for
+ * Envoy's stream handle) to check that Envoy answers like the gateway: success statuses asked
+ * for by a backend, and Inkeep's problem+json for errors under {@code /inkeep/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EnvoyLuaFilterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private Globals lua;
+
+  @BeforeAll
+  void load() throws Exception {
+    String yaml = Files.readString(Path.of("envoy.yaml"));
+    Matcher source = Pattern.compile("inline_string: \\|\\n((?: {26}.*\\n|\\s*\\n)+)").matcher(yaml);
+    assertThat(source.find()).isTrue();
+    lua = JsePlatform.standardGlobals();
+    lua.load(source.group(1), "envoy-filter").call();
+    lua.load(
+            new String(
+                getClass().getResourceAsStream("/fake_handle.lua").readAllBytes(),
+                StandardCharsets.UTF_8),
+            "fake-handle")
+        .call();
+  }
+
+  @Test
+  void rendersGrpcStatusBodiesUnderInkeepAsProblemJson() throws Exception {
+    Varargs result =
+        respond("404", "/inkeep/conversations/x?limit=1", "{\"code\":5,\"message\":\"Conversation \\\"x\\\" not found\",\"details\":[]}", null);
+
+    assertThat(result.arg(1).tojstring()).isEqualTo("404");
+    assertThat(result.arg(2).tojstring()).isEqualTo("application/problem+json");
+    assertThat(JSON.readTree(result.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"title": "Not Found", "status": 404, "detail": "Conversation \\"x\\" not found",
+                 "instance": "/inkeep/conversations/x", "requestId": "rid-1", "code": "not_found",
+                 "error": {"code": "not_found", "message": "Conversation \\"x\\" not found"}}
+                """));
+  }
+
+  @Test
+  void rendersEnvoysOwnRepliesUnderInkeepToo() throws Exception {
+    JsonNode body = JSON.readTree(respond("413", "/inkeep/conversations", "Payload Too Large", null).arg(3).tojstring());
+
+    assertThat(body.get("status").asInt()).isEqualTo(413);
+    assertThat(body.get("code").asText()).isEqualTo("bad_request");
+    assertThat(body.get("detail").asText()).isEqualTo("Request Entity Too Large");
+  }
+
+  @Test
+  void appliesTheSuccessStatusABackendAsksFor() {
+    LuaTable header = new LuaTable();
+    header.set("parley-http-status", "204");
+    Varargs noContent = respond("200", "/gitbook/v1/orgs/o/conversations", "{}", header);
+    assertThat(noContent.arg(1).tojstring()).isEqualTo("204");
+    assertThat(noContent.arg(3).tojstring()).isEmpty();
+    assertThat(noContent.arg(4).isnil()).isTrue();
+
+    header.set("parley-http-status", "201");
+    Varargs created = respond("200", "/posthog/api/x", "{\"id\":\"t\"}", header);
+    assertThat(created.arg(1).tojstring()).isEqualTo("201");
+    assertThat(created.arg(3).tojstring()).isEqualTo("{\"id\":\"t\"}");
+  }
+
+  @Test
+  void leavesOtherPathsAndSuccessesAlone() {
+    assertThat(respond("404", "/elsewhere", "{\"code\":5}", null).arg(3).tojstring()).isEqualTo("{\"code\":5}");
+    assertThat(respond("200", "/inkeep/conversations", "{\"a\":1}", null).arg(3).tojstring()).isEqualTo("{\"a\":1}");
+  }
+
+  private Varargs respond(String status, String path, String body, LuaTable headers) {
+    return lua.get("respond")
+        .invoke(
+            LuaValue.varargsOf(
+                new LuaValue[] {
+                  LuaValue.valueOf(status),
+                  LuaValue.valueOf(path),
+                  LuaValue.valueOf(body),
+                  headers == null ? LuaValue.NIL : headers
+                }));
+  }
+}

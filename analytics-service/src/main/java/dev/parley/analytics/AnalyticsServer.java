@@ -8,7 +8,12 @@ import dev.parley.type.v1.Backend;
 /** analytics-service on its own: configuration from {@code PARLEY_*} variables. */
 public final class AnalyticsServer {
   public static final ServiceDefinition DEFINITION =
-      new ServiceDefinition("analytics-service", "analytics", Setting.ANALYTICS_PORT, Backend.BACKEND_ANALYTICS, new AnalyticsModule());
+      new ServiceDefinition(
+          "analytics-service",
+          "analytics",
+          Setting.ANALYTICS_PORT,
+          Backend.BACKEND_ANALYTICS,
+          new AnalyticsModule());
 
   private AnalyticsServer() {}
 

@@ -17,7 +17,8 @@ public final class ConversationModule extends AbstractModule {
     install(new StoreModule());
     bind(Clock.class).toInstance(Clock.systemUTC());
     bind(Conversations.class).in(Scopes.SINGLETON);
-    Multibinder<BindableService> services = Multibinder.newSetBinder(binder(), BindableService.class);
+    Multibinder<BindableService> services =
+        Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(ConversationGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepConversationsGrpcService.class).in(Scopes.SINGLETON);
   }

@@ -9,7 +9,11 @@ import dev.parley.type.v1.Backend;
 public final class ConversationServer {
   public static final ServiceDefinition DEFINITION =
       new ServiceDefinition(
-          "conversation-service", "conversation", Setting.CONVERSATION_PORT, Backend.BACKEND_CONVERSATION, new ConversationModule());
+          "conversation-service",
+          "conversation",
+          Setting.CONVERSATION_PORT,
+          Backend.BACKEND_CONVERSATION,
+          new ConversationModule());
 
   private ConversationServer() {}
 

@@ -59,7 +59,8 @@ class ConversationGrpcTest {
   @BeforeAll
   void start() {
     database = TestingDatabase.newDatabase();
-    service = ParleyService.start(ConversationServer.DEFINITION, database, ServerConfig.forTesting());
+    service =
+        ParleyService.start(ConversationServer.DEFINITION, database, ServerConfig.forTesting());
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
     acmeKey = TestingKeys.create(database, "acme", "conversation:read,conversation:write");
     globexKey = TestingKeys.create(database, "globex", "*");
@@ -99,7 +100,9 @@ class ConversationGrpcTest {
 
     assertThat(created.getId()).isEqualTo("native-1");
     assertThat(created.getSource()).isEqualTo("native");
-    assertThat(created.getMessagesList()).extracting(Message::getRole).containsExactly("user", "assistant");
+    assertThat(created.getMessagesList())
+        .extracting(Message::getRole)
+        .containsExactly("user", "assistant");
     assertThat(created.getMessages(1).getParentId()).isEqualTo(created.getMessages(0).getId());
 
     Conversation renamed =
@@ -112,13 +115,20 @@ class ConversationGrpcTest {
     assertThat(renamed.getMessagesCount()).isEqualTo(2);
 
     Conversation fetched =
-        acme.getConversation(GetConversationRequest.newBuilder().setConversationId("native-1").build());
+        acme.getConversation(
+            GetConversationRequest.newBuilder().setConversationId("native-1").build());
     assertThat(fetched).isEqualTo(renamed);
 
-    acme.deleteConversation(DeleteConversationRequest.newBuilder().setConversationId("native-1").build());
+    acme.deleteConversation(
+        DeleteConversationRequest.newBuilder().setConversationId("native-1").build());
     assertThatThrownBy(
-            () -> acme.getConversation(GetConversationRequest.newBuilder().setConversationId("native-1").build()))
-        .satisfies(thrown -> assertThat(Status.fromThrowable(thrown).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+            () ->
+                acme.getConversation(
+                    GetConversationRequest.newBuilder().setConversationId("native-1").build()))
+        .satisfies(
+            thrown ->
+                assertThat(Status.fromThrowable(thrown).getCode())
+                    .isEqualTo(Status.Code.NOT_FOUND));
   }
 
   @Test
@@ -142,7 +152,9 @@ class ConversationGrpcTest {
 
     assertThat(upserted.getMessagesCount()).isEqualTo(2);
     assertThat(replaced.getTitle()).isEqualTo("Upsert");
-    assertThat(replaced.getMessagesList()).extracting(m -> m.getContent().getStringValue()).containsExactly("only");
+    assertThat(replaced.getMessagesList())
+        .extracting(m -> m.getContent().getStringValue())
+        .containsExactly("only");
     // A message resent without an id at the same position keeps its id.
     assertThat(replaced.getMessages(0).getId()).isEqualTo(upserted.getMessages(0).getId());
   }
@@ -156,7 +168,9 @@ class ConversationGrpcTest {
               .setConversationId("page-" + i)
               .setConversation(
                   chat("Page " + i, "q", "a").toBuilder()
-                      .setCreateTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_700_000_000L + i)))
+                      .setCreateTime(
+                          com.google.protobuf.Timestamp.newBuilder()
+                              .setSeconds(1_700_000_000L + i)))
               .build());
     }
     List<String> ids = new ArrayList<>();
@@ -168,7 +182,8 @@ class ConversationGrpcTest {
               ListConversationsRequest.newBuilder().setPageSize(2).setPageToken(token).build());
       page.getConversationsList().forEach(c -> ids.add(c.getId()));
       assertThat(page.getTotalSize()).isEqualTo(5);
-      assertThat(page.getConversationsList()).allSatisfy(c -> assertThat(c.getMessagesList()).isEmpty());
+      assertThat(page.getConversationsList())
+          .allSatisfy(c -> assertThat(c.getMessagesList()).isEmpty());
       token = page.getNextPageToken();
       pages++;
     } while (!token.isEmpty());
@@ -186,14 +201,21 @@ class ConversationGrpcTest {
                 .getMessagesCount())
         .isEqualTo(2);
     assertThatThrownBy(
-            () -> globex.listConversations(ListConversationsRequest.newBuilder().setPageToken("!!").build()))
-        .satisfies(thrown -> assertThat(Status.fromThrowable(thrown).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+            () ->
+                globex.listConversations(
+                    ListConversationsRequest.newBuilder().setPageToken("!!").build()))
+        .satisfies(
+            thrown ->
+                assertThat(Status.fromThrowable(thrown).getCode())
+                    .isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
   void refusesCallsWithoutAValidKeyOrScope() {
     var noKey = ConversationServiceGrpc.newBlockingStub(channel);
-    assertCode(() -> noKey.listConversations(ListConversationsRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED);
+    assertCode(
+        () -> noKey.listConversations(ListConversationsRequest.getDefaultInstance()),
+        Status.Code.UNAUTHENTICATED);
     assertCode(
         () -> stub("pk_not-a-key").listConversations(ListConversationsRequest.getDefaultInstance()),
         Status.Code.UNAUTHENTICATED);
@@ -201,7 +223,9 @@ class ConversationGrpcTest {
         () ->
             stub(readOnlyKey)
                 .createConversation(
-                    CreateConversationRequest.newBuilder().setConversation(chat("x", "y", "z")).build()),
+                    CreateConversationRequest.newBuilder()
+                        .setConversation(chat("x", "y", "z"))
+                        .build()),
         Status.Code.PERMISSION_DENIED);
   }
 
@@ -216,23 +240,32 @@ class ConversationGrpcTest {
     ConversationServiceBlockingStub globex = stub(globexKey);
 
     assertCode(
-        () -> globex.getConversation(GetConversationRequest.newBuilder().setConversationId("acme-secret").build()),
+        () ->
+            globex.getConversation(
+                GetConversationRequest.newBuilder().setConversationId("acme-secret").build()),
         Status.Code.NOT_FOUND);
     assertCode(
-        () -> globex.deleteConversation(DeleteConversationRequest.newBuilder().setConversationId("acme-secret").build()),
+        () ->
+            globex.deleteConversation(
+                DeleteConversationRequest.newBuilder().setConversationId("acme-secret").build()),
         Status.Code.NOT_FOUND);
     assertCode(
         () ->
             globex.updateConversation(
                 UpdateConversationRequest.newBuilder()
-                    .setConversation(Conversation.newBuilder().setId("acme-secret").setTitle("mine"))
+                    .setConversation(
+                        Conversation.newBuilder().setId("acme-secret").setTitle("mine"))
                     .build()),
         Status.Code.NOT_FOUND);
-    assertThat(globex.listConversations(ListConversationsRequest.newBuilder().setExternalId("x").build()).getConversationsList())
+    assertThat(
+            globex
+                .listConversations(ListConversationsRequest.newBuilder().setExternalId("x").build())
+                .getConversationsList())
         .isEmpty();
     assertThat(
             stub(acmeKey)
-                .getConversation(GetConversationRequest.newBuilder().setConversationId("acme-secret").build())
+                .getConversation(
+                    GetConversationRequest.newBuilder().setConversationId("acme-secret").build())
                 .getTitle())
         .isEqualTo("Secret");
   }
@@ -246,14 +279,18 @@ class ConversationGrpcTest {
                     stub(acmeKey)
                         .createConversation(
                             CreateConversationRequest.newBuilder()
-                                .setConversation(Conversation.newBuilder().setKind(ConversationKind.CONVERSATION_KIND_CHAT)
-                                    .addMessages(Message.newBuilder().setContent(text("no role"))))
+                                .setConversation(
+                                    Conversation.newBuilder()
+                                        .setKind(ConversationKind.CONVERSATION_KIND_CHAT)
+                                        .addMessages(
+                                            Message.newBuilder().setContent(text("no role"))))
                                 .build()));
 
     com.google.rpc.Status status = StatusProto.fromThrowable(thrown);
     assertThat(thrown.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(status.getMessage()).isEqualTo("messages[0].role: is required");
-    assertThat(status.getDetailsList()).anySatisfy(detail -> assertThat(detail.is(ErrorInfo.class)).isTrue());
+    assertThat(status.getDetailsList())
+        .anySatisfy(detail -> assertThat(detail.is(ErrorInfo.class)).isTrue());
     assertThat(status.getDetailsList())
         .filteredOn(detail -> detail.is(BadRequest.class))
         .singleElement()
@@ -265,7 +302,9 @@ class ConversationGrpcTest {
         () ->
             stub(acmeKey)
                 .createConversation(
-                    CreateConversationRequest.newBuilder().setConversation(Conversation.getDefaultInstance()).build()),
+                    CreateConversationRequest.newBuilder()
+                        .setConversation(Conversation.getDefaultInstance())
+                        .build()),
         Status.Code.INVALID_ARGUMENT);
   }
 
@@ -281,11 +320,14 @@ class ConversationGrpcTest {
             .build());
 
     Conversation conversation =
-        stub(acmeKey).getConversation(GetConversationRequest.newBuilder().setConversationId("from-inkeep").build());
+        stub(acmeKey)
+            .getConversation(
+                GetConversationRequest.newBuilder().setConversationId("from-inkeep").build());
 
     assertThat(conversation.getSource()).isEqualTo("inkeep");
     assertThat(conversation.getKind()).isEqualTo(ConversationKind.CONVERSATION_KIND_CHAT);
-    assertThat(conversation.getProperties().getFieldsOrThrow("page").getStringValue()).isEqualTo("/docs");
+    assertThat(conversation.getProperties().getFieldsOrThrow("page").getStringValue())
+        .isEqualTo("/docs");
     assertThat(conversation.getMessages(0).getContent().getStringValue()).isEqualTo("hello");
   }
 
@@ -295,7 +337,8 @@ class ConversationGrpcTest {
 
   private static <S extends AbstractStub<S>> S attach(S stub, String key) {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * No Envoy binary can run on our build machines, so {@code envoy.yaml} is checked here: parsed
- * with Envoy's own v3 API protos (an unknown field or type fails the parse) and compared with the
+ * No Envoy binary can run on our build machines, so {@code envoy.yaml} is checked here: parsed with
+ * Envoy's own v3 API protos (an unknown field or type fails the parse) and compared with the
  * descriptor set and with the gateway's settings.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -78,7 +78,10 @@ class EnvoyConfigTest {
             .getFilters(0)
             .getTypedConfig()
             .unpack(HttpConnectionManager.class);
-    transcoder = filter("envoy.filters.http.grpc_json_transcoder").getTypedConfig().unpack(GrpcJsonTranscoder.class);
+    transcoder =
+        filter("envoy.filters.http.grpc_json_transcoder")
+            .getTypedConfig()
+            .unpack(GrpcJsonTranscoder.class);
   }
 
   @Test
@@ -95,7 +98,8 @@ class EnvoyConfigTest {
     }
     assertThat(withHttpRules).isNotEmpty();
     assertThat(transcoder.getServicesList()).containsAll(withHttpRules);
-    assertThat(transcoder.getProtoDescriptor()).endsWith("/" + ServiceCatalog.DESCRIPTOR_SET.substring(1));
+    assertThat(transcoder.getProtoDescriptor())
+        .endsWith("/" + ServiceCatalog.DESCRIPTOR_SET.substring(1));
   }
 
   @Test
@@ -108,7 +112,9 @@ class EnvoyConfigTest {
               .filter(candidate -> candidate.getMatch().getPrefix().equals(prefix))
               .findFirst()
               .orElseThrow(() -> new AssertionError("no route for " + service.name()));
-      assertThat(route.getRoute().getCluster()).as(service.name()).isEqualTo(CLUSTERS.get(service.backend()));
+      assertThat(route.getRoute().getCluster())
+          .as(service.name())
+          .isEqualTo(CLUSTERS.get(service.backend()));
       assertThat(route.getRoute().getTimeout().getSeconds())
           .isEqualTo(Long.parseLong(Setting.REQUEST_TIMEOUT_SECONDS.defaultValue().orElseThrow()));
     }
@@ -126,17 +132,26 @@ class EnvoyConfigTest {
     for (Map.Entry<Backend, String> entry : CLUSTERS.entrySet()) {
       Cluster cluster = clusters.get(entry.getValue());
       int port =
-          cluster.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress()
-              .getSocketAddress().getPortValue();
+          cluster
+              .getLoadAssignment()
+              .getEndpoints(0)
+              .getLbEndpoints(0)
+              .getEndpoint()
+              .getAddress()
+              .getSocketAddress()
+              .getPortValue();
       assertThat(port)
           .as(cluster.getName())
           .isEqualTo(Integer.parseInt(PORTS.get(entry.getKey()).defaultValue().orElseThrow()));
       HttpProtocolOptions protocol =
           cluster
-              .getTypedExtensionProtocolOptionsOrThrow("envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
+              .getTypedExtensionProtocolOptionsOrThrow(
+                  "envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
               .unpack(HttpProtocolOptions.class);
       assertThat(protocol.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
-      assertThat(cluster.getHealthChecksList()).singleElement().satisfies(check -> assertThat(check.hasGrpcHealthCheck()).isTrue());
+      assertThat(cluster.getHealthChecksList())
+          .singleElement()
+          .satisfies(check -> assertThat(check.hasGrpcHealthCheck()).isTrue());
     }
   }
 
@@ -155,17 +170,34 @@ class EnvoyConfigTest {
 
   @Test
   void theDialectFilterRunsBeforeTheTranscoderAndKnowsEveryMount() throws Exception {
-    List<String> order = connectionManager.getHttpFiltersList().stream().map(HttpFilter::getName).toList();
+    List<String> order =
+        connectionManager.getHttpFiltersList().stream().map(HttpFilter::getName).toList();
     assertThat(order)
-        .containsExactly("envoy.filters.http.lua", "envoy.filters.http.grpc_json_transcoder", "envoy.filters.http.router");
-    String lua = filter("envoy.filters.http.lua").getTypedConfig().unpack(Lua.class).getDefaultSourceCode().getInlineString();
-    assertThat(lua).contains("parley-http-status").contains("\"/inkeep/\"").contains("application/problem+json");
-    assertThat(bootstrap.getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
+        .containsExactly(
+            "envoy.filters.http.lua",
+            "envoy.filters.http.grpc_json_transcoder",
+            "envoy.filters.http.router");
+    String lua =
+        filter("envoy.filters.http.lua")
+            .getTypedConfig()
+            .unpack(Lua.class)
+            .getDefaultSourceCode()
+            .getInlineString();
+    assertThat(lua)
+        .contains("parley-http-status")
+        .contains("\"/inkeep/\"")
+        .contains("application/problem+json");
+    assertThat(bootstrap.getAdmin().getAddress().getSocketAddress().getAddress())
+        .isEqualTo("127.0.0.1");
   }
 
   private static boolean hasNoRestBinding(String serviceName) {
     return ServiceCatalog.descriptorSet().getFileList().stream()
-        .flatMap(file -> file.getServiceList().stream().map(service -> Map.entry(file.getPackage() + "." + service.getName(), service)))
+        .flatMap(
+            file ->
+                file.getServiceList().stream()
+                    .map(
+                        service -> Map.entry(file.getPackage() + "." + service.getName(), service)))
         .filter(entry -> entry.getKey().equals(serviceName))
         .flatMap(entry -> entry.getValue().getMethodList().stream())
         .noneMatch(method -> method.getOptions().hasExtension(AnnotationsProto.http));

@@ -20,8 +20,8 @@ import org.luaj.vm2.lib.jse.JsePlatform;
 
 /**
  * Runs the Lua filter of {@code envoy.yaml} (in a JVM Lua interpreter, against a stand-in for
- * Envoy's stream handle) to check that Envoy answers like the gateway: success statuses asked
- * for by a backend, and Inkeep's problem+json for errors under {@code /inkeep/}.
+ * Envoy's stream handle) to check that Envoy answers like the gateway: success statuses asked for
+ * by a backend, and Inkeep's problem+json for errors under {@code /inkeep/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EnvoyLuaFilterTest {
@@ -31,7 +31,8 @@ class EnvoyLuaFilterTest {
   @BeforeAll
   void load() throws Exception {
     String yaml = Files.readString(Path.of("envoy.yaml"));
-    Matcher source = Pattern.compile("inline_string: \\|\\n((?: {26}.*\\n|\\s*\\n)+)").matcher(yaml);
+    Matcher source =
+        Pattern.compile("inline_string: \\|\\n((?: {26}.*\\n|\\s*\\n)+)").matcher(yaml);
     assertThat(source.find()).isTrue();
     lua = JsePlatform.standardGlobals();
     lua.load(source.group(1), "envoy-filter").call();
@@ -46,7 +47,11 @@ class EnvoyLuaFilterTest {
   @Test
   void rendersGrpcStatusBodiesUnderInkeepAsProblemJson() throws Exception {
     Varargs result =
-        respond("404", "/inkeep/conversations/x?limit=1", "{\"code\":5,\"message\":\"Conversation \\\"x\\\" not found\",\"details\":[]}", null);
+        respond(
+            "404",
+            "/inkeep/conversations/x?limit=1",
+            "{\"code\":5,\"message\":\"Conversation \\\"x\\\" not found\",\"details\":[]}",
+            null);
 
     assertThat(result.arg(1).tojstring()).isEqualTo("404");
     assertThat(result.arg(2).tojstring()).isEqualTo("application/problem+json");
@@ -62,7 +67,9 @@ class EnvoyLuaFilterTest {
 
   @Test
   void rendersEnvoysOwnRepliesUnderInkeepToo() throws Exception {
-    JsonNode body = JSON.readTree(respond("413", "/inkeep/conversations", "Payload Too Large", null).arg(3).tojstring());
+    JsonNode body =
+        JSON.readTree(
+            respond("413", "/inkeep/conversations", "Payload Too Large", null).arg(3).tojstring());
 
     assertThat(body.get("status").asInt()).isEqualTo(413);
     assertThat(body.get("code").asText()).isEqualTo("bad_request");
@@ -86,8 +93,10 @@ class EnvoyLuaFilterTest {
 
   @Test
   void leavesOtherPathsAndSuccessesAlone() {
-    assertThat(respond("404", "/elsewhere", "{\"code\":5}", null).arg(3).tojstring()).isEqualTo("{\"code\":5}");
-    assertThat(respond("200", "/inkeep/conversations", "{\"a\":1}", null).arg(3).tojstring()).isEqualTo("{\"a\":1}");
+    assertThat(respond("404", "/elsewhere", "{\"code\":5}", null).arg(3).tojstring())
+        .isEqualTo("{\"code\":5}");
+    assertThat(respond("200", "/inkeep/conversations", "{\"a\":1}", null).arg(3).tojstring())
+        .isEqualTo("{\"a\":1}");
   }
 
   private Varargs respond(String status, String path, String body, LuaTable headers) {

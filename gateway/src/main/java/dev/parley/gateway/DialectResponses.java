@@ -58,19 +58,22 @@ final class DialectResponses {
   }
 
   /** Decorates the transcoding service. gRPC callers pass through untouched. */
-  static HttpResponse decorate(HttpService delegate, ServiceRequestContext context, HttpRequest request)
-      throws Exception {
+  static HttpResponse decorate(
+      HttpService delegate, ServiceRequestContext context, HttpRequest request) throws Exception {
     String requestId = requestId(request.headers());
     context.setAttr(REQUEST_ID_ATTRIBUTE, requestId);
     HttpRequest withId =
-        request.withHeaders(request.headers().toBuilder().set(ErrorBodies.REQUEST_ID_HEADER, requestId).build());
+        request.withHeaders(
+            request.headers().toBuilder().set(ErrorBodies.REQUEST_ID_HEADER, requestId).build());
     MediaType contentType = request.contentType();
     if (contentType != null && contentType.subtype().startsWith("grpc")) {
       return delegate.serve(context, withId);
     }
     HttpResponse response = delegate.serve(context, withId);
     return HttpResponse.of(
-        response.aggregate().thenApply(aggregated -> successStatus(context, aggregated, requestId)));
+        response
+            .aggregate()
+            .thenApply(aggregated -> successStatus(context, aggregated, requestId)));
   }
 
   private static HttpResponse successStatus(
@@ -78,7 +81,9 @@ final class DialectResponses {
     ResponseHeaders headers = response.headers();
     Integer status = context.attr(SUCCESS_STATUS_ATTRIBUTE);
     ResponseHeadersBuilder rewritten =
-        headers.toBuilder().set(ErrorBodies.REQUEST_ID_HEADER, requestId).removeAndThen(SUCCESS_STATUS_HEADER);
+        headers.toBuilder()
+            .set(ErrorBodies.REQUEST_ID_HEADER, requestId)
+            .removeAndThen(SUCCESS_STATUS_HEADER);
     // gRPC transport headers mean nothing to a REST caller (Envoy drops them too).
     headers.names().stream()
         .filter(name -> name.toString().startsWith("grpc-"))
@@ -93,7 +98,9 @@ final class DialectResponses {
     }
     if (status == 204) {
       return HttpResponse.of(
-          ResponseHeaders.builder(HttpStatus.NO_CONTENT).set(ErrorBodies.REQUEST_ID_HEADER, requestId).build());
+          ResponseHeaders.builder(HttpStatus.NO_CONTENT)
+              .set(ErrorBodies.REQUEST_ID_HEADER, requestId)
+              .build());
     }
     return AggregatedHttpResponse.of(rewritten.status(status).build(), content).toHttpResponse();
   }
@@ -109,7 +116,8 @@ final class DialectResponses {
         // The transcoder could not read the request: malformed JSON, a wrong type, a bad query.
         message = invalidRequest(status.getDescription(), status.getCause());
       } else {
-        message = status.getDescription() == null ? status.getCode().name() : status.getDescription();
+        message =
+            status.getDescription() == null ? status.getCode().name() : status.getDescription();
       }
       ErrorBodies.Failure failure =
           new ErrorBodies.Failure(

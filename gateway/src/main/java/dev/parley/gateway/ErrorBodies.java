@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * Renders a failure in the error shape of the dialect that was called. The same failure reaches
  * here from three places: a backend's gRPC status (with its {@code google.rpc.Status} details), the
- * transcoder refusing a request (malformed JSON, wrong types), and the server itself (no route, body
- * too large). Envoy's Lua filter in {@code envoy/} renders the same shapes.
+ * transcoder refusing a request (malformed JSON, wrong types), and the server itself (no route,
+ * body too large). Envoy's Lua filter in {@code envoy/} renders the same shapes.
  */
 final class ErrorBodies {
   static final String REQUEST_ID_HEADER = "x-request-id";
@@ -74,8 +74,7 @@ final class ErrorBodies {
           case 403 -> "forbidden";
           case 404, 405 -> "not_found";
           case 422 -> "unprocessable_entity";
-          default ->
-              failure.status().code() < 500 ? "bad_request" : "internal_server_error";
+          default -> failure.status().code() < 500 ? "bad_request" : "internal_server_error";
         };
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("title", failure.status().reasonPhrase());

@@ -49,7 +49,8 @@ public final class Gateway implements AutoCloseable {
         .targets()
         .forEach(
             (backend, target) ->
-                channels.put(backend, ManagedChannelBuilder.forTarget(target).usePlaintext().build()));
+                channels.put(
+                    backend, ManagedChannelBuilder.forTarget(target).usePlaintext().build()));
     GrpcServiceBuilder grpc =
         GrpcService.builder()
             .enableHttpJsonTranscoding(
@@ -68,7 +69,9 @@ public final class Gateway implements AutoCloseable {
                                     com.google.protobuf.util.JsonFormat.Printer,
                                     com.google.protobuf.util.JsonFormat.Printer>)
                                 printer ->
-                                    printer.alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace())
+                                    printer
+                                        .alwaysPrintFieldsWithNoPresence()
+                                        .omittingInsignificantWhitespace())
                         .jsonParserCustomizer(
                             (java.util.function.Function<
                                     com.google.protobuf.util.JsonFormat.Parser,

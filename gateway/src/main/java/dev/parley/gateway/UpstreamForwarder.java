@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Forwards every method of a gRPC service, unchanged, to the backend that serves it: request
- * headers travel as metadata, the backend's headers, status and trailers come back as they are.
- * One handler serves every method, so no code is written per method.
+ * headers travel as metadata, the backend's headers, status and trailers come back as they are. One
+ * handler serves every method, so no code is written per method.
  */
 final class UpstreamForwarder<Q, R> implements ServerCallHandler<Q, R> {
   /** Transport-level headers that the client channel sets itself. */
@@ -73,7 +73,8 @@ final class UpstreamForwarder<Q, R> implements ServerCallHandler<Q, R> {
     ServiceRequestContext context = ServiceRequestContext.currentOrNull();
     ClientCall<Q, R> clientCall =
         channel.newCall(
-            method, CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            method,
+            CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
     clientCall.start(
         new ClientCall.Listener<>() {
           @Override

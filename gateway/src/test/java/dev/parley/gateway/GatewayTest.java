@@ -52,7 +52,8 @@ class GatewayTest {
   private Server backend;
   private Gateway gateway;
   private Gateway gatewayWithoutBackend;
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   void start() throws Exception {
@@ -79,13 +80,23 @@ class GatewayTest {
   @Test
   void forwardsRequestHeadersAsMetadataAndAddsARequestId() throws Exception {
     HttpResponse<String> response =
-        send(gateway, "GET", "/inkeep/conversations/echo", null, "Authorization", "Bearer pk_test", "OWN-USER-ID", "u-1");
+        send(
+            gateway,
+            "GET",
+            "/inkeep/conversations/echo",
+            null,
+            "Authorization",
+            "Bearer pk_test",
+            "OWN-USER-ID",
+            "u-1");
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.get("externalId").asText()).isEqualTo("Bearer pk_test");
     assertThat(body.get("projectId").asText()).isEqualTo("u-1");
-    assertThat(body.get("integrationId").asText()).startsWith("req_").isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
+    assertThat(body.get("integrationId").asText())
+        .startsWith("req_")
+        .isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
   }
 
   @Test
@@ -106,7 +117,8 @@ class GatewayTest {
     HttpResponse<String> response = send(gateway, "GET", "/inkeep/conversations?limit=0", null);
 
     assertThat(JSON.readTree(response.body()))
-        .isEqualTo(JSON.readTree("{\"conversations\": [], \"total\": 0, \"pageSize\": 0, \"count\": 0}"));
+        .isEqualTo(
+            JSON.readTree("{\"conversations\": [], \"total\": 0, \"pageSize\": 0, \"count\": 0}"));
     JsonNode echo = JSON.readTree(send(gateway, "GET", "/inkeep/conversations/echo", null).body());
     assertThat(echo.get("properties").toString()).isEqualTo("{\"count\":3,\"ratio\":0.25}");
   }
@@ -129,15 +141,19 @@ class GatewayTest {
     assertThat(response.statusCode()).isEqualTo(500);
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.get("code").asText()).isEqualTo("internal_server_error");
-    assertThat(response.body()).doesNotContain("IllegalStateException").doesNotContain("secret detail");
+    assertThat(response.body())
+        .doesNotContain("IllegalStateException")
+        .doesNotContain("secret detail");
   }
 
   @Test
   void anUnreachableBackendIsA503() throws Exception {
-    HttpResponse<String> response = send(gatewayWithoutBackend, "GET", "/inkeep/conversations/x", null);
+    HttpResponse<String> response =
+        send(gatewayWithoutBackend, "GET", "/inkeep/conversations/x", null);
 
     assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(JSON.readTree(response.body()).get("code").asText()).isEqualTo("internal_server_error");
+    assertThat(JSON.readTree(response.body()).get("code").asText())
+        .isEqualTo("internal_server_error");
   }
 
   @Test
@@ -149,11 +165,15 @@ class GatewayTest {
         .isEqualTo(JSON.readTree("{\"code\": 5, \"message\": \"No such endpoint: GET /nowhere\"}"));
   }
 
-  private HttpResponse<String> send(Gateway target, String method, String path, String body, String... headers)
-      throws Exception {
+  private HttpResponse<String> send(
+      Gateway target, String method, String path, String body, String... headers) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
             .header("Content-Type", "application/json");
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
@@ -191,25 +211,29 @@ class GatewayTest {
                   };
               if (status != null) {
                 responseHeaders.put(
-                    Metadata.Key.of("parley-http-status", Metadata.ASCII_STRING_MARSHALLER), status);
+                    Metadata.Key.of("parley-http-status", Metadata.ASCII_STRING_MARSHALLER),
+                    status);
               }
               super.sendHeaders(responseHeaders);
             }
           };
-      return Contexts.interceptCall(Context.current().withValue(HEADERS, headers), withStatus, headers, next);
+      return Contexts.interceptCall(
+          Context.current().withValue(HEADERS, headers), withStatus, headers, next);
     }
   }
 
   private static final class FakeInkeep
       extends InkeepConversationsServiceGrpc.InkeepConversationsServiceImplBase {
     @Override
-    public void logConversation(LogConversationRequest request, StreamObserver<ConversationSelect> response) {
+    public void logConversation(
+        LogConversationRequest request, StreamObserver<ConversationSelect> response) {
       response.onNext(ConversationSelect.newBuilder().setId(request.getId()).build());
       response.onCompleted();
     }
 
     @Override
-    public void getConversation(GetConversationRequest request, StreamObserver<ConversationSelect> response) {
+    public void getConversation(
+        GetConversationRequest request, StreamObserver<ConversationSelect> response) {
       if (request.getId().equals("missing")) {
         ErrorStatuses.Failure failure =
             ErrorStatuses.of(ParleyException.notFound("Conversation missing not found"), "req_x");
@@ -234,7 +258,8 @@ class GatewayTest {
     }
 
     @Override
-    public void listConversations(ListConversationsRequest request, StreamObserver<ListConversationsResponse> response) {
+    public void listConversations(
+        ListConversationsRequest request, StreamObserver<ListConversationsResponse> response) {
       if (request.getLimit() == 7) {
         throw new IllegalStateException("secret detail");
       }
@@ -243,7 +268,8 @@ class GatewayTest {
     }
 
     @Override
-    public void deleteConversation(DeleteConversationRequest request, StreamObserver<DeleteConversationResponse> response) {
+    public void deleteConversation(
+        DeleteConversationRequest request, StreamObserver<DeleteConversationResponse> response) {
       response.onNext(DeleteConversationResponse.newBuilder().setSuccess(true).build());
       response.onCompleted();
     }
@@ -253,7 +279,9 @@ class GatewayTest {
     }
 
     private static Value text(String value) {
-      return value == null ? Value.getDefaultInstance() : Value.newBuilder().setStringValue(value).build();
+      return value == null
+          ? Value.getDefaultInstance()
+          : Value.newBuilder().setStringValue(value).build();
     }
   }
 }

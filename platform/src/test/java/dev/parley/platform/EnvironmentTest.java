@@ -14,7 +14,9 @@ class EnvironmentTest {
   @Test
   void unknownParleyVariablesFailStartupAllAtOnce() {
     assertThatThrownBy(
-            () -> Environment.of(Map.of("PARLEY_GATEWAY_PROT", "1", "PARLEY_X", "2", "HOME", "/root")))
+            () ->
+                Environment.of(
+                    Map.of("PARLEY_GATEWAY_PROT", "1", "PARLEY_X", "2", "HOME", "/root")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("PARLEY_GATEWAY_PROT, PARLEY_X")
         .hasMessageNotContaining("HOME,");
@@ -31,10 +33,14 @@ class EnvironmentTest {
   @Test
   void integersAreCheckedForTypeAndRange() {
     assertThatThrownBy(
-            () -> Environment.of(Map.of("PARLEY_GATEWAY_PORT", "http")).getInt(Setting.GATEWAY_PORT, 0, 65535))
+            () ->
+                Environment.of(Map.of("PARLEY_GATEWAY_PORT", "http"))
+                    .getInt(Setting.GATEWAY_PORT, 0, 65535))
         .hasMessage("PARLEY_GATEWAY_PORT must be an integer, was 'http'");
     assertThatThrownBy(
-            () -> Environment.of(Map.of("PARLEY_GATEWAY_PORT", "70000")).getInt(Setting.GATEWAY_PORT, 0, 65535))
+            () ->
+                Environment.of(Map.of("PARLEY_GATEWAY_PORT", "70000"))
+                    .getInt(Setting.GATEWAY_PORT, 0, 65535))
         .hasMessage("PARLEY_GATEWAY_PORT must be within 0..65535, was 70000");
   }
 

@@ -46,7 +46,8 @@ class IdentityTest {
   @Test
   void aCreatedKeyAuthenticatesAsItsTenantWithItsScopes() {
     CreatedKey key = TestingKeys.createKey(database, "acme", "conversation:read,ticket:write");
-    ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(Database.dsl(appPool), Duration.ZERO);
+    ApiKeyAuthenticator authenticator =
+        new ApiKeyAuthenticator(Database.dsl(appPool), Duration.ZERO);
 
     Principal principal = authenticator.authenticate(key.secret()).orElseThrow();
 
@@ -59,7 +60,8 @@ class IdentityTest {
   @Test
   void unknownAndTamperedSecretsDoNotAuthenticate() {
     String secret = TestingKeys.create(database, "acme", "*");
-    ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(Database.dsl(appPool), Duration.ZERO);
+    ApiKeyAuthenticator authenticator =
+        new ApiKeyAuthenticator(Database.dsl(appPool), Duration.ZERO);
 
     assertThat(authenticator.authenticate(secret + "x")).isEmpty();
     assertThat(authenticator.authenticate("")).isEmpty();
@@ -86,7 +88,8 @@ class IdentityTest {
 
     assertThatThrownBy(() -> TestingKeys.revoke(database, key.keyId()))
         .isInstanceOfSatisfying(
-            ParleyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION));
+            ParleyException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION));
     assertThatThrownBy(() -> TestingKeys.revoke(database, "key_missing"))
         .isInstanceOfSatisfying(
             ParleyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
@@ -103,7 +106,8 @@ class IdentityTest {
         assertThat(rows.getString(1)).hasSize(64).doesNotContain(secret.substring(3, 20));
       }
     }
-    try (Connection app = appPool.getConnection(); Statement statement = app.createStatement()) {
+    try (Connection app = appPool.getConnection();
+        Statement statement = app.createStatement()) {
       assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM identity.api_key"))
           .hasMessageContaining("permission denied");
     }

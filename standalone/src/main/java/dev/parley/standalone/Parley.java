@@ -1,5 +1,6 @@
 package dev.parley.standalone;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.analytics.AnalyticsServer;
 import dev.parley.conversation.ConversationServer;
 import dev.parley.gateway.Gateway;
@@ -19,7 +20,6 @@ import dev.parley.platform.runtime.ParleyService;
 import dev.parley.platform.runtime.ServiceDefinition;
 import dev.parley.ticket.TicketServer;
 import dev.parley.type.v1.Backend;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -87,7 +87,8 @@ public final class Parley {
     };
   }
 
-  private static int keys(List<String> args, Environment environment, PrintStream out, PrintStream err) {
+  private static int keys(
+      List<String> args, Environment environment, PrintStream out, PrintStream err) {
     if (args.isEmpty()) {
       err.print(USAGE);
       return 2;
@@ -108,7 +109,9 @@ public final class Parley {
           out.println(
               "Created API key %s for tenant %s with scopes %s."
                   .formatted(key.keyId(), key.tenantId(), Scopes.format(key.scopes())));
-          out.println("It is shown only this once; store it now. Revoke it with: parley keys revoke " + key.keyId());
+          out.println(
+              "It is shown only this once; store it now. Revoke it with: parley keys revoke "
+                  + key.keyId());
           out.println(key.secret());
           return 0;
         }
@@ -118,8 +121,12 @@ public final class Parley {
             return 2;
           }
           keys.revoke(args.get(1));
-          out.println("Revoked " + args.get(1) + "; services refuse it within "
-              + environment.get(Setting.KEY_CACHE_SECONDS) + " s.");
+          out.println(
+              "Revoked "
+                  + args.get(1)
+                  + "; services refuse it within "
+                  + environment.get(Setting.KEY_CACHE_SECONDS)
+                  + " s.");
           return 0;
         }
         default -> {
@@ -178,9 +185,8 @@ public final class Parley {
     }
 
     /**
-     * Starts the three services on the database, then the gateway in front of them; ports come
-     * from the environment (0 picks free ones). The embedded server, if any, is closed with the
-     * suite.
+     * Starts the three services on the database, then the gateway in front of them; ports come from
+     * the environment (0 picks free ones). The embedded server, if any, is closed with the suite.
      */
     static Suite start(
         Environment environment,
@@ -192,7 +198,9 @@ public final class Parley {
         Map<Backend, String> targets = new EnumMap<>(Backend.class);
         for (ServiceDefinition definition :
             List.of(
-                ConversationServer.DEFINITION, TicketServer.DEFINITION, AnalyticsServer.DEFINITION)) {
+                ConversationServer.DEFINITION,
+                TicketServer.DEFINITION,
+                AnalyticsServer.DEFINITION)) {
           ParleyService service =
               ParleyService.start(
                   definition,
@@ -276,7 +284,9 @@ public final class Parley {
                 "unused",
                 1);
       } else {
-        started = EmbeddedPostgresServer.startPersistent(EmbeddedDatabase.postgresDirectory(dataDirectory), port);
+        started =
+            EmbeddedPostgresServer.startPersistent(
+                EmbeddedDatabase.postgresDirectory(dataDirectory), port);
         config = EmbeddedDatabase.config(started, dataDirectory, 1);
         new SchemaMigrator(config).migrateIdentity();
       }

@@ -137,8 +137,10 @@ class InkeepConversationsRestTest {
             .json();
 
     assertThat(second.get("messages")).hasSize(3);
-    assertThat(second.get("messages").get(0).get("id")).isEqualTo(first.get("messages").get(0).get("id"));
-    assertThat(second.get("messages").get(1).get("id")).isEqualTo(first.get("messages").get(1).get("id"));
+    assertThat(second.get("messages").get(0).get("id"))
+        .isEqualTo(first.get("messages").get(0).get("id"));
+    assertThat(second.get("messages").get(1).get("id"))
+        .isEqualTo(first.get("messages").get(1).get("id"));
     assertThat(second.get("createdAt").asText()).isEqualTo("2026-02-02T00:00:00.000Z");
     assertThat(second.get("messages").get(2).get("content").asText()).isEqualTo("follow-up");
   }
@@ -186,38 +188,63 @@ class InkeepConversationsRestTest {
     assertThat(defaults.get("count").asInt()).isEqualTo(20);
     assertThat(defaults.get("conversations").get(0).get("id").asText()).isEqualTo("page-25");
 
-    JsonNode last = parley.send("GET", "/inkeep/conversations?limit=10&offset=20", key, null).json();
+    JsonNode last =
+        parley.send("GET", "/inkeep/conversations?limit=10&offset=20", key, null).json();
     assertThat(last.get("count").asInt()).isEqualTo(5);
     assertThat(last.get("conversations").get(4).get("id").asText()).isEqualTo("page-01");
 
     JsonNode empty = parley.send("GET", "/inkeep/conversations?limit=0", key, null).json();
-    assertThat(empty).isEqualTo(json("{\"conversations\": [], \"total\": 25, \"pageSize\": 0, \"count\": 0}"));
+    assertThat(empty)
+        .isEqualTo(json("{\"conversations\": [], \"total\": 25, \"pageSize\": 0, \"count\": 0}"));
 
-    JsonNode beyond = parley.send("GET", "/inkeep/conversations?limit=100&offset=1000", key, null).json();
+    JsonNode beyond =
+        parley.send("GET", "/inkeep/conversations?limit=100&offset=1000", key, null).json();
     assertThat(beyond.get("count").asInt()).isZero();
 
-    assertProblem(parley.send("GET", "/inkeep/conversations?limit=101", key, null), 400, "bad_request", "limit: must be within 0..100");
-    assertProblem(parley.send("GET", "/inkeep/conversations?offset=-1", key, null), 400, "bad_request", "offset: must be 0 or more");
-    assertProblem(parley.send("GET", "/inkeep/conversations?limit=ten", key, null), 400, "bad_request", null);
+    assertProblem(
+        parley.send("GET", "/inkeep/conversations?limit=101", key, null),
+        400,
+        "bad_request",
+        "limit: must be within 0..100");
+    assertProblem(
+        parley.send("GET", "/inkeep/conversations?offset=-1", key, null),
+        400,
+        "bad_request",
+        "offset: must be 0 or more");
+    assertProblem(
+        parley.send("GET", "/inkeep/conversations?limit=ten", key, null), 400, "bad_request", null);
   }
 
   @Test
   void deleteAnswersSuccessAndTheConversationIsGone() {
-    parley.send("POST", "/inkeep/conversations", acme, "{\"id\": \"conv_delete\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}");
+    parley.send(
+        "POST",
+        "/inkeep/conversations",
+        acme,
+        "{\"id\": \"conv_delete\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}");
 
     Response deleted = parley.send("DELETE", "/inkeep/conversations/conv_delete", acme, null);
 
     assertThat(deleted.status()).isEqualTo(200);
     assertThat(deleted.json())
         .isEqualTo(json("{\"success\": true, \"message\": \"Conversation conv_delete deleted\"}"));
-    assertProblem(parley.send("GET", "/inkeep/conversations/conv_delete", acme, null), 404, "not_found", "Conversation conv_delete not found");
-    assertProblem(parley.send("DELETE", "/inkeep/conversations/conv_delete", acme, null), 404, "not_found", "Conversation conv_delete not found");
+    assertProblem(
+        parley.send("GET", "/inkeep/conversations/conv_delete", acme, null),
+        404,
+        "not_found",
+        "Conversation conv_delete not found");
+    assertProblem(
+        parley.send("DELETE", "/inkeep/conversations/conv_delete", acme, null),
+        404,
+        "not_found",
+        "Conversation conv_delete not found");
   }
 
   @Test
   void notFoundIsProblemJsonWithTheRequestId() {
     Response response =
-        parley.send("GET", "/inkeep/conversations/missing", acme, null, "X-Request-Id", "trace-123");
+        parley.send(
+            "GET", "/inkeep/conversations/missing", acme, null, "X-Request-Id", "trace-123");
 
     assertThat(response.status()).isEqualTo(404);
     assertThat(response.header("content-type")).isEqualTo("application/problem+json");
@@ -230,7 +257,11 @@ class InkeepConversationsRestTest {
                  "instance": "/inkeep/conversations/missing", "requestId": "trace-123", "code": "not_found",
                  "error": {"code": "not_found", "message": "Conversation missing not found"}}
                 """));
-    assertProblem(parley.send("GET", "/inkeep/conversations/external/missing", acme, null), 404, "not_found", "No conversation with external id missing");
+    assertProblem(
+        parley.send("GET", "/inkeep/conversations/external/missing", acme, null),
+        404,
+        "not_found",
+        "No conversation with external id missing");
   }
 
   @Test
@@ -239,27 +270,64 @@ class InkeepConversationsRestTest {
       {"{not json", null},
       {"[1, 2]", null},
       {"{\"type\": \"openai\", \"messages\": \"hello\"}", null},
-      {"{\"type\": \"openai\", \"tags\": \"billing\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", null},
+      {
+        "{\"type\": \"openai\", \"tags\": \"billing\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}",
+        null
+      },
       {"{\"type\": \"openai\", \"messages\": []}", "messages: must contain at least one message"},
       {"{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "type: is required"},
-      {"{\"type\": \"chat\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "type: must be openai, support_ticket or support_copilot"},
-      {"{\"type\": \"openai\", \"messages\": [{\"role\": \"robot\", \"content\": \"x\"}]}", "messages[0].role: must be system, user or assistant in openai conversations"},
-      {"{\"type\": \"openai\", \"messages\": [{\"role\": \"user\"}]}", "messages[0].content: is required in openai conversations"},
-      {"{\"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"audio\"}]}]}", "messages[0].content[0].type: must be 'text' or 'image_url'"},
-      {"{\"type\": \"openai\", \"createdAt\": \"yesterday\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "createdAt: must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z"},
-      {"{\"type\": \"openai\", \"createdAt\": \"2026-01-01T00:00:00\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "createdAt: must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z"},
-      {"{\"type\": \"openai\", \"visibility\": \"team\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "visibility: must be private or public"},
-      {"{\"type\": \"support_ticket\", \"messages\": [{\"role\": \"agent\", \"content\": \"x\", \"tool_calls\": []}]}", "messages[0].tool_calls: are only allowed in openai conversations"},
-      {"{\"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"x\", \"links\": [{\"label\": \"no url\"}]}]}", "messages[0].links[0].url: is required"},
-      {"{\"id\": \"has/slash\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "id: must not contain whitespace, control characters or '/'"},
-      {"{\"type\": \"openai\", \"messages\": [{\"id\": \"same\", \"role\": \"user\", \"content\": \"x\"}, {\"id\": \"same\", \"role\": \"user\", \"content\": \"y\"}]}", "messages[1].id: duplicate message id same"},
+      {
+        "{\"type\": \"chat\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}",
+        "type: must be openai, support_ticket or support_copilot"
+      },
+      {
+        "{\"type\": \"openai\", \"messages\": [{\"role\": \"robot\", \"content\": \"x\"}]}",
+        "messages[0].role: must be system, user or assistant in openai conversations"
+      },
+      {
+        "{\"type\": \"openai\", \"messages\": [{\"role\": \"user\"}]}",
+        "messages[0].content: is required in openai conversations"
+      },
+      {
+        "{\"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"audio\"}]}]}",
+        "messages[0].content[0].type: must be 'text' or 'image_url'"
+      },
+      {
+        "{\"type\": \"openai\", \"createdAt\": \"yesterday\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}",
+        "createdAt: must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z"
+      },
+      {
+        "{\"type\": \"openai\", \"createdAt\": \"2026-01-01T00:00:00\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}",
+        "createdAt: must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z"
+      },
+      {
+        "{\"type\": \"openai\", \"visibility\": \"team\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}",
+        "visibility: must be private or public"
+      },
+      {
+        "{\"type\": \"support_ticket\", \"messages\": [{\"role\": \"agent\", \"content\": \"x\", \"tool_calls\": []}]}",
+        "messages[0].tool_calls: are only allowed in openai conversations"
+      },
+      {
+        "{\"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"x\", \"links\": [{\"label\": \"no url\"}]}]}",
+        "messages[0].links[0].url: is required"
+      },
+      {
+        "{\"id\": \"has/slash\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}",
+        "id: must not contain whitespace, control characters or '/'"
+      },
+      {
+        "{\"type\": \"openai\", \"messages\": [{\"id\": \"same\", \"role\": \"user\", \"content\": \"x\"}, {\"id\": \"same\", \"role\": \"user\", \"content\": \"y\"}]}",
+        "messages[1].id: duplicate message id same"
+      },
     };
     String key = parley.key("inkeep-bad-input", "conversation:read,conversation:write");
     for (String[] testCase : cases) {
       Response response = parley.send("POST", "/inkeep/conversations", key, testCase[0]);
       assertProblem(response, 400, "bad_request", testCase[1]);
     }
-    assertThat(parley.send("GET", "/inkeep/conversations", key, null).json().get("total").asInt()).isZero();
+    assertThat(parley.send("GET", "/inkeep/conversations", key, null).json().get("total").asInt())
+        .isZero();
   }
 
   @Test
@@ -268,25 +336,42 @@ class InkeepConversationsRestTest {
         "{\"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \""
             + "a".repeat(2 * 1024 * 1024)
             + "\"}]}";
-    assertProblem(parley.send("POST", "/inkeep/conversations", acme, big), 413, "bad_request", "The request body is larger than the limit of this endpoint");
+    assertProblem(
+        parley.send("POST", "/inkeep/conversations", acme, big),
+        413,
+        "bad_request",
+        "The request body is larger than the limit of this endpoint");
 
     String justUnder =
         "{\"id\": \"conv_big\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \""
             + "a".repeat(2 * 1024 * 1024 - 200)
             + "\"}]}";
-    assertThat(parley.send("POST", "/inkeep/conversations", acme, justUnder).status()).isEqualTo(200);
+    assertThat(parley.send("POST", "/inkeep/conversations", acme, justUnder).status())
+        .isEqualTo(200);
   }
 
   @Test
   void missingInvalidAndRevokedKeysAre401() {
-    assertProblem(parley.send("GET", "/inkeep/conversations", null, null), 401, "unauthorized", "Missing API key: send it as 'Authorization: Bearer <key>'");
-    assertProblem(parley.send("GET", "/inkeep/conversations", "pk_wrong", null), 401, "unauthorized", "Invalid or revoked API key");
     assertProblem(
-        parley.send("GET", "/inkeep/conversations", null, null, "Authorization", "Basic dXNlcjpwYXNz"),
-        401, "unauthorized", "Missing API key: send it as 'Authorization: Bearer <key>'");
+        parley.send("GET", "/inkeep/conversations", null, null),
+        401,
+        "unauthorized",
+        "Missing API key: send it as 'Authorization: Bearer <key>'");
+    assertProblem(
+        parley.send("GET", "/inkeep/conversations", "pk_wrong", null),
+        401,
+        "unauthorized",
+        "Invalid or revoked API key");
+    assertProblem(
+        parley.send(
+            "GET", "/inkeep/conversations", null, null, "Authorization", "Basic dXNlcjpwYXNz"),
+        401,
+        "unauthorized",
+        "Missing API key: send it as 'Authorization: Bearer <key>'");
 
     var key = TestingKeys.createKey(parley.database(), "inkeep-revoke", "*");
-    assertThat(parley.send("GET", "/inkeep/conversations", key.secret(), null).status()).isEqualTo(200);
+    assertThat(parley.send("GET", "/inkeep/conversations", key.secret(), null).status())
+        .isEqualTo(200);
     TestingKeys.revoke(parley.database(), key.keyId());
     long deadline = System.nanoTime() + 5_000_000_000L;
     int status = 200;
@@ -299,35 +384,71 @@ class InkeepConversationsRestTest {
   @Test
   void webKeysAreWriteOnlyAsAtInkeep() {
     String web = parley.key("inkeep-web", "conversation:write");
-    String body = "{\"id\": \"conv_web\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}";
+    String body =
+        "{\"id\": \"conv_web\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}";
 
     assertThat(parley.send("POST", "/inkeep/conversations", web, body).status()).isEqualTo(200);
-    assertThat(parley.send("GET", "/inkeep/conversations/conv_web", web, null).status()).isEqualTo(200);
-    String denied = "This API key lacks the scope for this operation; needs one of: conversation:read";
+    assertThat(parley.send("GET", "/inkeep/conversations/conv_web", web, null).status())
+        .isEqualTo(200);
+    String denied =
+        "This API key lacks the scope for this operation; needs one of: conversation:read";
     assertProblem(parley.send("GET", "/inkeep/conversations", web, null), 403, "forbidden", denied);
-    assertProblem(parley.send("GET", "/inkeep/conversations/external/x", web, null), 403, "forbidden", denied);
-    assertThat(parley.send("DELETE", "/inkeep/conversations/conv_web", web, null).status()).isEqualTo(200);
+    assertProblem(
+        parley.send("GET", "/inkeep/conversations/external/x", web, null),
+        403,
+        "forbidden",
+        denied);
+    assertThat(parley.send("DELETE", "/inkeep/conversations/conv_web", web, null).status())
+        .isEqualTo(200);
 
     String readOnly = parley.key("inkeep-web", "conversation:read");
-    String writeDenied = "This API key lacks the scope for this operation; needs one of: conversation:write";
-    assertProblem(parley.send("POST", "/inkeep/conversations", readOnly, body), 403, "forbidden", writeDenied);
-    assertProblem(parley.send("DELETE", "/inkeep/conversations/conv_web", readOnly, null), 403, "forbidden", writeDenied);
+    String writeDenied =
+        "This API key lacks the scope for this operation; needs one of: conversation:write";
+    assertProblem(
+        parley.send("POST", "/inkeep/conversations", readOnly, body),
+        403,
+        "forbidden",
+        writeDenied);
+    assertProblem(
+        parley.send("DELETE", "/inkeep/conversations/conv_web", readOnly, null),
+        403,
+        "forbidden",
+        writeDenied);
   }
 
   @Test
   void anotherTenantCannotReadChangeOrLearnOfAConversation() {
-    parley.send("POST", "/inkeep/conversations", acme,
+    parley.send(
+        "POST",
+        "/inkeep/conversations",
+        acme,
         "{\"id\": \"conv_private\", \"externalId\": \"ext-private\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"acme only\"}]}");
 
-    assertProblem(parley.send("GET", "/inkeep/conversations/conv_private", globex, null), 404, "not_found", "Conversation conv_private not found");
-    assertProblem(parley.send("GET", "/inkeep/conversations/external/ext-private", globex, null), 404, "not_found", "No conversation with external id ext-private");
-    assertProblem(parley.send("DELETE", "/inkeep/conversations/conv_private", globex, null), 404, "not_found", "Conversation conv_private not found");
+    assertProblem(
+        parley.send("GET", "/inkeep/conversations/conv_private", globex, null),
+        404,
+        "not_found",
+        "Conversation conv_private not found");
+    assertProblem(
+        parley.send("GET", "/inkeep/conversations/external/ext-private", globex, null),
+        404,
+        "not_found",
+        "No conversation with external id ext-private");
+    assertProblem(
+        parley.send("DELETE", "/inkeep/conversations/conv_private", globex, null),
+        404,
+        "not_found",
+        "Conversation conv_private not found");
     JsonNode list = parley.send("GET", "/inkeep/conversations?limit=100", globex, null).json();
     assertThat(list.get("conversations").findValuesAsText("id")).doesNotContain("conv_private");
 
     // Logging the same id as another tenant creates that tenant's own conversation.
-    Response own = parley.send("POST", "/inkeep/conversations", globex,
-        "{\"id\": \"conv_private\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"globex\"}]}");
+    Response own =
+        parley.send(
+            "POST",
+            "/inkeep/conversations",
+            globex,
+            "{\"id\": \"conv_private\", \"type\": \"openai\", \"messages\": [{\"role\": \"user\", \"content\": \"globex\"}]}");
     assertThat(own.status()).isEqualTo(200);
     JsonNode acmeCopy = parley.send("GET", "/inkeep/conversations/conv_private", acme, null).json();
     assertThat(acmeCopy.get("messages").get(0).get("content").asText()).isEqualTo("acme only");
@@ -336,8 +457,16 @@ class InkeepConversationsRestTest {
 
   @Test
   void unknownRoutesAndMethodsAnswerInTheDialectsShape() {
-    assertProblem(parley.send("PUT", "/inkeep/conversations", acme, "{}"), 405, "not_found", "Method PUT is not allowed on /inkeep/conversations");
-    assertProblem(parley.send("GET", "/inkeep/nothing-here", acme, null), 404, "not_found", "No such endpoint: GET /inkeep/nothing-here");
+    assertProblem(
+        parley.send("PUT", "/inkeep/conversations", acme, "{}"),
+        405,
+        "not_found",
+        "Method PUT is not allowed on /inkeep/conversations");
+    assertProblem(
+        parley.send("GET", "/inkeep/nothing-here", acme, null),
+        404,
+        "not_found",
+        "No such endpoint: GET /inkeep/nothing-here");
   }
 
   private static void assertProblem(Response response, int status, String code, String detail) {
@@ -353,7 +482,9 @@ class InkeepConversationsRestTest {
     if (detail != null) {
       assertThat(body.get("detail").asText()).isEqualTo(detail);
     } else {
-      assertThat(body.get("detail").asText()).startsWith("Invalid request").doesNotContain("Exception");
+      assertThat(body.get("detail").asText())
+          .startsWith("Invalid request")
+          .doesNotContain("Exception");
     }
   }
 

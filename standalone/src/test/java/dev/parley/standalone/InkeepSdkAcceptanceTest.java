@@ -31,7 +31,8 @@ class InkeepSdkAcceptanceTest {
     String output =
         run(List.of("node", "client.mjs", parley.baseUrl() + "/inkeep", apiKey, webKey));
 
-    JsonNode result = TestingParley.json(output.lines().reduce((first, second) -> second).orElseThrow());
+    JsonNode result =
+        TestingParley.json(output.lines().reduce((first, second) -> second).orElseThrow());
     assertThat(result.get("logged").asText()).isEqualTo("sdk-conversation-1");
     assertThat(result.get("messages").asInt()).isEqualTo(3);
     assertThat(result.get("listed").asInt()).isEqualTo(1);

@@ -69,11 +69,14 @@ class SuiteTest {
                 "PARLEY_DATABASE_USER", database.ownerUser(),
                 "PARLEY_DATABASE_APP_PASSWORD", database.appPassword()));
 
-    Output created = run(environment, "keys", "create", "--tenant", "cli-team", "--scopes", "conversation:read");
+    Output created =
+        run(environment, "keys", "create", "--tenant", "cli-team", "--scopes", "conversation:read");
 
     assertThat(created.status()).isZero();
     List<String> lines = created.out().lines().toList();
-    assertThat(lines.getFirst()).matches("Created API key key_[0-9a-f]{16} for tenant cli-team with scopes conversation:read\\.");
+    assertThat(lines.getFirst())
+        .matches(
+            "Created API key key_[0-9a-f]{16} for tenant cli-team with scopes conversation:read\\.");
     String secret = lines.getLast();
     assertThat(secret).startsWith("pk_");
     assertThat(parley.send("GET", "/inkeep/conversations", secret, null).status()).isEqualTo(200);
@@ -88,7 +91,8 @@ class SuiteTest {
   @Test
   void theCommandLineExplainsItsUsage() {
     var environment = dev.parley.platform.config.Environment.of(java.util.Map.of());
-    assertThat(run(environment, "help").out()).contains("parley keys create --tenant <id> --scopes <list>");
+    assertThat(run(environment, "help").out())
+        .contains("parley keys create --tenant <id> --scopes <list>");
     Output unknown = run(environment, "launch");
     assertThat(unknown.status()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown command 'launch'");
@@ -98,7 +102,12 @@ class SuiteTest {
                 java.util.Map.of(
                     "PARLEY_DATABASE_URL", TestingParley.get().database().jdbcUrl(),
                     "PARLEY_DATABASE_APP_PASSWORD", TestingParley.get().database().appPassword())),
-            "keys", "create", "--tenant", "t", "--scopes", "everything");
+            "keys",
+            "create",
+            "--tenant",
+            "t",
+            "--scopes",
+            "everything");
     assertThat(badScope.status()).isEqualTo(1);
     assertThat(badScope.err()).contains("unknown scope 'everything'");
   }
@@ -114,7 +123,8 @@ class SuiteTest {
             environment,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Output(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Output(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static List<String> listServices(ManagedChannel channel) throws Exception {

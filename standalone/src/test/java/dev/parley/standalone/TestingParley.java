@@ -6,9 +6,9 @@ import dev.parley.platform.config.Environment;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.testing.TestingDatabase;
 import dev.parley.platform.testing.TestingKeys;
-import java.io.PrintStream;
-import java.io.OutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,7 +110,8 @@ final class TestingParley {
       request.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -8,7 +8,12 @@ import dev.parley.type.v1.Backend;
 /** ticket-service on its own: configuration from {@code PARLEY_*} variables. */
 public final class TicketServer {
   public static final ServiceDefinition DEFINITION =
-      new ServiceDefinition("ticket-service", "ticket", Setting.TICKET_PORT, Backend.BACKEND_TICKET, new TicketModule());
+      new ServiceDefinition(
+          "ticket-service",
+          "ticket",
+          Setting.TICKET_PORT,
+          Backend.BACKEND_TICKET,
+          new TicketModule());
 
   private TicketServer() {}
 

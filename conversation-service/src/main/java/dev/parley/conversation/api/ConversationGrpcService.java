@@ -28,7 +28,8 @@ import java.util.List;
 import java.util.Set;
 
 /** The native {@code parley.conversation.v1.ConversationService}. */
-public final class ConversationGrpcService extends ConversationServiceGrpc.ConversationServiceImplBase {
+public final class ConversationGrpcService
+    extends ConversationServiceGrpc.ConversationServiceImplBase {
   private static final String SOURCE = "native";
   private static final int DEFAULT_PAGE_SIZE = 50;
   private static final int MAX_PAGE_SIZE = 1000;
@@ -69,7 +70,8 @@ public final class ConversationGrpcService extends ConversationServiceGrpc.Conve
             SOURCE,
             ConversationMessages.toDraft(
                 emptyToNull(request.getConversationId()), request.getConversation()));
-    respond(response, ConversationMessages.toProto(created, ConversationView.CONVERSATION_VIEW_FULL));
+    respond(
+        response, ConversationMessages.toProto(created, ConversationView.CONVERSATION_VIEW_FULL));
   }
 
   @Override
@@ -77,7 +79,8 @@ public final class ConversationGrpcService extends ConversationServiceGrpc.Conve
       GetConversationRequest request,
       StreamObserver<dev.parley.conversation.v1.Conversation> response) {
     Conversation conversation =
-        conversations.get(CallContext.tenantId(), required("conversation_id", request.getConversationId()));
+        conversations.get(
+            CallContext.tenantId(), required("conversation_id", request.getConversationId()));
     respond(response, ConversationMessages.toProto(conversation, request.getView()));
   }
 
@@ -161,16 +164,18 @@ public final class ConversationGrpcService extends ConversationServiceGrpc.Conve
   }
 
   @Override
-  public void deleteConversation(DeleteConversationRequest request, StreamObserver<Empty> response) {
-    conversations.delete(CallContext.tenantId(), required("conversation_id", request.getConversationId()));
+  public void deleteConversation(
+      DeleteConversationRequest request, StreamObserver<Empty> response) {
+    conversations.delete(
+        CallContext.tenantId(), required("conversation_id", request.getConversationId()));
     respond(response, Empty.getDefaultInstance());
   }
 
-  /** The stored conversation with the masked fields (all when the mask is empty) from the update. */
+  /**
+   * The stored conversation with the masked fields (all when the mask is empty) from the update.
+   */
   private static ConversationDraft merge(
-      Conversation existing,
-      ConversationDraft update,
-      List<String> paths) {
+      Conversation existing, ConversationDraft update, List<String> paths) {
     Set<String> mask = paths.isEmpty() ? UPDATABLE_PATHS : Set.copyOf(paths);
     return new ConversationDraft(
         existing.id(),
@@ -206,7 +211,8 @@ public final class ConversationGrpcService extends ConversationServiceGrpc.Conve
   }
 
   private static String encode(Cursor cursor) {
-    long micros = cursor.createTime().getEpochSecond() * 1_000_000 + cursor.createTime().getNano() / 1000;
+    long micros =
+        cursor.createTime().getEpochSecond() * 1_000_000 + cursor.createTime().getNano() / 1000;
     return Base64.getUrlEncoder()
         .withoutPadding()
         .encodeToString((micros + ":" + cursor.id()).getBytes(StandardCharsets.UTF_8));
@@ -218,7 +224,8 @@ public final class ConversationGrpcService extends ConversationServiceGrpc.Conve
       int colon = text.indexOf(':');
       long micros = Long.parseLong(text.substring(0, colon));
       return new Cursor(
-          Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000),
+          Instant.ofEpochSecond(
+              Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000),
           text.substring(colon + 1));
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw ParleyException.invalidArgument("page_token", "is not a token from a previous page");

@@ -69,7 +69,8 @@ final class ConversationMessages {
     return proto.build();
   }
 
-  private static dev.parley.conversation.v1.Message toProto(String conversationId, Message message) {
+  private static dev.parley.conversation.v1.Message toProto(
+      String conversationId, Message message) {
     var proto =
         dev.parley.conversation.v1.Message.newBuilder()
             .setId(message.id())

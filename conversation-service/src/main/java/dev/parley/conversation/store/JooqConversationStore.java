@@ -65,8 +65,7 @@ final class JooqConversationStore implements ConversationStore {
           ConversationRecord row =
               dsl.selectFrom(CONVERSATION)
                   .where(
-                      CONVERSATION.TENANT_ID.eq(tenantId),
-                      CONVERSATION.EXTERNAL_ID.eq(externalId))
+                      CONVERSATION.TENANT_ID.eq(tenantId), CONVERSATION.EXTERNAL_ID.eq(externalId))
                   .fetchOne();
           if (row == null) {
             return Optional.empty();
@@ -138,7 +137,10 @@ final class JooqConversationStore implements ConversationStore {
   private static void replaceMessages(DSLContext dsl, Conversation conversation) {
     List<String> ids = conversation.messages().stream().map(Message::id).toList();
     Condition ofConversation =
-        MESSAGE.TENANT_ID.eq(conversation.tenantId()).and(MESSAGE.CONVERSATION_ID.eq(conversation.id()));
+        MESSAGE
+            .TENANT_ID
+            .eq(conversation.tenantId())
+            .and(MESSAGE.CONVERSATION_ID.eq(conversation.id()));
     dsl.deleteFrom(MESSAGE).where(ofConversation).and(MESSAGE.ID.notIn(ids)).execute();
     if (ids.isEmpty()) {
       return;

@@ -130,14 +130,15 @@ class JooqConversationStoreTest {
   }
 
   @Test
-  void rowLevelSecurityHidesOtherTenantsEvenFromAQueryWithoutATenantPredicate()
-      throws Exception {
+  void rowLevelSecurityHidesOtherTenantsEvenFromAQueryWithoutATenantPredicate() throws Exception {
     store.save(conversation("rls-a", "rls-1", T0, 1));
-    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+    try (Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement()) {
       connection.setAutoCommit(false);
       statement.execute("SELECT set_config('app.tenant_id', 'rls-b', true)");
       try (ResultSet rows =
-          statement.executeQuery("SELECT count(*) FROM conversation.conversation WHERE id = 'rls-1'")) {
+          statement.executeQuery(
+              "SELECT count(*) FROM conversation.conversation WHERE id = 'rls-1'")) {
         rows.next();
         assertThat(rows.getInt(1)).isZero();
       }
@@ -149,10 +150,16 @@ class JooqConversationStoreTest {
           .hasMessageContaining("row-level security");
       connection.rollback();
       statement.execute("SELECT 1");
-      assertThatThrownBy(() -> statement.execute("ALTER TABLE conversation.conversation DISABLE ROW LEVEL SECURITY"))
+      assertThatThrownBy(
+              () ->
+                  statement.execute(
+                      "ALTER TABLE conversation.conversation DISABLE ROW LEVEL SECURITY"))
           .hasMessageContaining("must be owner");
       connection.rollback();
-      assertThatThrownBy(() -> statement.execute("SET row_security = off; SELECT * FROM conversation.conversation"))
+      assertThatThrownBy(
+              () ->
+                  statement.execute(
+                      "SET row_security = off; SELECT * FROM conversation.conversation"))
           .hasMessageContaining("row-level security");
       connection.rollback();
     }
@@ -160,7 +167,8 @@ class JooqConversationStoreTest {
 
   @Test
   void everyTenantTableIsGuarded() throws Exception {
-    RowLevelSecurityAssertions.assertEveryTenantTableIsGuarded(database, "conversation", "identity");
+    RowLevelSecurityAssertions.assertEveryTenantTableIsGuarded(
+        database, "conversation", "identity");
   }
 
   private static Conversation conversation(String tenant, String id, Instant time, int messages) {

@@ -57,8 +57,7 @@ public final class Environment {
 
   public String get(Setting setting) {
     return find(setting)
-        .orElseThrow(
-            () -> new ConfigurationException(setting.variable() + " must be set"));
+        .orElseThrow(() -> new ConfigurationException(setting.variable() + " must be set"));
   }
 
   public int getInt(Setting setting, int min, int max) {

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.Optional;
 
 /**
- * Every environment variable Parley reads. The README's configuration table is this list; a
- * {@code PARLEY_*} variable that is not here fails startup, so a typo never goes unnoticed.
+ * Every environment variable Parley reads. The README's configuration table is this list; a {@code
+ * PARLEY_*} variable that is not here fails startup, so a typo never goes unnoticed.
  */
 public enum Setting {
   DATABASE_URL(
@@ -55,7 +55,9 @@ public enum Setting {
       "Where the gateway and other services reach analytics-service."),
   GRPC_THREADS("PARLEY_GRPC_THREADS", "16", "Threads that run gRPC calls in each service."),
   MAX_REQUEST_BYTES(
-      "PARLEY_MAX_REQUEST_BYTES", "2097152", "Largest request body the gateway accepts (413 above)."),
+      "PARLEY_MAX_REQUEST_BYTES",
+      "2097152",
+      "Largest request body the gateway accepts (413 above)."),
   REQUEST_TIMEOUT_SECONDS(
       "PARLEY_REQUEST_TIMEOUT_SECONDS", "30", "Deadline the gateway gives each upstream call."),
   KEY_CACHE_SECONDS(

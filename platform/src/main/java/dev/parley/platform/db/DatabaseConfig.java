@@ -7,8 +7,8 @@ import dev.parley.platform.config.Environment;
 import dev.parley.platform.config.Setting;
 
 /**
- * Where PostgreSQL is and which roles Parley uses there: the owner runs migrations, the
- * application role runs every query and is subject to row-level security.
+ * Where PostgreSQL is and which roles Parley uses there: the owner runs migrations, the application
+ * role runs every query and is subject to row-level security.
  */
 public record DatabaseConfig(
     String jdbcUrl,

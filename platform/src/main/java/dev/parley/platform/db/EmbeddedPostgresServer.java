@@ -28,7 +28,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     try {
       Files.createDirectories(dataDirectory);
       return new EmbeddedPostgresServer(
-          builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port).start());
+          builder()
+              .setDataDirectory(dataDirectory)
+              .setCleanDataDirectory(false)
+              .setPort(port)
+              .start());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start embedded PostgreSQL in " + dataDirectory, e);
     }

@@ -51,8 +51,7 @@ public final class SchemaMigrator {
 
   private void ensureApplicationRole() {
     try (Connection connection =
-        DriverManager.getConnection(
-            config.jdbcUrl(), config.ownerUser(), config.ownerPassword())) {
+        DriverManager.getConnection(config.jdbcUrl(), config.ownerUser(), config.ownerPassword())) {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
         // Services of one deployment may start together: serialize the role set-up.
@@ -85,8 +84,7 @@ public final class SchemaMigrator {
 
   private static String quote(Connection connection, String function, String value)
       throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement("SELECT " + function + "(?)")) {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(?)")) {
       statement.setString(1, value);
       try (ResultSet result = statement.executeQuery()) {
         result.next();

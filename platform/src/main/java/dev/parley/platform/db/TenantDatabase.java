@@ -6,9 +6,9 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * Runs work in a transaction bound to one tenant: {@code app.tenant_id} is set for the
- * transaction only, so row-level security admits that tenant's rows and no others. Repositories
- * still name the tenant in every query; the policy is the second lock on the door.
+ * Runs work in a transaction bound to one tenant: {@code app.tenant_id} is set for the transaction
+ * only, so row-level security admits that tenant's rows and no others. Repositories still name the
+ * tenant in every query; the policy is the second lock on the door.
  */
 public final class TenantDatabase {
   private final DSLContext dsl;

@@ -6,8 +6,8 @@ import com.google.common.collect.ImmutableList;
 import java.util.List;
 
 /**
- * A failure the caller should hear about: a category, a message safe to show to the caller, and
- * for bad input the offending fields. Mapped to {@code google.rpc.Status} in one place ({@link
+ * A failure the caller should hear about: a category, a message safe to show to the caller, and for
+ * bad input the offending fields. Mapped to {@code google.rpc.Status} in one place ({@link
  * ErrorStatuses}).
  */
 public final class ParleyException extends RuntimeException {

@@ -24,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates every business call by its API key ({@code Authorization: Bearer <key>} or
- * Alli's {@code API-KEY: <key>}), checks the method's {@code (parley.type.v1.access)} scopes and
- * puts the principal, and so the tenant, in the call context. A method without an access rule is
- * refused: nothing is served by accident.
+ * Authenticates every business call by its API key ({@code Authorization: Bearer <key>} or Alli's
+ * {@code API-KEY: <key>}), checks the method's {@code (parley.type.v1.access)} scopes and puts the
+ * principal, and so the tenant, in the call context. A method without an access rule is refused:
+ * nothing is served by accident.
  */
 final class AuthenticationInterceptor implements ServerInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(AuthenticationInterceptor.class);
@@ -57,8 +57,7 @@ final class AuthenticationInterceptor implements ServerInterceptor {
           .setCause(e)
           .log("API key verification failed");
       return refuse(
-          call,
-          new ParleyException(ErrorCode.UNAVAILABLE, "Cannot verify the API key now; retry"));
+          call, new ParleyException(ErrorCode.UNAVAILABLE, "Cannot verify the API key now; retry"));
     }
     RequestLoggingInterceptor.TENANT_SLOT.get().set(principal.tenantId());
     Context context = Context.current().withValue(CallContext.PRINCIPAL, principal);
@@ -76,15 +75,13 @@ final class AuthenticationInterceptor implements ServerInterceptor {
     String secret = presentedSecret(headers);
     if (secret == null) {
       throw new ParleyException(
-          ErrorCode.UNAUTHENTICATED,
-          "Missing API key: send it as 'Authorization: Bearer <key>'");
+          ErrorCode.UNAUTHENTICATED, "Missing API key: send it as 'Authorization: Bearer <key>'");
     }
     Principal principal =
         authenticator
             .authenticate(secret)
             .orElseThrow(
-                () ->
-                    new ParleyException(ErrorCode.UNAUTHENTICATED, "Invalid or revoked API key"));
+                () -> new ParleyException(ErrorCode.UNAUTHENTICATED, "Invalid or revoked API key"));
     if (!principal.hasAnyScope(rule.getAnyScopeList())) {
       throw new ParleyException(
           ErrorCode.PERMISSION_DENIED,

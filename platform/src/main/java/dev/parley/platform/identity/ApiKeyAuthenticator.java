@@ -44,9 +44,7 @@ public final class ApiKeyAuthenticator {
                 DSL.field(DSL.name("key_id"), SQLDataType.VARCHAR),
                 DSL.field(DSL.name("scopes"), SQLDataType.VARCHAR))
             .from(
-                DSL.table(
-                    "identity.authenticate_api_key({0})",
-                    DSL.val(hash, SQLDataType.VARCHAR)))
+                DSL.table("identity.authenticate_api_key({0})", DSL.val(hash, SQLDataType.VARCHAR)))
             .fetchOne();
     if (row == null) {
       return Optional.empty();

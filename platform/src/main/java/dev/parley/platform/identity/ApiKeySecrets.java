@@ -8,8 +8,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Key material. A secret is 32 random bytes (base64url, prefixed {@code pk_}); only its SHA-256
- * is stored. A fast hash is enough because the secret has 256 bits of entropy: there is nothing to
+ * Key material. A secret is 32 random bytes (base64url, prefixed {@code pk_}); only its SHA-256 is
+ * stored. A fast hash is enough because the secret has 256 bits of entropy: there is nothing to
  * brute-force that a slow hash would protect.
  */
 public final class ApiKeySecrets {

@@ -11,7 +11,8 @@ import com.google.protobuf.util.JsonFormat;
  * the JSON text that the domain and the database keep. Null in, null out.
  */
 public final class ProtoJson {
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
   private ProtoJson() {}

@@ -21,7 +21,8 @@ public final class RowLevelSecurityAssertions {
   public static void assertEveryTenantTableIsGuarded(DatabaseConfig database, String... schemas)
       throws SQLException {
     try (Connection connection =
-        DriverManager.getConnection(database.jdbcUrl(), database.ownerUser(), database.ownerPassword())) {
+        DriverManager.getConnection(
+            database.jdbcUrl(), database.ownerUser(), database.ownerPassword())) {
       List<String> tenantTables = new ArrayList<>();
       try (PreparedStatement statement =
           connection.prepareStatement(
@@ -44,7 +45,9 @@ public final class RowLevelSecurityAssertions {
             assertThat(result.getBoolean(2)).as("RLS enabled on %s", table).isTrue();
             assertThat(result.getBoolean(3)).as("RLS forced on %s", table).isTrue();
             assertThat(result.getInt(4)).as("policies on %s", table).isPositive();
-            assertThat(result.getString(5)).as("owner of %s", table).isNotEqualTo(database.appUser());
+            assertThat(result.getString(5))
+                .as("owner of %s", table)
+                .isNotEqualTo(database.appUser());
           }
         }
       }

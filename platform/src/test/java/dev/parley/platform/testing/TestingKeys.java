@@ -1,10 +1,10 @@
 package dev.parley.platform.testing;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.platform.db.Database;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.identity.ApiKeyAdministration;
 import dev.parley.platform.identity.Scopes;
-import com.zaxxer.hikari.HikariDataSource;
 
 /** API keys for tests, created the way the CLI creates them. */
 public final class TestingKeys {
@@ -12,7 +12,8 @@ public final class TestingKeys {
 
   /** Creates a key and returns what the CLI prints last: its secret. */
   public static String create(DatabaseConfig database, String tenantId, String scopes) {
-    return administration(database, admin -> admin.create(tenantId, Scopes.parse(scopes), "test").secret());
+    return administration(
+        database, admin -> admin.create(tenantId, Scopes.parse(scopes), "test").secret());
   }
 
   public static ApiKeyAdministration.CreatedKey createKey(

@@ -53,6 +53,39 @@ class SuiteTest {
   }
 
   @Test
+  void withADatabaseUrlTheSuiteUsesThatServer() throws Exception {
+    var database = dev.parley.platform.testing.TestingDatabase.newDatabase();
+    var environment =
+        dev.parley.platform.config.Environment.of(
+            java.util.Map.of(
+                "PARLEY_DATABASE_URL", database.jdbcUrl(),
+                "PARLEY_DATABASE_APP_PASSWORD", database.appPassword(),
+                "PARLEY_BIND_HOST", "127.0.0.1",
+                "PARLEY_GATEWAY_PORT", "0",
+                "PARLEY_CONVERSATION_PORT", "0",
+                "PARLEY_TICKET_PORT", "0",
+                "PARLEY_ANALYTICS_PORT", "0"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (Parley.Suite suite =
+        Parley.Suite.start(environment, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+      String key = dev.parley.platform.testing.TestingKeys.create(database, "url-team", "*");
+      var client = java.net.http.HttpClient.newHttpClient();
+      var response =
+          client.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(
+                          "http://127.0.0.1:" + suite.gatewayPort() + "/inkeep/conversations"))
+                  .header("Authorization", "Bearer " + key)
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("Parley is up")
+          .doesNotContain("Embedded PostgreSQL");
+    }
+  }
+
+  @Test
   void everyTenantTableOfEverySchemaIsGuardedByRowLevelSecurity() throws Exception {
     RowLevelSecurityAssertions.assertEveryTenantTableIsGuarded(
         TestingParley.get().database(), "identity", "conversation", "ticket", "analytics");

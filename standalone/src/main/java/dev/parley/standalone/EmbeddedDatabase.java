@@ -4,9 +4,12 @@ import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.db.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -20,6 +23,37 @@ final class EmbeddedDatabase {
   static final String DATABASE = "postgres";
 
   private EmbeddedDatabase() {}
+
+  /**
+   * The lock of the data folder: only the process holding it runs the embedded server. Null when
+   * another process holds it.
+   */
+  static FileLock tryLock(Path dataDirectory) {
+    try {
+      Files.createDirectories(dataDirectory);
+      FileChannel channel =
+          FileChannel.open(
+              dataDirectory.resolve("parley.lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE);
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        channel.close();
+      }
+      return lock;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot lock " + dataDirectory, e);
+    }
+  }
+
+  static void release(FileLock lock) {
+    try {
+      lock.release();
+      lock.channel().close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   static Path postgresDirectory(Path dataDirectory) {
     return dataDirectory.resolve("postgres");

@@ -22,6 +22,7 @@ import dev.parley.ticket.TicketServer;
 import dev.parley.type.v1.Backend;
 import java.io.PrintStream;
 import java.net.Socket;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code parley} command: {@code up} runs the whole suite in one JVM (embedded PostgreSQL when
@@ -58,6 +60,14 @@ public final class Parley {
     } catch (ConfigurationException e) {
       System.err.println("parley: " + e.getMessage());
       System.exit(2);
+    } catch (RuntimeException e) {
+      // Start-up failures (a port in use, an unreachable database) as one readable line each.
+      StringBuilder message = new StringBuilder("parley: cannot start");
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        message.append("\n  ").append(cause.getMessage());
+      }
+      System.err.println(message);
+      System.exit(1);
     }
   }
 
@@ -172,10 +182,22 @@ public final class Parley {
         return start(environment, DatabaseConfig.fromEnvironment(environment), null, out);
       }
       Path dataDirectory = Path.of(environment.get(Setting.DATA_DIR)).toAbsolutePath();
-      EmbeddedPostgresServer embedded =
-          EmbeddedPostgresServer.startPersistent(
-              EmbeddedDatabase.postgresDirectory(dataDirectory),
-              environment.getInt(Setting.EMBEDDED_DATABASE_PORT, 1, 65535));
+      FileLock lock = EmbeddedDatabase.tryLock(dataDirectory);
+      if (lock == null) {
+        throw new ConfigurationException(
+            "Parley is already running on " + dataDirectory + " (its lock is held)");
+      }
+      EmbeddedPostgresServer embedded;
+      try {
+        embedded =
+            EmbeddedPostgresServer.startPersistent(
+                EmbeddedDatabase.postgresDirectory(dataDirectory),
+                environment.getInt(Setting.EMBEDDED_DATABASE_PORT, 1, 65535));
+      } catch (RuntimeException e) {
+        EmbeddedDatabase.release(lock);
+        throw e;
+      }
+      // The lock lives as long as the process: the JVM releases it on exit.
       out.println(
           "Embedded PostgreSQL on 127.0.0.1:" + embedded.port() + ", data in " + dataDirectory);
       DatabaseConfig database =
@@ -262,19 +284,23 @@ public final class Parley {
    * The owner's connection for the key commands: the configured server, or the embedded one —
    * reached on its port while {@code parley up} runs, started on the data folder otherwise.
    */
-  private record OwnerDatabase(HikariDataSource dataSource, EmbeddedPostgresServer embedded)
+  private record OwnerDatabase(
+      HikariDataSource dataSource, EmbeddedPostgresServer embedded, FileLock lock)
       implements AutoCloseable {
     static OwnerDatabase open(Environment environment) {
       if (environment.find(Setting.DATABASE_URL).isPresent()) {
         DatabaseConfig config = DatabaseConfig.fromEnvironment(environment);
         new SchemaMigrator(config).migrateIdentity();
-        return new OwnerDatabase(Database.ownerPool(config, "parley-keys"), null);
+        return new OwnerDatabase(Database.ownerPool(config, "parley-keys"), null, null);
       }
       Path dataDirectory = Path.of(environment.get(Setting.DATA_DIR)).toAbsolutePath();
       int port = environment.getInt(Setting.EMBEDDED_DATABASE_PORT, 1, 65535);
       EmbeddedPostgresServer started = null;
+      FileLock lock = listening(port) ? null : EmbeddedDatabase.tryLock(dataDirectory);
       DatabaseConfig config;
-      if (listening(port)) {
+      if (lock == null) {
+        // `parley up` runs (or is starting) on this folder: use its server.
+        awaitListening(port);
         config =
             new DatabaseConfig(
                 "jdbc:postgresql://127.0.0.1:" + port + "/" + EmbeddedDatabase.DATABASE,
@@ -284,13 +310,35 @@ public final class Parley {
                 "unused",
                 1);
       } else {
-        started =
-            EmbeddedPostgresServer.startPersistent(
-                EmbeddedDatabase.postgresDirectory(dataDirectory), port);
+        try {
+          started =
+              EmbeddedPostgresServer.startPersistent(
+                  EmbeddedDatabase.postgresDirectory(dataDirectory), port);
+        } finally {
+          if (started == null) {
+            EmbeddedDatabase.release(lock);
+          }
+        }
         config = EmbeddedDatabase.config(started, dataDirectory, 1);
         new SchemaMigrator(config).migrateIdentity();
       }
-      return new OwnerDatabase(Database.ownerPool(config, "parley-keys"), started);
+      return new OwnerDatabase(Database.ownerPool(config, "parley-keys"), started, lock);
+    }
+
+    private static void awaitListening(int port) {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (!listening(port)) {
+        if (System.nanoTime() > deadline) {
+          throw new ConfigurationException(
+              "The embedded PostgreSQL of the running Parley does not answer on port " + port);
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
     }
 
     private static boolean listening(int port) {
@@ -306,6 +354,9 @@ public final class Parley {
       dataSource.close();
       if (embedded != null) {
         embedded.close();
+      }
+      if (lock != null) {
+        EmbeddedDatabase.release(lock);
       }
     }
   }

@@ -3,7 +3,6 @@ package dev.parley.gateway;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
-import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
@@ -61,23 +60,7 @@ public final class Gateway implements AutoCloseable {
                         HttpJsonTranscodingQueryParamMatchRule.JSON_NAME)
                     .errorHandler(DialectResponses.transcodingErrors())
                     .build())
-            .jsonMarshallerFactory(
-                service ->
-                    GrpcJsonMarshaller.builderForGson()
-                        .jsonPrinterCustomizer(
-                            (java.util.function.Function<
-                                    com.google.protobuf.util.JsonFormat.Printer,
-                                    com.google.protobuf.util.JsonFormat.Printer>)
-                                printer ->
-                                    printer
-                                        .alwaysPrintFieldsWithNoPresence()
-                                        .omittingInsignificantWhitespace())
-                        .jsonParserCustomizer(
-                            (java.util.function.Function<
-                                    com.google.protobuf.util.JsonFormat.Parser,
-                                    com.google.protobuf.util.JsonFormat.Parser>)
-                                com.google.protobuf.util.JsonFormat.Parser::ignoringUnknownFields)
-                        .build())
+            .jsonMarshallerFactory(JsonMarshalling::forService)
             .maxRequestMessageLength(config.maxRequestBytes())
             .useBlockingTaskExecutor(false);
     for (RoutedService service : ServiceCatalog.services()) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Java's protobuf JSON printer writes every number of a {@code google.protobuf.Value} as a double
@@ -21,9 +22,19 @@ final class JsonNumbers {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
+  /**
+   * A number written with a zero fraction, e.g. {@code 3.0} before {@code ,} {@code }} or {@code
+   * ]}.
+   */
+  private static final Pattern INTEGRAL_DOUBLE =
+      Pattern.compile("\\d\\.0+(?:[eE][+-]?\\d+)?[,}\\]\\s]");
+
   private JsonNumbers() {}
 
   static String normalize(String json) {
+    if (!INTEGRAL_DOUBLE.matcher(json).find()) {
+      return json; // No number ends in ".0": nothing to rewrite (the common case).
+    }
     try {
       JsonNode tree = MAPPER.readTree(json);
       return MAPPER.writeValueAsString(normalize(tree));

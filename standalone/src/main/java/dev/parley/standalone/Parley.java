@@ -44,6 +44,8 @@ public final class Parley {
         parley keys create --tenant <id> --scopes <list>  create an API key; prints it last
                            [--description <text>]
         parley keys revoke <key id>                       revoke an API key
+        parley bench [--requests N] [--concurrency C] [--messages M]
+                                                          measure REST calls on a throw-away database
       Scopes: %s
       Configuration: PARLEY_* environment variables (see README).
       """
@@ -89,6 +91,14 @@ public final class Parley {
         yield 0;
       }
       case "keys" -> keys(args.subList(1, args.size()), environment, out, err);
+      case "bench" -> {
+        try {
+          yield Benchmark.run(args.subList(1, args.size()), out);
+        } catch (Exception e) {
+          err.println("parley: benchmark failed: " + e.getMessage());
+          yield 1;
+        }
+      }
       default -> {
         err.println("parley: unknown command '" + args.getFirst() + "'");
         err.print(USAGE);

@@ -17,6 +17,14 @@ public interface ConversationStore {
   /** Writes the conversation and replaces its message list, in one transaction. */
   Conversation save(Conversation conversation);
 
+  /**
+   * Reads the conversation (with its messages; null when it does not exist) and writes what the
+   * change makes of it, in one transaction that holds the conversation's row lock, so that
+   * concurrent changes of one conversation apply one after the other.
+   */
+  Conversation change(
+      String tenantId, String id, java.util.function.UnaryOperator<Conversation> change);
+
   boolean delete(String tenantId, String id);
 
   /** Where a page starts: an offset, or the position after a given conversation. */

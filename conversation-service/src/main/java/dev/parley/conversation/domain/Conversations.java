@@ -46,16 +46,25 @@ public final class Conversations {
    */
   public Conversation replace(String tenantId, String source, ConversationDraft draft) {
     String id = draft.id() == null ? newId("conv_") : checkId("id", draft.id());
-    return write(tenantId, source, id, draft, store.find(tenantId, id, true).orElse(null));
+    List<MessageDraft> drafts = checkMessages(draft);
+    return store.change(
+        tenantId, id, existing -> conversation(tenantId, source, id, draft, drafts, existing));
   }
 
   /** Creates a conversation; ALREADY_EXISTS when its id is taken. */
   public Conversation create(String tenantId, String source, ConversationDraft draft) {
     String id = draft.id() == null ? newId("conv_") : checkId("id", draft.id());
-    if (store.find(tenantId, id, false).isPresent()) {
-      throw new ParleyException(ErrorCode.ALREADY_EXISTS, "Conversation " + id + " already exists");
-    }
-    return write(tenantId, source, id, draft, null);
+    List<MessageDraft> drafts = checkMessages(draft);
+    return store.change(
+        tenantId,
+        id,
+        existing -> {
+          if (existing != null) {
+            throw new ParleyException(
+                ErrorCode.ALREADY_EXISTS, "Conversation " + id + " already exists");
+          }
+          return conversation(tenantId, source, id, draft, drafts, null);
+        });
   }
 
   public Conversation get(String tenantId, String id) {
@@ -79,8 +88,8 @@ public final class Conversations {
     }
   }
 
-  private Conversation write(
-      String tenantId, String source, String id, ConversationDraft draft, Conversation existing) {
+  /** Checks what can be checked before reading the stored conversation. */
+  private static List<MessageDraft> checkMessages(ConversationDraft draft) {
     requireNonNull(draft.kind(), "kind is null");
     checkLength("externalId", draft.externalId(), MAX_EXTERNAL_ID_LENGTH);
     if (draft.tags() != null && draft.tags().size() > MAX_TAGS) {
@@ -90,28 +99,50 @@ public final class Conversations {
       throw ParleyException.invalidArgument(
           "messages", "at most " + MAX_MESSAGES + " messages per conversation");
     }
+    for (int index = 0; index < draft.messages().size(); index++) {
+      MessageDraft message = draft.messages().get(index);
+      String field = "messages[" + index + "]";
+      if (message.role() == null || message.role().isBlank()) {
+        throw ParleyException.invalidArgument(field + ".role", "is required");
+      }
+      checkLength(field + ".role", message.role(), MAX_ROLE_LENGTH);
+      checkLength(field + ".externalId", message.externalId(), MAX_EXTERNAL_ID_LENGTH);
+      if (message.id() != null) {
+        checkId(field + ".id", message.id());
+      }
+    }
+    return draft.messages();
+  }
+
+  /** The conversation the draft makes of the stored one (null when there is none). */
+  private Conversation conversation(
+      String tenantId,
+      String source,
+      String id,
+      ConversationDraft draft,
+      List<MessageDraft> drafts,
+      Conversation existing) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    List<Message> messages = messages(draft.messages(), existing, now);
-    return store.save(
-        new Conversation(
-            tenantId,
-            id,
-            draft.externalId(),
-            draft.externalUrl(),
-            draft.kind(),
-            draft.title(),
-            existing == null ? source : existing.source(),
-            draft.visibility(),
-            draft.supportTicketConversationId(),
-            draft.projectId(),
-            draft.integrationId(),
-            draft.propertiesJson(),
-            draft.userPropertiesJson(),
-            draft.tags(),
-            firstNonNull(draft.createTime(), existing == null ? null : existing.createTime(), now),
-            firstNonNull(draft.updateTime(), now, now),
-            messages.size(),
-            messages));
+    List<Message> messages = messages(drafts, existing, now);
+    return new Conversation(
+        tenantId,
+        id,
+        draft.externalId(),
+        draft.externalUrl(),
+        draft.kind(),
+        draft.title(),
+        existing == null ? source : existing.source(),
+        draft.visibility(),
+        draft.supportTicketConversationId(),
+        draft.projectId(),
+        draft.integrationId(),
+        draft.propertiesJson(),
+        draft.userPropertiesJson(),
+        draft.tags(),
+        firstNonNull(draft.createTime(), existing == null ? null : existing.createTime(), now),
+        firstNonNull(draft.updateTime(), now, now),
+        messages.size(),
+        messages);
   }
 
   private List<Message> messages(List<MessageDraft> drafts, Conversation existing, Instant now) {
@@ -123,22 +154,17 @@ public final class Conversations {
     String previousId = null;
     for (int index = 0; index < drafts.size(); index++) {
       MessageDraft draft = drafts.get(index);
-      String field = "messages[" + index + "]";
-      if (draft.role() == null || draft.role().isBlank()) {
-        throw ParleyException.invalidArgument(field + ".role", "is required");
-      }
-      checkLength(field + ".role", draft.role(), MAX_ROLE_LENGTH);
-      checkLength(field + ".externalId", draft.externalId(), MAX_EXTERNAL_ID_LENGTH);
       String id;
       if (draft.id() != null) {
-        id = checkId(field + ".id", draft.id());
+        id = draft.id();
       } else if (index < stored.size() && stored.get(index).role().equals(draft.role())) {
         id = stored.get(index).id();
       } else {
         id = newId("msg_");
       }
       if (!seen.add(id)) {
-        throw ParleyException.invalidArgument(field + ".id", "duplicate message id " + id);
+        throw ParleyException.invalidArgument(
+            "messages[" + index + "].id", "duplicate message id " + id);
       }
       Message before = storedById.get(id);
       Instant createTime =
@@ -157,7 +183,11 @@ public final class Conversations {
               draft.propertiesJson(),
               draft.userPropertiesJson(),
               createTime,
-              firstNonNull(draft.updateTime(), createTime.isAfter(now) ? createTime : now, now)));
+              // A message written "in the future" (a client clock ahead) never ends before it
+              // starts.
+              draft.updateTime() != null
+                  ? draft.updateTime()
+                  : (createTime.isAfter(now) ? createTime : now)));
       previousId = id;
     }
     return messages.build();

@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jooq.Condition;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.InsertValuesStep16;
 import org.jooq.JSONB;
@@ -105,21 +107,32 @@ final class JooqConversationStore implements ConversationStore {
 
   @Override
   public Conversation save(Conversation conversation) {
-    String tenantId = conversation.tenantId();
-    database.inTenant(
+    return change(conversation.tenantId(), conversation.id(), existing -> conversation);
+  }
+
+  @Override
+  public Conversation change(String tenantId, String id, UnaryOperator<Conversation> change) {
+    return database.inTenant(
         tenantId,
         dsl -> {
-          ConversationRecord row = conversationRecord(conversation);
+          ConversationRecord row =
+              dsl.selectFrom(CONVERSATION)
+                  .where(CONVERSATION.TENANT_ID.eq(tenantId), CONVERSATION.ID.eq(id))
+                  .forUpdate()
+                  .fetchOne();
+          Conversation existing =
+              row == null ? null : withMessages(dsl, tenantId, List.of(row), true).getFirst();
+          Conversation changed = change.apply(existing);
+          ConversationRecord changedRow = conversationRecord(changed);
           dsl.insertInto(CONVERSATION)
-              .set(row)
+              .set(changedRow)
               .onConflict(CONVERSATION.TENANT_ID, CONVERSATION.ID)
               .doUpdate()
-              .set(row)
+              .set(changedRow)
               .execute();
-          replaceMessages(dsl, conversation);
-          return null;
+          replaceMessages(dsl, changed, existing == null ? List.of() : existing.messages());
+          return changed;
         });
-    return conversation;
   }
 
   @Override
@@ -133,15 +146,23 @@ final class JooqConversationStore implements ConversationStore {
                 > 0);
   }
 
-  /** One statement removes dropped messages, one writes all the others: not one per message. */
-  private static void replaceMessages(DSLContext dsl, Conversation conversation) {
-    List<String> ids = conversation.messages().stream().map(Message::id).toList();
-    Condition ofConversation =
-        MESSAGE
-            .TENANT_ID
-            .eq(conversation.tenantId())
-            .and(MESSAGE.CONVERSATION_ID.eq(conversation.id()));
-    dsl.deleteFrom(MESSAGE).where(ofConversation).and(MESSAGE.ID.notIn(ids)).execute();
+  /**
+   * One statement removes the dropped messages (by their full keys, known from the stored list;
+   * none on a plain re-log), one writes all the others: never one statement per message.
+   */
+  private static void replaceMessages(
+      DSLContext dsl, Conversation conversation, List<Message> stored) {
+    Set<String> ids = conversation.messages().stream().map(Message::id).collect(Collectors.toSet());
+    List<String> dropped =
+        stored.stream().map(Message::id).filter(id -> !ids.contains(id)).toList();
+    if (!dropped.isEmpty()) {
+      dsl.deleteFrom(MESSAGE)
+          .where(
+              MESSAGE.TENANT_ID.eq(conversation.tenantId()),
+              MESSAGE.CONVERSATION_ID.eq(conversation.id()),
+              MESSAGE.ID.in(dropped))
+          .execute();
+    }
     if (ids.isEmpty()) {
       return;
     }
@@ -230,10 +251,12 @@ final class JooqConversationStore implements ConversationStore {
     Map<String, List<Message>> messages = new LinkedHashMap<>();
     rows.forEach(row -> messages.put(row.getId(), new ArrayList<>()));
     if (load && !rows.isEmpty()) {
+      // Sorted here rather than in SQL: with an ORDER BY, PostgreSQL may walk the tenant's whole
+      // position index instead of looking up these conversations' messages by key.
       dsl.selectFrom(MESSAGE)
           .where(MESSAGE.TENANT_ID.eq(tenantId), MESSAGE.CONVERSATION_ID.in(messages.keySet()))
-          .orderBy(MESSAGE.CONVERSATION_ID, MESSAGE.POSITION)
           .fetch()
+          .sortAsc(MESSAGE.POSITION)
           .forEach(row -> messages.get(row.getConversationId()).add(message(row)));
     }
     ImmutableList.Builder<Conversation> conversations = ImmutableList.builder();

@@ -64,7 +64,8 @@ public enum Setting {
       "PARLEY_KEY_CACHE_SECONDS",
       "5",
       "How long a service trusts a verified API key; a revocation takes effect within this time."),
-  LOG_FORMAT("PARLEY_LOG_FORMAT", "json", "`json` (one object per line) or `text`.");
+  LOG_FORMAT("PARLEY_LOG_FORMAT", "json", "`json` (one object per line) or `text`."),
+  JAVA_OPTS("PARLEY_JAVA_OPTS", "", "Extra JVM options the `parley` script passes, e.g. `-Xmx2g`.");
 
   private final String variable;
   private final String defaultValue;

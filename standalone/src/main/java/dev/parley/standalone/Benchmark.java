@@ -1,0 +1,229 @@
+package dev.parley.standalone;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.platform.config.Environment;
+import dev.parley.platform.db.Database;
+import dev.parley.platform.db.EmbeddedPostgresServer;
+import dev.parley.platform.identity.ApiKeyAdministration;
+import dev.parley.platform.identity.Scopes;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+
+/**
+ * {@code parley bench}: starts the suite on a throw-away embedded PostgreSQL (free ports, nothing
+ * kept) and measures REST calls through the gateway from concurrent clients on this machine. Prints
+ * a Markdown table: requests, throughput, latency percentiles.
+ */
+final class Benchmark {
+  private record Options(int requests, int concurrency, int messages) {}
+
+  private record Result(String name, int requests, double seconds, long[] latenciesNanos) {}
+
+  private Benchmark() {}
+
+  static int run(List<String> args, PrintStream out) throws Exception {
+    Options options =
+        new Options(
+            intOption(args, "--requests", 2000),
+            intOption(args, "--concurrency", 8),
+            intOption(args, "--messages", 10));
+    try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary();
+        Parley.Suite suite =
+            Parley.Suite.start(
+                Environment.of(
+                    Map.of(
+                        "PARLEY_BIND_HOST", "127.0.0.1",
+                        "PARLEY_GATEWAY_PORT", "0",
+                        "PARLEY_CONVERSATION_PORT", "0",
+                        "PARLEY_TICKET_PORT", "0",
+                        "PARLEY_ANALYTICS_PORT", "0",
+                        "PARLEY_DATABASE_POOL_SIZE", "16")),
+                postgres.databaseConfig("postgres", "bench-app-password", 16),
+                null,
+                new PrintStream(OutputStream.nullOutputStream()))) {
+      String key;
+      try (HikariDataSource owner = Database.ownerPool(suite.database(), "bench")) {
+        key =
+            new ApiKeyAdministration(Database.dsl(owner))
+                .create("bench", Scopes.parse("*"), "bench")
+                .secret();
+      }
+      String base = "http://127.0.0.1:" + suite.gatewayPort() + "/inkeep/conversations";
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String messages = messages(options.messages());
+      // Warm-up: JIT, pools and caches.
+      measure(
+          "warm-up",
+          client,
+          Math.min(500, options.requests()),
+          options.concurrency(),
+          i ->
+              post(
+                  base,
+                  key,
+                  "{\"id\": \"warm-"
+                      + i
+                      + "\", \"type\": \"openai\", \"messages\": "
+                      + messages
+                      + "}"));
+      List<Result> results = new ArrayList<>();
+      results.add(
+          measure(
+              "POST /inkeep/conversations (" + options.messages() + " messages, new)",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i ->
+                  post(
+                      base,
+                      key,
+                      "{\"id\": \"bench-"
+                          + i
+                          + "\", \"type\": \"openai\", \"messages\": "
+                          + messages
+                          + "}")));
+      results.add(
+          measure(
+              "POST /inkeep/conversations (" + options.messages() + " messages, re-log)",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i ->
+                  post(
+                      base,
+                      key,
+                      "{\"id\": \"bench-"
+                          + i
+                          + "\", \"type\": \"openai\", \"messages\": "
+                          + messages
+                          + "}")));
+      // Steady state for the reads: statistics as autovacuum would have them by now. Without this
+      // the planner still believes the tables hold the few rows they had when first analyzed.
+      try (HikariDataSource owner = Database.ownerPool(suite.database(), "bench-analyze");
+          var connection = owner.getConnection();
+          var statement = connection.createStatement()) {
+        statement.execute("ANALYZE");
+      }
+      results.add(
+          measure(
+              "GET /inkeep/conversations/{id}",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i -> get(base + "/bench-" + i, key)));
+      results.add(
+          measure(
+              "GET /inkeep/conversations?limit=20",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i -> get(base + "?limit=20&offset=" + (i % 100), key)));
+      out.printf(
+          "%d requests per row, %d concurrent clients, %d cores%n%n",
+          options.requests(), options.concurrency(), Runtime.getRuntime().availableProcessors());
+      out.println("| operation | requests/s | p50 ms | p95 ms | p99 ms | max ms |");
+      out.println("|---|---:|---:|---:|---:|---:|");
+      for (Result result : results) {
+        long[] sorted = result.latenciesNanos().clone();
+        Arrays.sort(sorted);
+        out.printf(
+            "| %s | %.0f | %.1f | %.1f | %.1f | %.1f |%n",
+            result.name(),
+            result.requests() / result.seconds(),
+            percentile(sorted, 0.50),
+            percentile(sorted, 0.95),
+            percentile(sorted, 0.99),
+            sorted[sorted.length - 1] / 1e6);
+      }
+    }
+    return 0;
+  }
+
+  private static Result measure(
+      String name,
+      HttpClient client,
+      int requests,
+      int concurrency,
+      IntFunction<HttpRequest> request)
+      throws Exception {
+    long[] latencies = new long[requests];
+    ExecutorService workers = Executors.newFixedThreadPool(concurrency);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int worker = 0; worker < concurrency; worker++) {
+      int first = worker;
+      futures.add(
+          workers.submit(
+              () -> {
+                for (int i = first; i < requests; i += concurrency) {
+                  long begin = System.nanoTime();
+                  HttpResponse<Void> response =
+                      client.send(request.apply(i), HttpResponse.BodyHandlers.discarding());
+                  latencies[i] = System.nanoTime() - begin;
+                  if (response.statusCode() != 200) {
+                    throw new IOException(name + " answered " + response.statusCode());
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> future : futures) {
+      future.get();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    workers.shutdown();
+    return new Result(name, requests, seconds, latencies);
+  }
+
+  private static HttpRequest post(String url, String key, String body) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  private static HttpRequest get(String url, String key) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + key)
+        .GET()
+        .build();
+  }
+
+  private static String messages(int count) {
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < count; i++) {
+      json.append(i == 0 ? "" : ", ")
+          .append("{\"role\": \"")
+          .append(i % 2 == 0 ? "user" : "assistant")
+          .append("\", \"content\": \"Message ")
+          .append(i)
+          .append(": how do I rotate the API key of my project without downtime?\"}");
+    }
+    return json.append("]").toString();
+  }
+
+  private static double percentile(long[] sorted, double fraction) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(fraction * sorted.length) - 1)] / 1e6;
+  }
+
+  private static int intOption(List<String> args, String name, int defaultValue) {
+    int index = args.indexOf(name);
+    return index >= 0 && index + 1 < args.size()
+        ? Integer.parseInt(args.get(index + 1))
+        : defaultValue;
+  }
+}

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import dev.parley.conversation.api.ConversationGrpcService;
+import dev.parley.conversation.compat.gitbook.GitBookConversationsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepConversationsGrpcService;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.store.StoreModule;
@@ -21,5 +22,6 @@ public final class ConversationModule extends AbstractModule {
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(ConversationGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepConversationsGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(GitBookConversationsGrpcService.class).in(Scopes.SINGLETON);
   }
 }

@@ -66,6 +66,22 @@ class EnvoyLuaFilterTest {
   }
 
   @Test
+  void rendersGitBookErrorsInGitBooksEnvelope() throws Exception {
+    Varargs result =
+        respond(
+            "404",
+            "/gitbook/v1/orgs/o/conversations/x",
+            "{\"code\":5,\"message\":\"Conversation x not found\"}",
+            null);
+
+    assertThat(result.arg(2).tojstring()).isEqualTo("application/json");
+    assertThat(JSON.readTree(result.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"error\": {\"code\": 404, \"message\": \"Conversation x not found\"}}"));
+  }
+
+  @Test
   void rendersEnvoysOwnRepliesUnderInkeepToo() throws Exception {
     JsonNode body =
         JSON.readTree(

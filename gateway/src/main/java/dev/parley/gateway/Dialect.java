@@ -6,6 +6,7 @@ package dev.parley.gateway;
  */
 enum Dialect {
   INKEEP("/inkeep/"),
+  GITBOOK("/gitbook/"),
   NATIVE("/");
 
   private final String prefix;

@@ -47,7 +47,23 @@ final class DialectResponses {
       AttributeKey.valueOf(DialectResponses.class, "requestId");
   private static final String STATUS_DETAILS_HEADER = "grpc-status-details-bin";
 
+  /** Request header telling backends the URL the caller used, for absolute links. */
+  static final String BASE_URL_HEADER = "parley-base-url";
+
   private DialectResponses() {}
+
+  /** scheme://host[:port] as the caller reached the gateway (or the proxy in front of it). */
+  private static String baseUrl(ServiceRequestContext context, RequestHeaders headers) {
+    String scheme = headers.get("x-forwarded-proto");
+    String host = headers.get("x-forwarded-host");
+    if (scheme == null || !scheme.matches("https?")) {
+      scheme = context.sessionProtocol().isTls() ? "https" : "http";
+    }
+    if (host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]{1,255}")) {
+      host = headers.authority();
+    }
+    return scheme + "://" + host;
+  }
 
   /** Called by the forwarder with the backend's response headers. */
   static void recordSuccessStatus(ServiceRequestContext context, Metadata headers) {
@@ -64,7 +80,10 @@ final class DialectResponses {
     context.setAttr(REQUEST_ID_ATTRIBUTE, requestId);
     HttpRequest withId =
         request.withHeaders(
-            request.headers().toBuilder().set(ErrorBodies.REQUEST_ID_HEADER, requestId).build());
+            request.headers().toBuilder()
+                .set(ErrorBodies.REQUEST_ID_HEADER, requestId)
+                .set(BASE_URL_HEADER, baseUrl(context, request.headers()))
+                .build());
     MediaType contentType = request.contentType();
     if (contentType != null && contentType.subtype().startsWith("grpc")) {
       return delegate.serve(context, withId);

@@ -61,6 +61,7 @@ final class ErrorBodies {
       Dialect dialect, Failure failure, String path, String requestId) {
     return switch (dialect) {
       case INKEEP -> inkeep(failure, path, requestId);
+      case GITBOOK -> gitbook(failure, requestId);
       case NATIVE -> envoy(failure, requestId);
     };
   }
@@ -85,6 +86,15 @@ final class ErrorBodies {
     body.put("code", code);
     body.put("error", ImmutableMap.of("code", code, "message", failure.message()));
     return json(failure.status(), PROBLEM_JSON, requestId, Json.write(body));
+  }
+
+  /** GitBook's {@code {"error": {"code": <HTTP status>, "message": ...}}}. */
+  private static AggregatedHttpResponse gitbook(Failure failure, String requestId) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("code", failure.status().code());
+    error.put("message", failure.message());
+    return json(
+        failure.status(), MediaType.JSON_UTF_8, requestId, Json.write(Map.of("error", error)));
   }
 
   /** Envoy's {@code convert_grpc_status} body: the google.rpc.Status as JSON. */

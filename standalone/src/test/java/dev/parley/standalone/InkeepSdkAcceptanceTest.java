@@ -3,12 +3,7 @@ package dev.parley.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,19 +12,14 @@ import org.junit.jupiter.api.Test;
  * validates every response with its schemas, so this is what an Inkeep user's code sees.
  */
 class InkeepSdkAcceptanceTest {
-  private static final Path CLIENT = Path.of("src/test/node/inkeep");
-
   @Test
   void inkeepsSdkLogsReadsListsAndDeletesThroughTheGateway() throws Exception {
     TestingParley parley = TestingParley.get();
     String apiKey = parley.key("sdk-team", "conversation:read,conversation:write");
     String webKey = parley.key("sdk-team", "conversation:write");
-    if (!Files.isDirectory(CLIENT.resolve("node_modules/@inkeep/inkeep-analytics"))) {
-      run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"));
-    }
-
     String output =
-        run(List.of("node", "client.mjs", parley.baseUrl() + "/inkeep", apiKey, webKey));
+        NodeClients.run(
+            "inkeep", List.of("node", "client.mjs", parley.baseUrl() + "/inkeep", apiKey, webKey));
 
     JsonNode result =
         TestingParley.json(output.lines().reduce((first, second) -> second).orElseThrow());
@@ -39,15 +29,5 @@ class InkeepSdkAcceptanceTest {
     assertThat(result.get("webListStatus").asInt()).isEqualTo(403);
     assertThat(result.get("missingStatus").asInt()).isEqualTo(404);
     assertThat(result.get("deleted").asBoolean()).isTrue();
-  }
-
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process process =
-        new ProcessBuilder(command).directory(CLIENT.toFile()).redirectErrorStream(true).start();
-    byte[] output = process.getInputStream().readAllBytes();
-    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    String text = new String(output, StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as(String.join(" ", command) + " printed:\n" + text).isZero();
-    return text;
   }
 }

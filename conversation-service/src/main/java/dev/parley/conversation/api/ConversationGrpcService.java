@@ -4,6 +4,8 @@ import static dev.parley.conversation.api.ConversationMessages.emptyToNull;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Empty;
+import dev.parley.conversation.compat.Origins;
+import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
@@ -21,9 +23,6 @@ import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -69,7 +68,9 @@ public final class ConversationGrpcService
             CallContext.tenantId(),
             SOURCE,
             ConversationMessages.toDraft(
-                emptyToNull(request.getConversationId()), request.getConversation()));
+                emptyToNull(request.getConversationId()),
+                request.getConversation(),
+                Origins.of(SOURCE)));
     respond(
         response, ConversationMessages.toProto(created, ConversationView.CONVERSATION_VIEW_FULL));
   }
@@ -109,7 +110,10 @@ public final class ConversationGrpcService
       respond(response, page.build());
       return;
     }
-    Cursor after = request.getPageToken().isEmpty() ? null : decode(request.getPageToken());
+    Cursor after =
+        request.getPageToken().isEmpty()
+            ? null
+            : PageTokens.decode("page_token", request.getPageToken());
     // One more than asked tells whether another page follows.
     Conversations.Page page =
         conversations.list(
@@ -124,7 +128,7 @@ public final class ConversationGrpcService
         .forEach(item -> result.addConversations(ConversationMessages.toProto(item, view)));
     if (items.size() > pageSize && pageSize > 0) {
       Conversation last = items.get(pageSize - 1);
-      result.setNextPageToken(encode(new Cursor(last.createTime(), last.id())));
+      result.setNextPageToken(PageTokens.encode(new Cursor(last.createTime(), last.id())));
     }
     respond(response, result.build());
   }
@@ -157,7 +161,7 @@ public final class ConversationGrpcService
       // The kind is required on create only; an update that leaves it out keeps it.
       sent = sent.toBuilder().setKind(ConversationMessages.kind(existing.kind())).build();
     }
-    ConversationDraft update = ConversationMessages.toDraft(id, sent);
+    ConversationDraft update = ConversationMessages.toDraft(id, sent, Origins.of(SOURCE));
     ConversationDraft merged = existing == null ? update : merge(existing, update, paths);
     Conversation saved = conversations.replace(tenantId, SOURCE, merged);
     respond(response, ConversationMessages.toProto(saved, ConversationView.CONVERSATION_VIEW_FULL));
@@ -183,6 +187,7 @@ public final class ConversationGrpcService
         mask.contains("external_url") ? update.externalUrl() : existing.externalUrl(),
         mask.contains("kind") ? update.kind() : existing.kind(),
         mask.contains("title") ? update.title() : existing.title(),
+        existing.origin(),
         mask.contains("visibility") ? update.visibility() : existing.visibility(),
         mask.contains("support_ticket_conversation_id")
             ? update.supportTicketConversationId()
@@ -208,28 +213,6 @@ public final class ConversationGrpcService
       throw ParleyException.invalidArgument(field, "is required");
     }
     return value;
-  }
-
-  private static String encode(Cursor cursor) {
-    long micros =
-        cursor.createTime().getEpochSecond() * 1_000_000 + cursor.createTime().getNano() / 1000;
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString((micros + ":" + cursor.id()).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Cursor decode(String token) {
-    try {
-      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      int colon = text.indexOf(':');
-      long micros = Long.parseLong(text.substring(0, colon));
-      return new Cursor(
-          Instant.ofEpochSecond(
-              Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000),
-          text.substring(colon + 1));
-    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-      throw ParleyException.invalidArgument("page_token", "is not a token from a previous page");
-    }
   }
 
   private static <T> void respond(StreamObserver<T> response, T message) {

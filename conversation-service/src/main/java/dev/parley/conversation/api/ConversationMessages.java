@@ -107,13 +107,15 @@ final class ConversationMessages {
   }
 
   /** A draft from a native conversation; empty strings are absent. */
-  static ConversationDraft toDraft(String id, dev.parley.conversation.v1.Conversation proto) {
+  static ConversationDraft toDraft(
+      String id, dev.parley.conversation.v1.Conversation proto, String origin) {
     return new ConversationDraft(
         id,
         emptyToNull(proto.getExternalId()),
         emptyToNull(proto.getExternalUrl()),
         kind(proto.getKind()),
         emptyToNull(proto.getTitle()),
+        origin,
         visibility(proto.getVisibility()),
         emptyToNull(proto.getSupportTicketConversationId()),
         emptyToNull(proto.getProjectId()),

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * A conversation as stored. {@code messages} is empty when only the summary was loaded; {@code
- * messageCount} is always right. Nullable fields are null when absent.
+ * messageCount} is always right. Nullable fields are null when absent. {@code source} is the front
+ * door that created it ("inkeep", "gitbook", "native"), {@code origin} where it came from within
+ * that front door (GitBook's ConversationSource).
  */
 public record Conversation(
     String tenantId,
@@ -18,6 +20,7 @@ public record Conversation(
     ConversationKind kind,
     String title,
     String source,
+    String origin,
     Visibility visibility,
     String supportTicketConversationId,
     String projectId,

@@ -13,6 +13,7 @@ public record ConversationDraft(
     String externalUrl,
     ConversationKind kind,
     String title,
+    String origin,
     Visibility visibility,
     String supportTicketConversationId,
     String projectId,

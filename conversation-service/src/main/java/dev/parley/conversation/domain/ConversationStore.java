@@ -12,7 +12,8 @@ public interface ConversationStore {
   /** A page in newest-first order: by offset, or after a cursor from a previous page. */
   List<Conversation> list(String tenantId, PageRequest page, boolean withMessages);
 
-  int count(String tenantId);
+  /** Conversations of the tenant, of one origin when origin is not null. */
+  int count(String tenantId, String origin);
 
   /** Writes the conversation and replaces its message list, in one transaction. */
   Conversation save(Conversation conversation);
@@ -27,8 +28,15 @@ public interface ConversationStore {
 
   boolean delete(String tenantId, String id);
 
-  /** Where a page starts: an offset, or the position after a given conversation. */
-  record PageRequest(int offset, int limit, Cursor after) {}
+  /**
+   * Where a page starts (an offset, or the position after a given conversation), how long it is,
+   * and an optional origin filter.
+   */
+  record PageRequest(int offset, int limit, Cursor after, String origin) {
+    public PageRequest(int offset, int limit, Cursor after) {
+      this(offset, limit, after, null);
+    }
+  }
 
   /** The sort key of the last conversation of a page. */
   record Cursor(java.time.Instant createTime, String id) {}

@@ -79,7 +79,7 @@ public final class Conversations {
   }
 
   public Page list(String tenantId, PageRequest page, boolean withMessages) {
-    return new Page(store.list(tenantId, page, withMessages), store.count(tenantId));
+    return new Page(store.list(tenantId, page, withMessages), store.count(tenantId, page.origin()));
   }
 
   public void delete(String tenantId, String id) {
@@ -132,6 +132,8 @@ public final class Conversations {
         draft.kind(),
         draft.title(),
         existing == null ? source : existing.source(),
+        // Where it came from is kept from the first write.
+        existing != null && existing.origin() != null ? existing.origin() : draft.origin(),
         draft.visibility(),
         draft.supportTicketConversationId(),
         draft.projectId(),

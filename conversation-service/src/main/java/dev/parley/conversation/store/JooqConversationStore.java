@@ -83,6 +83,9 @@ final class JooqConversationStore implements ConversationStore {
         dsl -> {
           SelectConditionStep<ConversationRecord> query =
               dsl.selectFrom(CONVERSATION).where(CONVERSATION.TENANT_ID.eq(tenantId));
+          if (page.origin() != null) {
+            query = query.and(CONVERSATION.ORIGIN.eq(page.origin()));
+          }
           if (page.after() != null) {
             query =
                 query.and(
@@ -100,9 +103,14 @@ final class JooqConversationStore implements ConversationStore {
   }
 
   @Override
-  public int count(String tenantId) {
+  public int count(String tenantId, String origin) {
     return database.inTenant(
-        tenantId, dsl -> dsl.fetchCount(CONVERSATION, CONVERSATION.TENANT_ID.eq(tenantId)));
+        tenantId,
+        dsl ->
+            dsl.fetchCount(
+                CONVERSATION,
+                CONVERSATION.TENANT_ID.eq(tenantId),
+                origin == null ? DSL.noCondition() : CONVERSATION.ORIGIN.eq(origin)));
   }
 
   @Override
@@ -275,6 +283,7 @@ final class JooqConversationStore implements ConversationStore {
     row.setKind(conversation.kind().name());
     row.setTitle(conversation.title());
     row.setSource(conversation.source());
+    row.setOrigin(conversation.origin());
     row.setVisibility(conversation.visibility() == null ? null : conversation.visibility().name());
     row.setSupportTicketConversationId(conversation.supportTicketConversationId());
     row.setProjectId(conversation.projectId());
@@ -297,6 +306,7 @@ final class JooqConversationStore implements ConversationStore {
         ConversationKind.valueOf(row.getKind()),
         row.getTitle(),
         row.getSource(),
+        row.getOrigin(),
         row.getVisibility() == null ? null : Visibility.valueOf(row.getVisibility()),
         row.getSupportTicketConversationId(),
         row.getProjectId(),

@@ -117,7 +117,7 @@ class JooqConversationStoreTest {
     assertThat(byOffset).extracting(Conversation::id).containsExactly("p2", "p1");
     assertThat(byCursor).extracting(Conversation::id).containsExactly("p2", "p1");
     assertThat(byCursor.getFirst().messages()).hasSize(1);
-    assertThat(store.count("paging")).isEqualTo(5);
+    assertThat(store.count("paging", null)).isEqualTo(5);
   }
 
   @Test
@@ -127,7 +127,7 @@ class JooqConversationStoreTest {
     assertThat(store.find("tenant-b", "shared-id", true)).isEmpty();
     assertThat(store.findByExternalId("tenant-b", "ext-shared-id")).isEmpty();
     assertThat(store.list("tenant-b", new PageRequest(0, 100, null), true)).isEmpty();
-    assertThat(store.count("tenant-b")).isZero();
+    assertThat(store.count("tenant-b", null)).isZero();
     assertThat(store.delete("tenant-b", "shared-id")).isFalse();
 
     // Tenant B may use the same id: it is a different conversation.
@@ -206,6 +206,7 @@ class JooqConversationStoreTest {
         ConversationKind.CHAT,
         "Title " + id,
         "native",
+        null,
         null,
         null,
         "project",

@@ -31,6 +31,24 @@ public final class CallContext {
     return principal().tenantId();
   }
 
+  /**
+   * The tenant named by a path parameter (PostHog's project, GitBook's organization), which must be
+   * the caller's: any other does not exist for the caller (404), whether it exists or not.
+   */
+  public static String pathTenant(String kind, String id) {
+    String tenantId = tenantId();
+    if (!tenantId.equals(id)) {
+      throw ParleyException.notFound(kind + " " + id + " not found");
+    }
+    return tenantId;
+  }
+
+  /** The base URL the caller reached the gateway at, for absolute links in responses. */
+  public static String baseUrl() {
+    String baseUrl = header("parley-base-url");
+    return baseUrl == null ? "http://localhost:8080" : baseUrl;
+  }
+
   public static String requestId() {
     String requestId = REQUEST_ID.get();
     return requestId == null ? "unknown" : requestId;

@@ -65,6 +65,7 @@ public final class GrpcServer implements AutoCloseable {
         List.of(
             new RequestLoggingInterceptor(name),
             new AuthenticationInterceptor(authenticator),
+            new SuccessStatusInterceptor(),
             new ExceptionMappingInterceptor());
     for (BindableService service : services) {
       builder.addService(ServerInterceptors.interceptForward(service, interceptors));

@@ -8,6 +8,7 @@ import dev.parley.compat.inkeep.v1.LogConversationRequest;
 import dev.parley.compat.inkeep.v1.MessageSelect;
 import dev.parley.compat.inkeep.v1.OpenAIMessage;
 import dev.parley.conversation.compat.Iso8601;
+import dev.parley.conversation.compat.Origins;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
@@ -47,6 +48,7 @@ final class InkeepMapping {
         request.hasExternalUrl() ? request.getExternalUrl() : null,
         kind,
         null,
+        Origins.of(InkeepConversationsGrpcService.SOURCE),
         request.hasVisibility() ? visibility(request.getVisibility()) : null,
         request.hasSupportTicketConversationId() ? request.getSupportTicketConversationId() : null,
         request.hasProjectId() ? request.getProjectId() : null,

@@ -74,6 +74,26 @@ try {
 }
 check(missingStatus === 404, "unknown conversation is 404, got " + missingStatus);
 
+// Feedback (the SDK wires only the API key for it) and an event, then read the feedback back.
+const feedback = await api.feedback.submit({
+  type: "positive",
+  messageId: relogged.messages[1].id,
+  reasons: [{ label: "Accurate", details: "Worked first time" }],
+});
+check(feedback.type === "positive" && feedback.messageId === relogged.messages[1].id, "feedback is stored");
+const allFeedback = await api.feedback.list({ limit: 10 });
+check(allFeedback.positiveFeedbackCount === 1, "feedback is listed");
+check(allFeedback.positiveFeedback[0].message.id === relogged.messages[1].id, "with its message");
+const one = await api.feedback.getFeedbackById({ id: feedback.id });
+check(one.conversation.id === "sdk-conversation-1", "with its conversation");
+const event = await web.events.log({ webIntegrationKey: webKey }, {
+  type: "message_code_snippet_copied",
+  entityType: "message",
+  messageId: relogged.messages[1].id,
+  properties: { language: "bash" },
+});
+check(event.type === "message_code_snippet_copied", "the event is stored");
+
 const deleted = await api.conversations.delete({ apiIntegrationKey: apiKey }, { id: "sdk-conversation-1" });
 check(deleted.success === true, "delete succeeds");
 
@@ -84,4 +104,6 @@ console.log(JSON.stringify({
   webListStatus,
   missingStatus,
   deleted: deleted.success,
+  feedback: allFeedback.positiveFeedbackCount,
+  event: event.entityType,
 }));

@@ -6,7 +6,10 @@ import com.google.inject.multibindings.Multibinder;
 import dev.parley.conversation.api.ConversationGrpcService;
 import dev.parley.conversation.compat.gitbook.GitBookConversationsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepConversationsGrpcService;
+import dev.parley.conversation.compat.inkeep.InkeepEventsGrpcService;
+import dev.parley.conversation.compat.inkeep.InkeepFeedbackGrpcService;
 import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.domain.FeedbackLog;
 import dev.parley.conversation.store.StoreModule;
 import io.grpc.BindableService;
 import java.time.Clock;
@@ -18,10 +21,13 @@ public final class ConversationModule extends AbstractModule {
     install(new StoreModule());
     bind(Clock.class).toInstance(Clock.systemUTC());
     bind(Conversations.class).in(Scopes.SINGLETON);
+    bind(FeedbackLog.class).in(Scopes.SINGLETON);
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(ConversationGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepConversationsGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(InkeepFeedbackGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(InkeepEventsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(GitBookConversationsGrpcService.class).in(Scopes.SINGLETON);
   }
 }

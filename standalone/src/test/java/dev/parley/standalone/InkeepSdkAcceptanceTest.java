@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class InkeepSdkAcceptanceTest {
   @Test
-  void inkeepsSdkLogsReadsListsAndDeletesThroughTheGateway() throws Exception {
+  void inkeepsSdkLogsReadsListsRatesAndDeletesThroughTheGateway() throws Exception {
     TestingParley parley = TestingParley.get();
     String apiKey = parley.key("sdk-team", "conversation:read,conversation:write");
     String webKey = parley.key("sdk-team", "conversation:write");
@@ -29,5 +29,7 @@ class InkeepSdkAcceptanceTest {
     assertThat(result.get("webListStatus").asInt()).isEqualTo(403);
     assertThat(result.get("missingStatus").asInt()).isEqualTo(404);
     assertThat(result.get("deleted").asBoolean()).isTrue();
+    assertThat(result.get("feedback").asInt()).isEqualTo(1);
+    assertThat(result.get("event").asText()).isEqualTo("message");
   }
 }

@@ -9,6 +9,9 @@ public interface ConversationStore {
 
   Optional<Conversation> findByExternalId(String tenantId, String externalId);
 
+  /** The conversations with these ids, with their messages; unknown ids are left out. */
+  List<Conversation> findAll(String tenantId, java.util.Collection<String> ids);
+
   /** A page in newest-first order: by offset, or after a cursor from a previous page. */
   List<Conversation> list(String tenantId, PageRequest page, boolean withMessages);
 

@@ -78,6 +78,17 @@ public final class Conversations {
             () -> ParleyException.notFound("No conversation with external id " + externalId));
   }
 
+  /** The conversations with these ids, by id; unknown ids are left out. */
+  public Map<String, Conversation> getAll(String tenantId, java.util.Collection<String> ids) {
+    Map<String, Conversation> byId = new HashMap<>();
+    if (!ids.isEmpty()) {
+      store
+          .findAll(tenantId, ids)
+          .forEach(conversation -> byId.put(conversation.id(), conversation));
+    }
+    return byId;
+  }
+
   public Page list(String tenantId, PageRequest page, boolean withMessages) {
     return new Page(store.list(tenantId, page, withMessages), store.count(tenantId, page.origin()));
   }

@@ -1,5 +1,8 @@
 package dev.parley.conversation.store;
 
+import static dev.parley.conversation.store.Columns.jsonb;
+import static dev.parley.conversation.store.Columns.text;
+import static dev.parley.conversation.store.Columns.timestamp;
 import static dev.parley.conversation.store.schema.Tables.MESSAGE;
 import static java.util.Objects.requireNonNull;
 
@@ -13,9 +16,7 @@ import dev.parley.conversation.store.schema.tables.records.ConversationRecord;
 import dev.parley.conversation.store.schema.tables.records.MessageRecord;
 import dev.parley.platform.db.TenantDatabase;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,20 @@ final class JooqConversationStore implements ConversationStore {
           }
           return Optional.of(withMessages(dsl, tenantId, List.of(row), true).getFirst());
         });
+  }
+
+  @Override
+  public List<Conversation> findAll(String tenantId, java.util.Collection<String> ids) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            withMessages(
+                dsl,
+                tenantId,
+                dsl.selectFrom(CONVERSATION)
+                    .where(CONVERSATION.TENANT_ID.eq(tenantId), CONVERSATION.ID.in(ids))
+                    .fetch(),
+                true));
   }
 
   @Override
@@ -335,17 +350,5 @@ final class JooqConversationStore implements ConversationStore {
         text(row.getUserPropertiesJson()),
         row.getCreateTime().toInstant(),
         row.getUpdateTime().toInstant());
-  }
-
-  private static JSONB jsonb(String json) {
-    return json == null ? null : JSONB.valueOf(json);
-  }
-
-  private static String text(JSONB json) {
-    return json == null ? null : json.data();
-  }
-
-  private static OffsetDateTime timestamp(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.conversation.store;
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 import dev.parley.conversation.domain.ConversationStore;
+import dev.parley.conversation.domain.FeedbackStore;
 
 /** Binds the PostgreSQL implementations of the domain's stores. */
 public final class StoreModule extends AbstractModule {
@@ -10,5 +11,7 @@ public final class StoreModule extends AbstractModule {
   protected void configure() {
     bind(ConversationStore.class).to(JooqConversationStore.class).in(Scopes.SINGLETON);
     bind(JooqConversationStore.class);
+    bind(FeedbackStore.class).to(JooqFeedbackStore.class).in(Scopes.SINGLETON);
+    bind(JooqFeedbackStore.class);
   }
 }

@@ -82,11 +82,17 @@ final class AuthenticationInterceptor implements ServerInterceptor {
             .authenticate(secret)
             .orElseThrow(
                 () -> new ParleyException(ErrorCode.UNAUTHENTICATED, "Invalid or revoked API key"));
-    if (!principal.hasAnyScope(rule.getAnyScopeList())) {
+    if (rule.getAnyScopeCount() > 0 && !principal.hasAnyScope(rule.getAnyScopeList())) {
       throw new ParleyException(
           ErrorCode.PERMISSION_DENIED,
           "This API key lacks the scope for this operation; needs one of: "
               + String.join(", ", rule.getAnyScopeList()));
+    }
+    if (!principal.hasAllScopes(rule.getAllScopeList())) {
+      throw new ParleyException(
+          ErrorCode.PERMISSION_DENIED,
+          "This API key lacks the scope for this operation; needs all of: "
+              + String.join(", ", rule.getAllScopeList()));
     }
     return principal;
   }
@@ -109,7 +115,9 @@ final class AuthenticationInterceptor implements ServerInterceptor {
       var options = supplier.getMethodDescriptor().getOptions();
       if (options.hasExtension(OptionsProto.access)) {
         AccessRule rule = options.getExtension(OptionsProto.access);
-        return rule.getAnyScopeCount() == 0 ? Optional.empty() : Optional.of(rule);
+        return rule.getAnyScopeCount() == 0 && rule.getAllScopeCount() == 0
+            ? Optional.empty()
+            : Optional.of(rule);
       }
     }
     return Optional.empty();

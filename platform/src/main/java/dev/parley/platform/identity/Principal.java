@@ -13,6 +13,16 @@ public record Principal(String tenantId, String keyId, Set<String> scopes) {
     scopes = ImmutableSet.copyOf(scopes);
   }
 
+  /** True when the key has every one of the given scopes. */
+  public boolean hasAllScopes(Iterable<String> required) {
+    for (String scope : required) {
+      if (!Scopes.grants(scopes, scope)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True when the key has at least one of the given scopes. */
   public boolean hasAnyScope(Iterable<String> required) {
     for (String scope : required) {

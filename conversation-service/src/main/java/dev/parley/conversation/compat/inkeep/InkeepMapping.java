@@ -186,6 +186,11 @@ final class InkeepMapping {
     return select.build();
   }
 
+  /** The message of a conversation as Inkeep's Message. */
+  static MessageSelect toSelect(Conversation conversation, Message message) {
+    return toSelect(conversation, type(conversation.kind()), message);
+  }
+
   private static MessageSelect toSelect(Conversation conversation, String type, Message message) {
     MessageSelect.Builder select =
         MessageSelect.newBuilder()

@@ -1,0 +1,36 @@
+package dev.parley.conversation.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+
+/** Feedback on one message. Free-form parts are JSON text; null means absent. */
+public record Feedback(
+    String tenantId,
+    String id,
+    String conversationId,
+    String messageId,
+    Rating rating,
+    String reasonsJson,
+    String details,
+    String sourcesJson,
+    String propertiesJson,
+    String userPropertiesJson,
+    Instant createTime,
+    Instant updateTime) {
+  public Feedback {
+    requireNonNull(tenantId, "tenantId is null");
+    requireNonNull(id, "id is null");
+    requireNonNull(conversationId, "conversationId is null");
+    requireNonNull(messageId, "messageId is null");
+    requireNonNull(rating, "rating is null");
+    requireNonNull(createTime, "createTime is null");
+    requireNonNull(updateTime, "updateTime is null");
+  }
+
+  /** Thumbs up or down. */
+  public enum Rating {
+    POSITIVE,
+    NEGATIVE
+  }
+}

@@ -14,7 +14,6 @@ import dev.parley.compat.inkeep.v1.LogConversationRequest;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationStore.PageRequest;
 import dev.parley.conversation.domain.Conversations;
-import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
@@ -44,14 +43,14 @@ public final class InkeepConversationsGrpcService
   @Override
   public void listConversations(
       ListConversationsRequest request, StreamObserver<ListConversationsResponse> response) {
-    int limit = request.hasLimit() ? request.getLimit() : DEFAULT_LIMIT;
-    int offset = request.hasOffset() ? request.getOffset() : 0;
-    if (limit < 0 || limit > MAX_LIMIT) {
-      throw ParleyException.invalidArgument("limit", "must be within 0.." + MAX_LIMIT);
-    }
-    if (offset < 0) {
-      throw ParleyException.invalidArgument("offset", "must be 0 or more");
-    }
+    OffsetPage paging =
+        OffsetPage.of(
+            request.hasLimit() ? request.getLimit() : null,
+            request.hasOffset() ? request.getOffset() : null,
+            DEFAULT_LIMIT,
+            MAX_LIMIT);
+    int limit = paging.limit();
+    int offset = paging.offset();
     Conversations.Page page =
         conversations.list(CallContext.tenantId(), new PageRequest(offset, limit, null), true);
     ListConversationsResponse.Builder result =

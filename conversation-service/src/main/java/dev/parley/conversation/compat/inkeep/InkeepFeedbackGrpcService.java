@@ -7,7 +7,6 @@ import com.google.protobuf.Value;
 import dev.parley.compat.inkeep.v1.DeleteFeedbackRequest;
 import dev.parley.compat.inkeep.v1.DeleteFeedbackResponse;
 import dev.parley.compat.inkeep.v1.FeedbackItem;
-import dev.parley.compat.inkeep.v1.FeedbackSelect;
 import dev.parley.compat.inkeep.v1.GetFeedbackRequest;
 import dev.parley.compat.inkeep.v1.InkeepFeedbackServiceGrpc;
 import dev.parley.compat.inkeep.v1.ListFeedbackRequest;
@@ -45,7 +44,7 @@ public final class InkeepFeedbackGrpcService
   }
 
   @Override
-  public void logFeedback(LogFeedbackRequest request, StreamObserver<FeedbackSelect> response) {
+  public void logFeedback(LogFeedbackRequest request, StreamObserver<FeedbackItem> response) {
     Feedback.Rating rating = rating(request.getType());
     if (request.getMessageId().isEmpty()) {
       throw ParleyException.invalidArgument("messageId", "is required");
@@ -69,34 +68,20 @@ public final class InkeepFeedbackGrpcService
             request.hasUserProperties() ? ProtoJson.toJson(request.getUserProperties()) : null,
             Iso8601.parse("createdAt", request.hasCreatedAt() ? request.getCreatedAt() : null),
             Iso8601.parse("updatedAt", request.hasUpdatedAt() ? request.getUpdatedAt() : null));
-    FeedbackItem item = item(feedback, null);
-    respond(
-        response,
-        FeedbackSelect.newBuilder()
-            .setId(item.getId())
-            .setType(item.getType())
-            .setMessageId(item.getMessageId())
-            .setCreatedAt(item.getCreatedAt())
-            .setUpdatedAt(item.getUpdatedAt())
-            .setReasons(item.getReasons())
-            .setDetails(item.getDetails())
-            .setProperties(item.getProperties())
-            .setUserProperties(item.getUserProperties())
-            .setSources(item.getSources())
-            .build());
+    respond(response, item(feedback, null));
   }
 
   @Override
   public void listFeedback(
       ListFeedbackRequest request, StreamObserver<ListFeedbackResponse> response) {
-    int limit = request.hasLimit() ? request.getLimit() : DEFAULT_LIMIT;
-    int offset = request.hasOffset() ? request.getOffset() : 0;
-    if (limit < 0 || limit > MAX_LIMIT) {
-      throw ParleyException.invalidArgument("limit", "must be within 0.." + MAX_LIMIT);
-    }
-    if (offset < 0) {
-      throw ParleyException.invalidArgument("offset", "must be 0 or more");
-    }
+    OffsetPage paging =
+        OffsetPage.of(
+            request.hasLimit() ? request.getLimit() : null,
+            request.hasOffset() ? request.getOffset() : null,
+            DEFAULT_LIMIT,
+            MAX_LIMIT);
+    int limit = paging.limit();
+    int offset = paging.offset();
     String tenantId = CallContext.tenantId();
     FeedbackLog.Page positive = feedbackLog.list(tenantId, Feedback.Rating.POSITIVE, offset, limit);
     FeedbackLog.Page negative = feedbackLog.list(tenantId, Feedback.Rating.NEGATIVE, offset, limit);

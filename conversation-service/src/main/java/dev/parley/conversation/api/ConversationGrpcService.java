@@ -1,6 +1,7 @@
 package dev.parley.conversation.api;
 
 import static dev.parley.conversation.api.ConversationMessages.emptyToNull;
+import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Empty;
@@ -9,7 +10,6 @@ import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
-import dev.parley.conversation.domain.ConversationStore.PageRequest;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.v1.ConversationServiceGrpc;
 import dev.parley.conversation.v1.ConversationView;
@@ -98,37 +98,26 @@ public final class ConversationGrpcService
             ? ConversationView.CONVERSATION_VIEW_BASIC
             : request.getView();
     if (!request.getExternalId().isEmpty()) {
-      List<Conversation> matches;
-      try {
-        matches = List.of(conversations.getByExternalId(tenantId, request.getExternalId()));
-      } catch (ParleyException e) {
-        matches = List.of();
-      }
-      ListConversationsResponse.Builder page =
-          ListConversationsResponse.newBuilder().setTotalSize(matches.size());
-      matches.forEach(match -> page.addConversations(ConversationMessages.toProto(match, view)));
-      respond(response, page.build());
+      ListConversationsResponse.Builder match = ListConversationsResponse.newBuilder();
+      conversations
+          .findByExternalId(tenantId, request.getExternalId())
+          .ifPresent(found -> match.addConversations(ConversationMessages.toProto(found, view)));
+      respond(response, match.setTotalSize(match.getConversationsCount()).build());
       return;
     }
     Cursor after =
         request.getPageToken().isEmpty()
             ? null
             : PageTokens.decode("page_token", request.getPageToken());
-    // One more than asked tells whether another page follows.
-    Conversations.Page page =
-        conversations.list(
-            tenantId,
-            new PageRequest(0, pageSize + 1, after),
-            view == ConversationView.CONVERSATION_VIEW_FULL);
-    List<Conversation> items = page.conversations();
+    Conversations.CursorPage page =
+        conversations.pageAfter(
+            tenantId, after, pageSize, null, view == ConversationView.CONVERSATION_VIEW_FULL);
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder().setTotalSize(page.total());
-    items.stream()
-        .limit(pageSize)
+    page.conversations()
         .forEach(item -> result.addConversations(ConversationMessages.toProto(item, view)));
-    if (items.size() > pageSize && pageSize > 0) {
-      Conversation last = items.get(pageSize - 1);
-      result.setNextPageToken(PageTokens.encode(new Cursor(last.createTime(), last.id())));
+    if (page.next() != null) {
+      result.setNextPageToken(PageTokens.encode(page.next()));
     }
     respond(response, result.build());
   }
@@ -213,10 +202,5 @@ public final class ConversationGrpcService
       throw ParleyException.invalidArgument(field, "is required");
     }
     return value;
-  }
-
-  private static <T> void respond(StreamObserver<T> response, T message) {
-    response.onNext(message);
-    response.onCompleted();
   }
 }

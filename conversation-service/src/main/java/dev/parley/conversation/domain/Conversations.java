@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
+import dev.parley.conversation.domain.ConversationStore.Cursor;
 import dev.parley.conversation.domain.ConversationStore.PageRequest;
 import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,6 +39,9 @@ public final class Conversations {
 
   /** A page of conversations with the total across all pages. */
   public record Page(List<Conversation> conversations, int total) {}
+
+  /** A page that follows a cursor, with the cursor of the next page (null on the last one). */
+  public record CursorPage(List<Conversation> conversations, int total, Cursor next) {}
 
   /**
    * Creates the conversation, or replaces the stored one with the same id: every field and the
@@ -72,8 +77,7 @@ public final class Conversations {
   }
 
   public Conversation getByExternalId(String tenantId, String externalId) {
-    return store
-        .findByExternalId(tenantId, externalId)
+    return findByExternalId(tenantId, externalId)
         .orElseThrow(
             () -> ParleyException.notFound("No conversation with external id " + externalId));
   }
@@ -87,6 +91,27 @@ public final class Conversations {
           .forEach(conversation -> byId.put(conversation.id(), conversation));
     }
     return byId;
+  }
+
+  /**
+   * Up to {@code limit} conversations after the cursor (from the newest when it is null), of one
+   * origin when it is not null.
+   */
+  public CursorPage pageAfter(
+      String tenantId, Cursor after, int limit, String origin, boolean withMessages) {
+    // One more than asked tells whether another page follows.
+    Page page = list(tenantId, new PageRequest(0, limit + 1, after, origin), withMessages);
+    List<Conversation> items = page.conversations();
+    if (limit == 0 || items.size() <= limit) {
+      return new CursorPage(items.subList(0, Math.min(limit, items.size())), page.total(), null);
+    }
+    Conversation last = items.get(limit - 1);
+    return new CursorPage(
+        items.subList(0, limit), page.total(), new Cursor(last.createTime(), last.id()));
+  }
+
+  public Optional<Conversation> findByExternalId(String tenantId, String externalId) {
+    return store.findByExternalId(tenantId, externalId);
   }
 
   public Page list(String tenantId, PageRequest page, boolean withMessages) {

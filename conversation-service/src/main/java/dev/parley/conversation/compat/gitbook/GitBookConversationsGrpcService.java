@@ -1,5 +1,6 @@
 package dev.parley.conversation.compat.gitbook;
 
+import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Empty;
@@ -16,7 +17,6 @@ import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
-import dev.parley.conversation.domain.ConversationStore.PageRequest;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
@@ -76,8 +76,7 @@ public final class GitBookConversationsGrpcService
     for (ConversationDraft draft : drafts) {
       conversations.replace(tenantId, SOURCE, draft);
     }
-    response.onNext(Empty.getDefaultInstance());
-    response.onCompleted();
+    respond(response, Empty.getDefaultInstance());
   }
 
   @Override
@@ -91,23 +90,15 @@ public final class GitBookConversationsGrpcService
     Cursor after =
         request.getPage().isEmpty() ? null : PageTokens.decode("page", request.getPage());
     String origin = request.getSource().isEmpty() ? null : request.getSource();
-    // One more than asked tells whether another page follows.
-    Conversations.Page page =
-        conversations.list(tenantId, new PageRequest(0, limit + 1, after, origin), false);
-    List<Conversation> items = page.conversations();
+    Conversations.CursorPage page = conversations.pageAfter(tenantId, after, limit, origin, false);
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder().setCount(page.total());
-    items.stream()
-        .limit(limit)
+    page.conversations()
         .forEach(item -> result.addItems(GitBookMapping.toConversation(tenantId, item)));
-    if (items.size() > limit && limit > 0) {
-      Conversation last = items.get(limit - 1);
-      result.setNext(
-          NextPage.newBuilder()
-              .setPage(PageTokens.encode(new Cursor(last.createTime(), last.id()))));
+    if (page.next() != null) {
+      result.setNext(NextPage.newBuilder().setPage(PageTokens.encode(page.next())));
     }
-    response.onNext(result.build());
-    response.onCompleted();
+    respond(response, result.build());
   }
 
   @Override
@@ -115,7 +106,6 @@ public final class GitBookConversationsGrpcService
       GetConversationRequest request, StreamObserver<GetConversationResponse> response) {
     String tenantId = CallContext.pathTenant(ORGANIZATION, request.getOrganizationId());
     Conversation conversation = conversations.get(tenantId, request.getConversationId());
-    response.onNext(GitBookMapping.toResponse(tenantId, conversation));
-    response.onCompleted();
+    respond(response, GitBookMapping.toResponse(tenantId, conversation));
   }
 }

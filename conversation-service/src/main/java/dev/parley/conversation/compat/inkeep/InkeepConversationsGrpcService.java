@@ -1,5 +1,6 @@
 package dev.parley.conversation.compat.inkeep;
 
+import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.compat.inkeep.v1.ConversationSelect;
@@ -89,10 +90,5 @@ public final class InkeepConversationsGrpcService
         response,
         InkeepMapping.toSelect(
             conversations.getByExternalId(CallContext.tenantId(), request.getExternalId())));
-  }
-
-  private static <T> void respond(StreamObserver<T> response, T message) {
-    response.onNext(message);
-    response.onCompleted();
   }
 }

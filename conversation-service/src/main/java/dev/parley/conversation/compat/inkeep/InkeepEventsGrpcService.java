@@ -1,5 +1,6 @@
 package dev.parley.conversation.compat.inkeep;
 
+import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.compat.inkeep.v1.EventSelect;
@@ -101,8 +102,7 @@ public final class InkeepEventsGrpcService
     if (searchQuery != null) {
       select.setSearchQuery(searchQuery);
     }
-    response.onNext(select.build());
-    response.onCompleted();
+    respond(response, select.build());
   }
 
   /** The entity id when the entity type needs it (required then); null otherwise. */

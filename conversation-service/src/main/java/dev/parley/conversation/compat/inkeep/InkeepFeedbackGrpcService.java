@@ -1,5 +1,6 @@
 package dev.parley.conversation.compat.inkeep;
 
+import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ListValue;
@@ -191,10 +192,5 @@ public final class InkeepFeedbackGrpcService
             "sources[" + i + "].type", "must be positive, negative, new or null");
       }
     }
-  }
-
-  private static <T> void respond(StreamObserver<T> response, T message) {
-    response.onNext(message);
-    response.onCompleted();
   }
 }

@@ -14,20 +14,23 @@ import java.util.regex.Pattern;
 /**
  * Java's protobuf JSON printer writes every number of a {@code google.protobuf.Value} as a double
  * ({@code 1.0}); Envoy's C++ printer, like the vendors, writes {@code 1}. Rewrites integral numbers
- * so that free-form JSON (properties, content) comes back as it was sent.
+ * so that free-form JSON (properties, content) comes back as it was sent, and writes every number
+ * without an exponent.
  */
 final class JsonNumbers {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
           .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
   /**
-   * A number written with a zero fraction, e.g. {@code 3.0} before {@code ,} {@code }} or {@code
-   * ]}.
+   * A number written with a zero fraction, e.g. {@code 3.0}, or with an exponent, e.g. {@code
+   * 1.7356896001E9} (how Java prints a double field such as Bedrock's epoch seconds; Envoy prints
+   * {@code 1735689600.1}), before {@code ,} {@code }} or {@code ]}.
    */
   private static final Pattern INTEGRAL_DOUBLE =
-      Pattern.compile("\\d\\.0+(?:[eE][+-]?\\d+)?[,}\\]\\s]");
+      Pattern.compile("\\d(?:\\.0+(?:[eE][+-]?\\d+)?|[eE][+-]?\\d+)[,}\\]\\s]");
 
   private JsonNumbers() {}
 

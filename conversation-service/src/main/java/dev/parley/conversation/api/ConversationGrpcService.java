@@ -9,15 +9,30 @@ import dev.parley.conversation.compat.Origins;
 import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
-import dev.parley.conversation.domain.ConversationStore.Cursor;
+import dev.parley.conversation.domain.ConversationFilter;
+import dev.parley.conversation.domain.ConversationStore.SearchHit;
 import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.domain.Feedback;
+import dev.parley.conversation.domain.FeedbackLog;
+import dev.parley.conversation.domain.Handling;
+import dev.parley.conversation.domain.Message;
+import dev.parley.conversation.domain.Reasons;
+import dev.parley.conversation.domain.SortOrder;
+import dev.parley.conversation.v1.BatchDeleteConversationsRequest;
+import dev.parley.conversation.v1.BatchDeleteConversationsResponse;
 import dev.parley.conversation.v1.ConversationServiceGrpc;
 import dev.parley.conversation.v1.ConversationView;
 import dev.parley.conversation.v1.CreateConversationRequest;
+import dev.parley.conversation.v1.CreateMessageRequest;
 import dev.parley.conversation.v1.DeleteConversationRequest;
 import dev.parley.conversation.v1.GetConversationRequest;
 import dev.parley.conversation.v1.ListConversationsRequest;
 import dev.parley.conversation.v1.ListConversationsResponse;
+import dev.parley.conversation.v1.MessageFeedback;
+import dev.parley.conversation.v1.SearchConversationsRequest;
+import dev.parley.conversation.v1.SearchConversationsResponse;
+import dev.parley.conversation.v1.SearchResult;
+import dev.parley.conversation.v1.SetMessageFeedbackRequest;
 import dev.parley.conversation.v1.UpdateConversationRequest;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
@@ -47,13 +62,22 @@ public final class ConversationGrpcService
           "tags",
           "messages",
           "create_time",
-          "update_time");
+          "update_time",
+          "state",
+          "assignee",
+          "categories",
+          "end_user");
+  private static final int MAX_BATCH_DELETE = 100;
+  private static final int DEFAULT_SEARCH_SIZE = 20;
+  private static final int MAX_SEARCH_SIZE = 100;
 
   private final Conversations conversations;
+  private final FeedbackLog feedback;
 
   @Inject
-  public ConversationGrpcService(Conversations conversations) {
+  public ConversationGrpcService(Conversations conversations, FeedbackLog feedback) {
     this.conversations = requireNonNull(conversations, "conversations is null");
+    this.feedback = requireNonNull(feedback, "feedback is null");
   }
 
   @Override
@@ -105,19 +129,23 @@ public final class ConversationGrpcService
       respond(response, match.setTotalSize(match.getConversationsCount()).build());
       return;
     }
-    Cursor after =
-        request.getPageToken().isEmpty()
-            ? null
-            : PageTokens.decode("page_token", request.getPageToken());
-    Conversations.CursorPage page =
-        conversations.pageAfter(
-            tenantId, after, pageSize, null, view == ConversationView.CONVERSATION_VIEW_FULL);
+    SortOrder order = ListQueries.order(request.getOrderBy());
+    PageTokens.TokenPage page =
+        PageTokens.page(
+            conversations,
+            tenantId,
+            ListQueries.filter(request.getFilter()),
+            order,
+            "page_token",
+            request.getPageToken(),
+            pageSize,
+            view == ConversationView.CONVERSATION_VIEW_FULL);
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder().setTotalSize(page.total());
     page.conversations()
         .forEach(item -> result.addConversations(ConversationMessages.toProto(item, view)));
-    if (page.next() != null) {
-      result.setNextPageToken(PageTokens.encode(page.next()));
+    if (page.nextToken() != null) {
+      result.setNextPageToken(page.nextToken());
     }
     respond(response, result.build());
   }
@@ -157,6 +185,102 @@ public final class ConversationGrpcService
   }
 
   @Override
+  public void batchDeleteConversations(
+      BatchDeleteConversationsRequest request,
+      StreamObserver<BatchDeleteConversationsResponse> response) {
+    List<String> ids = request.getConversationIdsList();
+    if (ids.isEmpty() || ids.size() > MAX_BATCH_DELETE) {
+      throw ParleyException.invalidArgument(
+          "conversation_ids", "must hold 1.." + MAX_BATCH_DELETE + " ids");
+    }
+    Set<String> deleted =
+        Set.copyOf(conversations.deleteAll(CallContext.tenantId(), ConversationFilter.ofIds(ids)));
+    respond(
+        response,
+        BatchDeleteConversationsResponse.newBuilder()
+            .addAllDeletedConversationIds(
+                ids.stream().filter(deleted::contains).distinct().toList())
+            .addAllFailedConversationIds(
+                ids.stream().filter(id -> !deleted.contains(id)).distinct().toList())
+            .build());
+  }
+
+  @Override
+  public void searchConversations(
+      SearchConversationsRequest request, StreamObserver<SearchConversationsResponse> response) {
+    int pageSize = request.getPageSize() == 0 ? DEFAULT_SEARCH_SIZE : request.getPageSize();
+    if (pageSize < 1 || pageSize > MAX_SEARCH_SIZE) {
+      throw ParleyException.invalidArgument("page_size", "must be within 1.." + MAX_SEARCH_SIZE);
+    }
+    SearchConversationsResponse.Builder result = SearchConversationsResponse.newBuilder();
+    for (SearchHit hit :
+        conversations.search(CallContext.tenantId(), request.getQuery(), pageSize)) {
+      SearchResult.Builder item =
+          SearchResult.newBuilder()
+              .setConversation(
+                  ConversationMessages.toProto(
+                      hit.conversation(), ConversationView.CONVERSATION_VIEW_BASIC))
+              .setRank(hit.rank())
+              .addAllMessageHighlights(hit.bodyHighlights());
+      if (hit.titleHighlight() != null) {
+        item.setTitleHighlight(hit.titleHighlight());
+      }
+      result.addResults(item);
+    }
+    respond(response, result.build());
+  }
+
+  @Override
+  public void createMessage(
+      CreateMessageRequest request, StreamObserver<dev.parley.conversation.v1.Message> response) {
+    String conversationId = required("conversation_id", request.getConversationId());
+    if (!request.hasMessage()) {
+      throw ParleyException.invalidArgument("message", "is required");
+    }
+    Message appended =
+        conversations.append(
+            CallContext.tenantId(),
+            conversationId,
+            ConversationMessages.toDraft(request.getMessage()));
+    respond(response, ConversationMessages.toProto(conversationId, appended));
+  }
+
+  @Override
+  public void setMessageFeedback(
+      SetMessageFeedbackRequest request, StreamObserver<MessageFeedback> response) {
+    String conversationId = required("conversation_id", request.getConversationId());
+    String messageId = required("message_id", request.getMessageId());
+    MessageFeedback sent = request.getFeedback();
+    Feedback.Rating rating =
+        switch (sent.getRating()) {
+          case RATING_POSITIVE -> Feedback.Rating.POSITIVE;
+          case RATING_NEGATIVE -> Feedback.Rating.NEGATIVE;
+          case RATING_UNSPECIFIED, UNRECOGNIZED ->
+              throw ParleyException.invalidArgument(
+                  "feedback.rating", "is required: RATING_POSITIVE or RATING_NEGATIVE");
+        };
+    Feedback saved =
+        feedback.rate(
+            CallContext.tenantId(),
+            conversationId,
+            messageId,
+            Feedback.Author.USER,
+            rating,
+            sent.getReasonsCount() == 0 ? null : Reasons.toJson(sent.getReasonsList()),
+            emptyToNull(sent.getComment()),
+            null);
+    respond(
+        response,
+        sent.toBuilder()
+            .setId(saved.id())
+            .setConversationId(conversationId)
+            .setMessageId(messageId)
+            .setCreateTime(ConversationMessages.timestamp(saved.createTime()))
+            .setUpdateTime(ConversationMessages.timestamp(saved.updateTime()))
+            .build());
+  }
+
+  @Override
   public void deleteConversation(
       DeleteConversationRequest request, StreamObserver<Empty> response) {
     conversations.delete(
@@ -188,13 +312,29 @@ public final class ConversationGrpcService
             ? update.userPropertiesJson()
             : existing.userPropertiesJson(),
         mask.contains("tags") ? update.tags() : existing.tags(),
+        new Handling(
+            masked(mask, "state", update.handling().state()),
+            masked(mask, "assignee", update.handling().assignee()),
+            mask.contains("categories")
+                ? (update.handling().categories() == null
+                    ? List.of()
+                    : update.handling().categories())
+                : null,
+            masked(mask, "end_user", update.handling().endUserId()),
+            masked(mask, "end_user", update.handling().endUserEmail())),
         mask.contains("create_time") && update.createTime() != null
             ? update.createTime()
             : existing.createTime(),
         mask.contains("update_time") ? update.updateTime() : null,
-        mask.contains("messages")
-            ? update.messages()
-            : ConversationMessages.drafts(existing.messages()));
+        mask.contains("messages") ? update.messages() : Conversations.drafts(existing.messages()));
+  }
+
+  /** A masked field's new value ("" clears it), or null to keep the stored one. */
+  private static String masked(Set<String> mask, String path, String value) {
+    if (!mask.contains(path)) {
+      return null;
+    }
+    return value == null ? "" : value;
   }
 
   private static String required(String field, String value) {

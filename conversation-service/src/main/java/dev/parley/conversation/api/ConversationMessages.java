@@ -5,6 +5,7 @@ import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
 import dev.parley.conversation.domain.ConversationKind;
+import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Visibility;
 import dev.parley.conversation.v1.ConversationView;
@@ -61,6 +62,29 @@ final class ConversationMessages {
     if (conversation.tags() != null) {
       proto.addAllTags(conversation.tags());
     }
+    Handling handling = conversation.handling();
+    if (handling.state() != null) {
+      proto.setState(handling.state());
+    }
+    if (handling.assignee() != null) {
+      proto.setAssignee(handling.assignee());
+    }
+    if (handling.categories() != null) {
+      proto.addAllCategories(handling.categories());
+    }
+    if (handling.endUserId() != null || handling.endUserEmail() != null) {
+      var endUser = dev.parley.conversation.v1.EndUser.newBuilder();
+      if (handling.endUserId() != null) {
+        endUser.setId(handling.endUserId());
+      }
+      if (handling.endUserEmail() != null) {
+        endUser.setEmail(handling.endUserEmail());
+      }
+      proto.setEndUser(endUser);
+    }
+    if (conversation.lastMessageTime() != null) {
+      proto.setLastMessageTime(timestamp(conversation.lastMessageTime()));
+    }
     if (view != ConversationView.CONVERSATION_VIEW_BASIC) {
       for (Message message : conversation.messages()) {
         proto.addMessages(toProto(conversation.id(), message));
@@ -69,8 +93,7 @@ final class ConversationMessages {
     return proto.build();
   }
 
-  private static dev.parley.conversation.v1.Message toProto(
-      String conversationId, Message message) {
+  static dev.parley.conversation.v1.Message toProto(String conversationId, Message message) {
     var proto =
         dev.parley.conversation.v1.Message.newBuilder()
             .setId(message.id())
@@ -123,12 +146,23 @@ final class ConversationMessages {
         proto.hasProperties() ? ProtoJson.toJson(proto.getProperties()) : null,
         proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null,
         proto.getTagsCount() == 0 ? null : List.copyOf(proto.getTagsList()),
+        handling(proto),
         proto.hasCreateTime() ? instant(proto.getCreateTime()) : null,
         proto.hasUpdateTime() ? instant(proto.getUpdateTime()) : null,
         proto.getMessagesList().stream().map(ConversationMessages::toDraft).toList());
   }
 
-  private static MessageDraft toDraft(dev.parley.conversation.v1.Message proto) {
+  /** The handling fields of a native conversation; empty strings are absent. */
+  static Handling handling(dev.parley.conversation.v1.Conversation proto) {
+    return new Handling(
+        emptyToNull(proto.getState()),
+        emptyToNull(proto.getAssignee()),
+        proto.getCategoriesCount() == 0 ? null : List.copyOf(proto.getCategoriesList()),
+        emptyToNull(proto.getEndUser().getId()),
+        emptyToNull(proto.getEndUser().getEmail()));
+  }
+
+  static MessageDraft toDraft(dev.parley.conversation.v1.Message proto) {
     return new MessageDraft(
         emptyToNull(proto.getId()),
         emptyToNull(proto.getParentId()),
@@ -143,28 +177,6 @@ final class ConversationMessages {
         proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null,
         proto.hasCreateTime() ? instant(proto.getCreateTime()) : null,
         proto.hasUpdateTime() ? instant(proto.getUpdateTime()) : null);
-  }
-
-  /** The stored messages as drafts, so an update that leaves them out keeps them. */
-  static List<MessageDraft> drafts(List<Message> messages) {
-    return messages.stream()
-        .map(
-            message ->
-                new MessageDraft(
-                    message.id(),
-                    message.parentId(),
-                    message.role(),
-                    message.contentJson(),
-                    message.name(),
-                    message.externalId(),
-                    message.externalUrl(),
-                    message.linksJson(),
-                    message.toolCallsJson(),
-                    message.propertiesJson(),
-                    message.userPropertiesJson(),
-                    message.createTime(),
-                    message.updateTime()))
-        .toList();
   }
 
   static ConversationKind kind(dev.parley.conversation.v1.ConversationKind kind) {

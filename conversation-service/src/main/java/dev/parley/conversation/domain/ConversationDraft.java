@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What a caller sends to create or replace a conversation. Null fields are absent: the id and
- * message ids are generated, times default to now (the stored create time is kept on replace).
+ * message ids are generated, times default to now (the stored create time is kept on replace). A
+ * null {@code handling} keeps the stored one; set fields of a non-null one replace stored fields.
  */
 public record ConversationDraft(
     String id,
@@ -21,6 +22,7 @@ public record ConversationDraft(
     String propertiesJson,
     String userPropertiesJson,
     List<String> tags,
+    Handling handling,
     Instant createTime,
     Instant updateTime,
     List<MessageDraft> messages) {

@@ -1,22 +1,28 @@
 package dev.parley.conversation.domain;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
-/** Storage of conversations; every method is scoped to one tenant. */
+/**
+ * Storage of conversations; every method is scoped to one tenant. Soft-deleted conversations are
+ * invisible to every method but {@link #change}, which replaces them.
+ */
 public interface ConversationStore {
   Optional<Conversation> find(String tenantId, String id, boolean withMessages);
 
   Optional<Conversation> findByExternalId(String tenantId, String externalId);
 
   /** The conversations with these ids, with their messages; unknown ids are left out. */
-  List<Conversation> findAll(String tenantId, java.util.Collection<String> ids);
+  List<Conversation> findAll(String tenantId, Collection<String> ids);
 
-  /** A page in newest-first order: by offset, or after a cursor from a previous page. */
-  List<Conversation> list(String tenantId, PageRequest page, boolean withMessages);
+  /** A page of the conversations matching the query's filter, in its order. */
+  List<Conversation> list(String tenantId, Query query, boolean withMessages);
 
-  /** Conversations of the tenant, of one origin when origin is not null. */
-  int count(String tenantId, String origin);
+  /** Conversations matching the filter. */
+  int count(String tenantId, ConversationFilter filter);
 
   /** Writes the conversation and replaces its message list, in one transaction. */
   Conversation save(Conversation conversation);
@@ -26,21 +32,46 @@ public interface ConversationStore {
    * change makes of it, in one transaction that holds the conversation's row lock, so that
    * concurrent changes of one conversation apply one after the other.
    */
-  Conversation change(
-      String tenantId, String id, java.util.function.UnaryOperator<Conversation> change);
+  Conversation change(String tenantId, String id, UnaryOperator<Conversation> change);
 
-  boolean delete(String tenantId, String id);
+  /**
+   * Sets the title (when not null) and the set fields of the handling on every matching
+   * conversation, in one statement; the number changed.
+   */
+  int update(
+      String tenantId, ConversationFilter filter, String title, Handling handling, Instant now);
+
+  /** Deletes the matching conversations with their messages and feedback; their ids. */
+  List<String> delete(String tenantId, ConversationFilter filter);
+
+  /** Marks the conversation deleted (PostHog's soft delete); false when there is none. */
+  boolean softDelete(String tenantId, String id, Instant now);
+
+  /** Full-text search over titles and message bodies, best first. */
+  List<SearchHit> search(String tenantId, String query, int limit);
 
   /**
    * Where a page starts (an offset, or the position after a given conversation), how long it is,
-   * and an optional origin filter.
+   * what it holds and in which order.
    */
-  record PageRequest(int offset, int limit, Cursor after, String origin) {
-    public PageRequest(int offset, int limit, Cursor after) {
-      this(offset, limit, after, null);
+  record Query(ConversationFilter filter, SortOrder order, int offset, int limit, Cursor after) {
+    public Query {
+      filter = filter == null ? ConversationFilter.ALL : filter;
+      order = order == null ? SortOrder.CREATED_DESC : order;
+    }
+
+    public static Query offset(int offset, int limit) {
+      return new Query(ConversationFilter.ALL, SortOrder.CREATED_DESC, offset, limit, null);
     }
   }
 
-  /** The sort key of the last conversation of a page. */
-  record Cursor(java.time.Instant createTime, String id) {}
+  /** The sort key of the last conversation of a page: its time in the page's order, and its id. */
+  record Cursor(Instant time, String id) {}
+
+  /**
+   * A conversation found by a search (without its messages), with highlighted fragments of its
+   * title (null when the title did not match) and of its matching messages.
+   */
+  record SearchHit(
+      Conversation conversation, double rank, String titleHighlight, List<String> bodyHighlights) {}
 }

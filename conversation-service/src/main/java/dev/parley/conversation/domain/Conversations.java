@@ -5,13 +5,14 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
-import dev.parley.conversation.domain.ConversationStore.PageRequest;
+import dev.parley.conversation.domain.ConversationStore.Query;
 import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +28,8 @@ public final class Conversations {
   private static final int MAX_EXTERNAL_ID_LENGTH = 256;
   private static final int MAX_ROLE_LENGTH = 64;
   private static final int MAX_TAGS = 100;
+  private static final int MAX_TITLE_LENGTH = 1000;
+  private static final int MAX_QUERY_LENGTH = 1000;
 
   private final ConversationStore store;
   private final Clock clock;
@@ -94,39 +97,175 @@ public final class Conversations {
   }
 
   /**
-   * Up to {@code limit} conversations after the cursor (from the newest when it is null), of one
-   * origin when it is not null.
+   * Up to {@code limit} conversations matching the filter after the cursor (from the start when it
+   * is null), in the given order.
    */
   public CursorPage pageAfter(
-      String tenantId, Cursor after, int limit, String origin, boolean withMessages) {
+      String tenantId,
+      ConversationFilter filter,
+      SortOrder order,
+      Cursor after,
+      int limit,
+      boolean withMessages) {
     // One more than asked tells whether another page follows.
-    Page page = list(tenantId, new PageRequest(0, limit + 1, after, origin), withMessages);
+    Page page = list(tenantId, new Query(filter, order, 0, limit + 1, after), withMessages);
     List<Conversation> items = page.conversations();
     if (limit == 0 || items.size() <= limit) {
       return new CursorPage(items.subList(0, Math.min(limit, items.size())), page.total(), null);
     }
     Conversation last = items.get(limit - 1);
     return new CursorPage(
-        items.subList(0, limit), page.total(), new Cursor(last.createTime(), last.id()));
+        items.subList(0, limit), page.total(), new Cursor(order.timeOf(last), last.id()));
   }
 
   public Optional<Conversation> findByExternalId(String tenantId, String externalId) {
     return store.findByExternalId(tenantId, externalId);
   }
 
-  public Page list(String tenantId, PageRequest page, boolean withMessages) {
-    return new Page(store.list(tenantId, page, withMessages), store.count(tenantId, page.origin()));
+  public Page list(String tenantId, Query query, boolean withMessages) {
+    return new Page(
+        store.list(tenantId, query, withMessages), store.count(tenantId, query.filter()));
   }
 
   public void delete(String tenantId, String id) {
-    if (!store.delete(tenantId, id)) {
+    if (store.delete(tenantId, ConversationFilter.ofIds(List.of(id))).isEmpty()) {
       throw notFound(id);
+    }
+  }
+
+  /** Deletes every conversation matching the filter; the ids deleted. */
+  public List<String> deleteAll(String tenantId, ConversationFilter filter) {
+    return store.delete(tenantId, filter);
+  }
+
+  /** Marks the conversation deleted: it disappears from every dialect, as if deleted. */
+  public void softDelete(String tenantId, String id) {
+    if (!store.softDelete(tenantId, id, now())) {
+      throw notFound(id);
+    }
+  }
+
+  /**
+   * Sets the title (when not null) and the set fields of the handling on every conversation
+   * matching the filter; the number changed.
+   */
+  public int update(String tenantId, ConversationFilter filter, String title, Handling handling) {
+    checkHandling(handling);
+    checkLength("title", title, MAX_TITLE_LENGTH);
+    return store.update(tenantId, filter, title, handling, now());
+  }
+
+  /** {@link #update} of one conversation; NOT_FOUND when there is none. */
+  public void updateOne(String tenantId, String id, String title, Handling handling) {
+    if (update(tenantId, ConversationFilter.ofIds(List.of(id)), title, handling) == 0) {
+      throw notFound(id);
+    }
+  }
+
+  /**
+   * Appends a message after the last one (its parent unless the draft names one); NOT_FOUND when
+   * the conversation does not exist.
+   */
+  public Message append(String tenantId, String conversationId, MessageDraft draft) {
+    Message[] appended = new Message[1];
+    store.change(
+        tenantId,
+        conversationId,
+        existing -> {
+          if (existing == null) {
+            throw notFound(conversationId);
+          }
+          if (existing.messageCount() >= MAX_MESSAGES) {
+            throw ParleyException.invalidArgument(
+                "message", "a conversation holds at most " + MAX_MESSAGES + " messages");
+          }
+          List<MessageDraft> drafts = new ArrayList<>(drafts(existing.messages()));
+          drafts.add(draft);
+          ConversationDraft changed = draftOf(existing, drafts);
+          checkMessages(changed);
+          Conversation result =
+              conversation(tenantId, existing.source(), conversationId, changed, drafts, existing);
+          appended[0] = result.messages().getLast();
+          return result;
+        });
+    return appended[0];
+  }
+
+  /** Searches titles and message bodies; at most {@code limit} hits, best first. */
+  public List<ConversationStore.SearchHit> search(String tenantId, String query, int limit) {
+    if (query == null || query.isBlank()) {
+      throw ParleyException.invalidArgument("query", "is required");
+    }
+    checkLength("query", query, MAX_QUERY_LENGTH);
+    return store.search(tenantId, query.strip(), limit);
+  }
+
+  /** The drafts that store these messages again as they are. */
+  public static List<MessageDraft> drafts(List<Message> messages) {
+    return messages.stream()
+        .map(
+            message ->
+                new MessageDraft(
+                    message.id(),
+                    message.parentId(),
+                    message.role(),
+                    message.contentJson(),
+                    message.name(),
+                    message.externalId(),
+                    message.externalUrl(),
+                    message.linksJson(),
+                    message.toolCallsJson(),
+                    message.propertiesJson(),
+                    message.userPropertiesJson(),
+                    message.createTime(),
+                    message.updateTime()))
+        .toList();
+  }
+
+  /** The draft that stores the conversation again as it is, with these messages. */
+  private static ConversationDraft draftOf(Conversation existing, List<MessageDraft> messages) {
+    return new ConversationDraft(
+        existing.id(),
+        existing.externalId(),
+        existing.externalUrl(),
+        existing.kind(),
+        existing.title(),
+        existing.origin(),
+        existing.visibility(),
+        existing.supportTicketConversationId(),
+        existing.projectId(),
+        existing.integrationId(),
+        existing.propertiesJson(),
+        existing.userPropertiesJson(),
+        existing.tags(),
+        null,
+        existing.createTime(),
+        null,
+        messages);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static void checkHandling(Handling handling) {
+    if (handling == null) {
+      return;
+    }
+    checkLength("state", handling.state(), 64);
+    checkLength("assignee", handling.assignee(), MAX_EXTERNAL_ID_LENGTH);
+    checkLength("endUserId", handling.endUserId(), MAX_EXTERNAL_ID_LENGTH);
+    checkLength("endUserEmail", handling.endUserEmail(), MAX_EXTERNAL_ID_LENGTH);
+    if (handling.categories() != null && handling.categories().size() > MAX_TAGS) {
+      throw ParleyException.invalidArgument("categories", "at most " + MAX_TAGS + " categories");
     }
   }
 
   /** Checks what can be checked before reading the stored conversation. */
   private static List<MessageDraft> checkMessages(ConversationDraft draft) {
     requireNonNull(draft.kind(), "kind is null");
+    checkHandling(draft.handling());
+    checkLength("title", draft.title(), MAX_TITLE_LENGTH);
     checkLength("externalId", draft.externalId(), MAX_EXTERNAL_ID_LENGTH);
     if (draft.tags() != null && draft.tags().size() > MAX_TAGS) {
       throw ParleyException.invalidArgument("tags", "at most " + MAX_TAGS + " tags");
@@ -158,7 +297,7 @@ public final class Conversations {
       ConversationDraft draft,
       List<MessageDraft> drafts,
       Conversation existing) {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Instant now = now();
     List<Message> messages = messages(drafts, existing, now);
     return new Conversation(
         tenantId,
@@ -177,10 +316,17 @@ public final class Conversations {
         draft.propertiesJson(),
         draft.userPropertiesJson(),
         draft.tags(),
+        handling(existing, draft.handling()),
         firstNonNull(draft.createTime(), existing == null ? null : existing.createTime(), now),
         firstNonNull(draft.updateTime(), now, now),
+        messages.stream().map(Message::createTime).max(Instant::compareTo).orElse(null),
         messages.size(),
         messages);
+  }
+
+  private static Handling handling(Conversation existing, Handling change) {
+    Handling stored = existing == null ? Handling.NONE : existing.handling();
+    return change == null ? stored : stored.with(change);
   }
 
   private List<Message> messages(List<MessageDraft> drafts, Conversation existing, Instant now) {

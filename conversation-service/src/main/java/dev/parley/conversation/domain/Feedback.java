@@ -16,6 +16,7 @@ public record Feedback(
     String sourcesJson,
     String propertiesJson,
     String userPropertiesJson,
+    Author author,
     Instant createTime,
     Instant updateTime) {
   public Feedback {
@@ -24,8 +25,15 @@ public record Feedback(
     requireNonNull(conversationId, "conversationId is null");
     requireNonNull(messageId, "messageId is null");
     requireNonNull(rating, "rating is null");
+    requireNonNull(author, "author is null");
     requireNonNull(createTime, "createTime is null");
     requireNonNull(updateTime, "updateTime is null");
+  }
+
+  /** Who gave the feedback: the end user, or an agent (Alli's agentRating). */
+  public enum Author {
+    USER,
+    AGENT
   }
 
   /** Thumbs up or down. */

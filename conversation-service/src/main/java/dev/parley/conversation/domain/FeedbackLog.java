@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.parley.platform.error.ParleyException;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -63,8 +64,64 @@ public final class FeedbackLog {
             sourcesJson,
             propertiesJson,
             userPropertiesJson,
+            Feedback.Author.USER,
             created,
             updateTime != null ? updateTime : now));
+  }
+
+  /**
+   * Sets (or with a null rating, clears) the one feedback an author keeps on a message of a
+   * conversation: Bedrock's thumbs and Alli's ratings. NOT_FOUND when the conversation does not
+   * hold the message. The feedback id is derived from the author and the message, so a second
+   * rating replaces the first.
+   */
+  public Feedback rate(
+      String tenantId,
+      String conversationId,
+      String messageId,
+      Feedback.Author author,
+      Feedback.Rating rating,
+      String reasonsJson,
+      String details,
+      String userPropertiesJson) {
+    if (!store.hasMessage(tenantId, conversationId, messageId)) {
+      throw ParleyException.notFound(
+          "Message " + messageId + " not found in conversation " + conversationId);
+    }
+    String id =
+        "fb_"
+            + author.name().toLowerCase(java.util.Locale.ROOT)
+            + "_"
+            + com.google.common.hash.Hashing.sha256()
+                .hashString(conversationId + "\n" + messageId, StandardCharsets.UTF_8)
+                .toString()
+                .substring(0, 40);
+    if (rating == null) {
+      store.delete(tenantId, id);
+      return null;
+    }
+    Instant now = now();
+    Instant created = store.find(tenantId, id).map(Feedback::createTime).orElse(now);
+    return store.save(
+        new Feedback(
+            tenantId,
+            id,
+            conversationId,
+            messageId,
+            rating,
+            reasonsJson,
+            details,
+            null,
+            null,
+            userPropertiesJson,
+            author,
+            created,
+            now));
+  }
+
+  /** The feedback on a conversation's messages, oldest first. */
+  public List<Feedback> ofConversation(String tenantId, String conversationId) {
+    return store.listForConversation(tenantId, conversationId);
   }
 
   public Feedback get(String tenantId, String id) {

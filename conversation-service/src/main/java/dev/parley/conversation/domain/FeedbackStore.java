@@ -10,6 +10,12 @@ public interface FeedbackStore {
 
   Optional<Feedback> find(String tenantId, String id);
 
+  /** Whether the conversation holds the message. */
+  boolean hasMessage(String tenantId, String conversationId, String messageId);
+
+  /** The feedback on a conversation's messages. */
+  List<Feedback> listForConversation(String tenantId, String conversationId);
+
   /** A page of one rating, newest first. */
   List<Feedback> list(String tenantId, Feedback.Rating rating, int offset, int limit);
 

@@ -8,14 +8,18 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import dev.parley.conversation.domain.Conversation;
+import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.ConversationKind;
 import dev.parley.conversation.domain.ConversationStore;
+import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
+import dev.parley.conversation.domain.SortOrder;
 import dev.parley.conversation.domain.Visibility;
 import dev.parley.conversation.store.schema.tables.records.ConversationRecord;
 import dev.parley.conversation.store.schema.tables.records.MessageRecord;
 import dev.parley.platform.db.TenantDatabase;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,16 +29,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.InsertValuesStep16;
 import org.jooq.JSONB;
-import org.jooq.SelectConditionStep;
 import org.jooq.impl.DSL;
 
 /** Conversations in PostgreSQL. Every query names the tenant; RLS backs it up. */
 final class JooqConversationStore implements ConversationStore {
   // The generator names the table CONVERSATION_ because its schema is also "conversation".
-  private static final dev.parley.conversation.store.schema.tables.Conversation CONVERSATION =
+  static final dev.parley.conversation.store.schema.tables.Conversation CONVERSATION =
       dev.parley.conversation.store.schema.Tables.CONVERSATION_;
 
   private final TenantDatabase database;
@@ -51,7 +56,10 @@ final class JooqConversationStore implements ConversationStore {
         dsl -> {
           ConversationRecord row =
               dsl.selectFrom(CONVERSATION)
-                  .where(CONVERSATION.TENANT_ID.eq(tenantId), CONVERSATION.ID.eq(id))
+                  .where(
+                      CONVERSATION.TENANT_ID.eq(tenantId),
+                      CONVERSATION.ID.eq(id),
+                      CONVERSATION.DELETE_TIME.isNull())
                   .fetchOne();
           if (row == null) {
             return Optional.empty();
@@ -68,7 +76,9 @@ final class JooqConversationStore implements ConversationStore {
           ConversationRecord row =
               dsl.selectFrom(CONVERSATION)
                   .where(
-                      CONVERSATION.TENANT_ID.eq(tenantId), CONVERSATION.EXTERNAL_ID.eq(externalId))
+                      CONVERSATION.TENANT_ID.eq(tenantId),
+                      CONVERSATION.EXTERNAL_ID.eq(externalId),
+                      CONVERSATION.DELETE_TIME.isNull())
                   .fetchOne();
           if (row == null) {
             return Optional.empty();
@@ -86,46 +96,176 @@ final class JooqConversationStore implements ConversationStore {
                 dsl,
                 tenantId,
                 dsl.selectFrom(CONVERSATION)
-                    .where(CONVERSATION.TENANT_ID.eq(tenantId), CONVERSATION.ID.in(ids))
+                    .where(
+                        CONVERSATION.TENANT_ID.eq(tenantId),
+                        CONVERSATION.ID.in(ids),
+                        CONVERSATION.DELETE_TIME.isNull())
                     .fetch(),
                 true));
   }
 
   @Override
-  public List<Conversation> list(String tenantId, PageRequest page, boolean withMessages) {
+  public List<Conversation> list(String tenantId, Query query, boolean withMessages) {
     return database.inTenant(
         tenantId,
         dsl -> {
-          SelectConditionStep<ConversationRecord> query =
-              dsl.selectFrom(CONVERSATION).where(CONVERSATION.TENANT_ID.eq(tenantId));
-          if (page.origin() != null) {
-            query = query.and(CONVERSATION.ORIGIN.eq(page.origin()));
-          }
-          if (page.after() != null) {
-            query =
-                query.and(
-                    DSL.row(CONVERSATION.CREATE_TIME, CONVERSATION.ID)
-                        .lt(timestamp(page.after().createTime()), page.after().id()));
+          Field<OffsetDateTime> time = sortTime(query.order());
+          Condition condition = matching(tenantId, query.filter());
+          if (query.after() != null) {
+            var key = DSL.row(time, CONVERSATION.ID);
+            var after = DSL.row(timestamp(query.after().time()), query.after().id());
+            condition = condition.and(query.order().descending() ? key.lt(after) : key.gt(after));
           }
           List<ConversationRecord> rows =
-              query
-                  .orderBy(CONVERSATION.CREATE_TIME.desc(), CONVERSATION.ID.desc())
-                  .limit(page.limit())
-                  .offset(page.offset())
+              dsl.selectFrom(CONVERSATION)
+                  .where(condition)
+                  .orderBy(
+                      query.order().descending()
+                          ? List.of(time.desc(), CONVERSATION.ID.desc())
+                          : List.of(time.asc(), CONVERSATION.ID.asc()))
+                  .limit(query.limit())
+                  .offset(query.offset())
                   .fetch();
           return withMessages(dsl, tenantId, rows, withMessages);
         });
   }
 
   @Override
-  public int count(String tenantId, String origin) {
+  public int count(String tenantId, ConversationFilter filter) {
+    return database.inTenant(
+        tenantId, dsl -> dsl.fetchCount(CONVERSATION, matching(tenantId, filter)));
+  }
+
+  @Override
+  public int update(
+      String tenantId, ConversationFilter filter, String title, Handling handling, Instant now) {
+    Map<Field<?>, Object> changes = new LinkedHashMap<>();
+    if (title != null) {
+      changes.put(CONVERSATION.TITLE, title);
+    }
+    if (handling != null) {
+      putIfSet(changes, CONVERSATION.STATE, handling.state());
+      putIfSet(changes, CONVERSATION.ASSIGNEE, handling.assignee());
+      putIfSet(
+          changes,
+          CONVERSATION.CATEGORIES_JSON,
+          handling.categories() == null ? null : JsonText.ofStrings(handling.categories()));
+      putIfSet(changes, CONVERSATION.END_USER_ID, handling.endUserId());
+      putIfSet(changes, CONVERSATION.END_USER_EMAIL, handling.endUserEmail());
+    }
+    changes.put(CONVERSATION.UPDATE_TIME, timestamp(now));
+    return database.inTenant(
+        tenantId,
+        dsl -> dsl.update(CONVERSATION).set(changes).where(matching(tenantId, filter)).execute());
+  }
+
+  @Override
+  public List<String> delete(String tenantId, ConversationFilter filter) {
     return database.inTenant(
         tenantId,
         dsl ->
-            dsl.fetchCount(
-                CONVERSATION,
-                CONVERSATION.TENANT_ID.eq(tenantId),
-                origin == null ? DSL.noCondition() : CONVERSATION.ORIGIN.eq(origin)));
+            dsl.deleteFrom(CONVERSATION)
+                .where(matching(tenantId, filter))
+                .returning(CONVERSATION.ID)
+                .fetch(CONVERSATION.ID));
+  }
+
+  @Override
+  public boolean softDelete(String tenantId, String id, Instant now) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.update(CONVERSATION)
+                    .set(CONVERSATION.DELETE_TIME, timestamp(now))
+                    .where(
+                        CONVERSATION.TENANT_ID.eq(tenantId),
+                        CONVERSATION.ID.eq(id),
+                        CONVERSATION.DELETE_TIME.isNull())
+                    .execute()
+                > 0);
+  }
+
+  @Override
+  public List<SearchHit> search(String tenantId, String query, int limit) {
+    return database.inTenant(tenantId, dsl -> ConversationSearch.run(dsl, tenantId, query, limit));
+  }
+
+  /** The condition selecting a tenant's visible conversations that match the filter. */
+  private static Condition matching(String tenantId, ConversationFilter filter) {
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(CONVERSATION.TENANT_ID.eq(tenantId));
+    conditions.add(CONVERSATION.DELETE_TIME.isNull());
+    if (filter.ids() != null) {
+      conditions.add(CONVERSATION.ID.in(filter.ids()));
+    }
+    if (filter.origin() != null) {
+      conditions.add(CONVERSATION.ORIGIN.eq(filter.origin()));
+    }
+    if (filter.integrationIds() != null) {
+      conditions.add(CONVERSATION.INTEGRATION_ID.in(filter.integrationIds()));
+    }
+    if (filter.endUserIds() != null) {
+      conditions.add(CONVERSATION.END_USER_ID.in(filter.endUserIds()));
+    }
+    if (filter.anyCategories() != null) {
+      conditions.add(
+          DSL.or(
+              filter.anyCategories().stream()
+                  .map(
+                      category ->
+                          DSL.condition(
+                              "{0} @> {1}",
+                              CONVERSATION.CATEGORIES_JSON,
+                              DSL.val(JsonText.ofStrings(List.of(category)))))
+                  .toList()));
+    }
+    if (filter.state() != null) {
+      conditions.add(CONVERSATION.STATE.eq(filter.state()));
+    }
+    if (filter.assignee() != null) {
+      conditions.add(CONVERSATION.ASSIGNEE.eq(filter.assignee()));
+    }
+    addRange(conditions, CONVERSATION.LAST_MESSAGE_TIME, filter.activeFrom(), filter.activeUntil());
+    addRange(conditions, CONVERSATION.CREATE_TIME, filter.createdFrom(), filter.createdUntil());
+    if (filter.text() != null) {
+      conditions.add(ConversationSearch.matches(CONVERSATION, filter.text()));
+    }
+    if (filter.openOnly()) {
+      conditions.add(
+          CONVERSATION
+              .STATE
+              .isNull()
+              .or(
+                  DSL.lower(CONVERSATION.STATE)
+                      .notLike("end%")
+                      .and(DSL.lower(CONVERSATION.STATE).notIn("closed", "resolved"))));
+    }
+    return DSL.and(conditions);
+  }
+
+  private static void addRange(
+      List<Condition> conditions, Field<OffsetDateTime> field, Instant from, Instant until) {
+    if (from != null) {
+      conditions.add(field.ge(timestamp(from)));
+    }
+    if (until != null) {
+      conditions.add(field.le(timestamp(until)));
+    }
+  }
+
+  /** A null value leaves the column; an empty string clears it. */
+  private static <T> void putIfSet(Map<Field<?>, Object> changes, Field<T> field, Object value) {
+    if (value != null) {
+      changes.put(field, "".equals(value) ? null : value);
+    }
+  }
+
+  private static Field<OffsetDateTime> sortTime(SortOrder order) {
+    return switch (order.key()) {
+      case CREATED -> CONVERSATION.CREATE_TIME;
+      case UPDATED -> CONVERSATION.UPDATE_TIME;
+      case ACTIVITY -> CONVERSATION.LAST_MESSAGE_TIME;
+    };
   }
 
   @Override
@@ -143,6 +283,13 @@ final class JooqConversationStore implements ConversationStore {
                   .where(CONVERSATION.TENANT_ID.eq(tenantId), CONVERSATION.ID.eq(id))
                   .forUpdate()
                   .fetchOne();
+          if (row != null && row.getDeleteTime() != null) {
+            // A soft-deleted conversation is gone for every reader: writing its id starts afresh.
+            dsl.deleteFrom(CONVERSATION)
+                .where(CONVERSATION.TENANT_ID.eq(tenantId), CONVERSATION.ID.eq(id))
+                .execute();
+            row = null;
+          }
           Conversation existing =
               row == null ? null : withMessages(dsl, tenantId, List.of(row), true).getFirst();
           Conversation changed = change.apply(existing);
@@ -156,17 +303,6 @@ final class JooqConversationStore implements ConversationStore {
           replaceMessages(dsl, changed, existing == null ? List.of() : existing.messages());
           return changed;
         });
-  }
-
-  @Override
-  public boolean delete(String tenantId, String id) {
-    return database.inTenant(
-        tenantId,
-        dsl ->
-            dsl.deleteFrom(CONVERSATION)
-                    .where(CONVERSATION.TENANT_ID.eq(tenantId), CONVERSATION.ID.eq(id))
-                    .execute()
-                > 0);
   }
 
   /**
@@ -306,13 +442,26 @@ final class JooqConversationStore implements ConversationStore {
     row.setPropertiesJson(jsonb(conversation.propertiesJson()));
     row.setUserPropertiesJson(jsonb(conversation.userPropertiesJson()));
     row.setTagsJson(conversation.tags() == null ? null : JsonText.ofStrings(conversation.tags()));
+    Handling handling = conversation.handling();
+    row.setState(handling.state());
+    row.setAssignee(handling.assignee());
+    row.setCategoriesJson(
+        handling.categories() == null ? null : JsonText.ofStrings(handling.categories()));
+    row.setEndUserId(handling.endUserId());
+    row.setEndUserEmail(handling.endUserEmail());
     row.setMessageCount(conversation.messages().size());
     row.setCreateTime(timestamp(conversation.createTime()));
     row.setUpdateTime(timestamp(conversation.updateTime()));
+    row.setLastMessageTime(
+        timestamp(
+            conversation.lastMessageTime() != null
+                ? conversation.lastMessageTime()
+                : conversation.createTime()));
+    row.setDeleteTime(null);
     return row;
   }
 
-  private static Conversation conversation(ConversationRecord row, List<Message> messages) {
+  static Conversation conversation(ConversationRecord row, List<Message> messages) {
     return new Conversation(
         row.getTenantId(),
         row.getId(),
@@ -329,8 +478,17 @@ final class JooqConversationStore implements ConversationStore {
         text(row.getPropertiesJson()),
         text(row.getUserPropertiesJson()),
         row.getTagsJson() == null ? null : JsonText.toStrings(row.getTagsJson().data()),
+        new Handling(
+            row.getState(),
+            row.getAssignee(),
+            row.getCategoriesJson() == null
+                ? null
+                : JsonText.toStrings(row.getCategoriesJson().data()),
+            row.getEndUserId(),
+            row.getEndUserEmail()),
         row.getCreateTime().toInstant(),
         row.getUpdateTime().toInstant(),
+        row.getMessageCount() == 0 ? null : row.getLastMessageTime().toInstant(),
         row.getMessageCount(),
         messages);
   }

@@ -40,6 +40,29 @@ final class JooqFeedbackStore implements FeedbackStore {
   }
 
   @Override
+  public boolean hasMessage(String tenantId, String conversationId, String messageId) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.fetchExists(
+                MESSAGE,
+                MESSAGE.TENANT_ID.eq(tenantId),
+                MESSAGE.CONVERSATION_ID.eq(conversationId),
+                MESSAGE.ID.eq(messageId)));
+  }
+
+  @Override
+  public List<Feedback> listForConversation(String tenantId, String conversationId) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.selectFrom(FEEDBACK)
+                .where(FEEDBACK.TENANT_ID.eq(tenantId), FEEDBACK.CONVERSATION_ID.eq(conversationId))
+                .orderBy(FEEDBACK.CREATE_TIME, FEEDBACK.ID)
+                .fetch(JooqFeedbackStore::feedback));
+  }
+
+  @Override
   public Optional<Feedback> find(String tenantId, String id) {
     return database.inTenant(
         tenantId,
@@ -85,6 +108,7 @@ final class JooqFeedbackStore implements FeedbackStore {
     row.setSourcesJson(jsonb(feedback.sourcesJson()));
     row.setPropertiesJson(jsonb(feedback.propertiesJson()));
     row.setUserPropertiesJson(jsonb(feedback.userPropertiesJson()));
+    row.setAuthor(feedback.author().name());
     row.setCreateTime(timestamp(feedback.createTime()));
     row.setUpdateTime(timestamp(feedback.updateTime()));
     return database.inTenant(
@@ -151,6 +175,7 @@ final class JooqFeedbackStore implements FeedbackStore {
         text(row.getSourcesJson()),
         text(row.getPropertiesJson()),
         text(row.getUserPropertiesJson()),
+        Feedback.Author.valueOf(row.getAuthor()),
         row.getCreateTime().toInstant(),
         row.getUpdateTime().toInstant());
   }

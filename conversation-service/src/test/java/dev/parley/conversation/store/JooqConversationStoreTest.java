@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.conversation.domain.Conversation;
+import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.ConversationKind;
+import dev.parley.conversation.domain.ConversationStore;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
-import dev.parley.conversation.domain.ConversationStore.PageRequest;
+import dev.parley.conversation.domain.ConversationStore.Query;
+import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
+import dev.parley.conversation.domain.SortOrder;
 import dev.parley.platform.db.Database;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.db.SchemaMigrator;
@@ -21,6 +25,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.ExecuteListener;
 import org.jooq.impl.DefaultExecuteListenerProvider;
@@ -107,17 +112,25 @@ class JooqConversationStoreTest {
       store.save(conversation("paging", "p" + i, T0.plusSeconds(i), 1));
     }
 
-    List<Conversation> firstTwo = store.list("paging", new PageRequest(0, 2, null), false);
-    List<Conversation> byOffset = store.list("paging", new PageRequest(2, 2, null), false);
+    List<Conversation> firstTwo = store.list("paging", Query.offset(0, 2), false);
+    List<Conversation> byOffset = store.list("paging", Query.offset(2, 2), false);
     Conversation last = firstTwo.getLast();
     List<Conversation> byCursor =
-        store.list("paging", new PageRequest(0, 2, new Cursor(last.createTime(), last.id())), true);
+        store.list(
+            "paging",
+            new Query(
+                ConversationFilter.ALL,
+                SortOrder.CREATED_DESC,
+                0,
+                2,
+                new Cursor(last.createTime(), last.id())),
+            true);
 
     assertThat(firstTwo).extracting(Conversation::id).containsExactly("p4", "p3");
     assertThat(byOffset).extracting(Conversation::id).containsExactly("p2", "p1");
     assertThat(byCursor).extracting(Conversation::id).containsExactly("p2", "p1");
     assertThat(byCursor.getFirst().messages()).hasSize(1);
-    assertThat(store.count("paging", null)).isEqualTo(5);
+    assertThat(store.count("paging", ConversationFilter.ALL)).isEqualTo(5);
   }
 
   @Test
@@ -126,15 +139,175 @@ class JooqConversationStoreTest {
 
     assertThat(store.find("tenant-b", "shared-id", true)).isEmpty();
     assertThat(store.findByExternalId("tenant-b", "ext-shared-id")).isEmpty();
-    assertThat(store.list("tenant-b", new PageRequest(0, 100, null), true)).isEmpty();
-    assertThat(store.count("tenant-b", null)).isZero();
-    assertThat(store.delete("tenant-b", "shared-id")).isFalse();
+    assertThat(store.list("tenant-b", Query.offset(0, 100), true)).isEmpty();
+    assertThat(store.count("tenant-b", ConversationFilter.ALL)).isZero();
+    assertThat(store.delete("tenant-b", ConversationFilter.ofIds(List.of("shared-id")))).isEmpty();
 
     // Tenant B may use the same id: it is a different conversation.
     store.save(conversation("tenant-b", "shared-id", T0, 1));
     assertThat(store.find("tenant-a", "shared-id", true).orElseThrow().messages()).hasSize(2);
-    assertThat(store.delete("tenant-a", "shared-id")).isTrue();
+    assertThat(store.delete("tenant-a", ConversationFilter.ofIds(List.of("shared-id"))))
+        .containsExactly("shared-id");
     assertThat(store.find("tenant-b", "shared-id", true)).isPresent();
+  }
+
+  @Test
+  void filtersUpdatesAndSoftDeletesByHandling() {
+    store.save(conversation("handling", "h1", T0, 1));
+    store.save(conversation("handling", "h2", T0.plusSeconds(1), 3));
+    store.save(conversation("handling", "h3", T0.plusSeconds(2), 0));
+
+    int changed =
+        store.update(
+            "handling",
+            ConversationFilter.ofIds(List.of("h1", "h2")),
+            "Renamed",
+            new Handling("END_BY_AGENT", "agent@example.com", List.of("cat-1"), "u-1", null),
+            T0.plusSeconds(10));
+
+    assertThat(changed).isEqualTo(2);
+    Conversation h1 = store.find("handling", "h1", false).orElseThrow();
+    assertThat(h1.title()).isEqualTo("Renamed");
+    assertThat(h1.handling())
+        .isEqualTo(
+            new Handling("END_BY_AGENT", "agent@example.com", List.of("cat-1"), "u-1", null));
+    assertThat(h1.updateTime()).isEqualTo(T0.plusSeconds(10));
+    ConversationFilter byCategory =
+        new ConversationFilter(
+            null,
+            null,
+            null,
+            Set.of("u-1"),
+            Set.of("cat-1", "other"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false);
+    assertThat(
+            store.list(
+                "handling", new Query(byCategory, SortOrder.ACTIVITY_ASC, 0, 10, null), false))
+        .extracting(Conversation::id)
+        .containsExactly("h1", "h2");
+    ConversationFilter open =
+        new ConversationFilter(
+            null, null, null, null, null, null, null, null, null, null, null, null, true);
+    assertThat(store.list("handling", new Query(open, null, 0, 10, null), false))
+        .extracting(Conversation::id)
+        .containsExactly("h3");
+    // The activity of a conversation without messages is its create time.
+    ConversationFilter activeLate =
+        new ConversationFilter(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            T0.plusSeconds(1),
+            null,
+            null,
+            null,
+            null,
+            false);
+    assertThat(store.count("handling", activeLate)).isEqualTo(2);
+    assertThat(store.find("handling", "h3", false).orElseThrow().lastMessageTime()).isNull();
+
+    assertThat(store.softDelete("handling", "h2", T0.plusSeconds(20))).isTrue();
+    assertThat(store.softDelete("handling", "h2", T0.plusSeconds(21))).isFalse();
+    assertThat(store.find("handling", "h2", true)).isEmpty();
+    assertThat(store.count("handling", ConversationFilter.ALL)).isEqualTo(2);
+    // Writing a soft-deleted id starts a new conversation.
+    store.save(conversation("handling", "h2", T0, 1));
+    assertThat(store.find("handling", "h2", true).orElseThrow().messages()).hasSize(1);
+  }
+
+  @Test
+  void searchRanksTitlesAboveMessagesAndHighlightsBoth() {
+    Conversation titled = conversation("search", "s1", T0, 0);
+    store.save(
+        new Conversation(
+            "search",
+            "s1",
+            null,
+            null,
+            ConversationKind.CHAT,
+            "Refund policy question",
+            "native",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            T0,
+            T0,
+            null,
+            0,
+            List.of()));
+    store.save(
+        withBody(
+            conversation("search", "s2", T0, 1), "\"How do I ask for a refund of my order?\""));
+    store.save(withBody(conversation("search", "s3", T0, 1), "\"Nothing to see here\""));
+    store.save(withBody(conversation("other-tenant", "s4", T0, 1), "\"refund refund\""));
+
+    List<ConversationStore.SearchHit> hits = store.search("search", "refund", 20);
+
+    assertThat(hits).extracting(hit -> hit.conversation().id()).containsExactly("s1", "s2");
+    assertThat(hits.get(0).titleHighlight()).isEqualTo("<em>Refund</em> policy question");
+    assertThat(hits.get(1).titleHighlight()).isNull();
+    assertThat(hits.get(1).bodyHighlights())
+        .containsExactly("How do I ask for a <em>refund</em> of my order?");
+    assertThat(store.search("search", "\"my order\" -refund", 20)).isEmpty();
+    assertThat(titled.id()).isEqualTo("s1");
+  }
+
+  private static Conversation withBody(Conversation conversation, String contentJson) {
+    Message first = conversation.messages().getFirst();
+    Message changed =
+        new Message(
+            first.id(),
+            null,
+            "user",
+            contentJson,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            first.createTime(),
+            first.updateTime());
+    return new Conversation(
+        conversation.tenantId(),
+        conversation.id(),
+        null,
+        null,
+        conversation.kind(),
+        "Untitled",
+        conversation.source(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        conversation.createTime(),
+        conversation.updateTime(),
+        conversation.lastMessageTime(),
+        1,
+        List.of(changed));
   }
 
   @Test
@@ -214,8 +387,10 @@ class JooqConversationStoreTest {
         "{\"plan\": \"pro\"}",
         null,
         List.of("billing"),
+        null,
         time,
         time,
+        messages == 0 ? null : time.plusMillis(messages - 1),
         messages,
         list);
   }

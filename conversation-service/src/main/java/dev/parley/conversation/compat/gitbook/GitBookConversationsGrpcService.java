@@ -16,8 +16,9 @@ import dev.parley.conversation.compat.Origins;
 import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
-import dev.parley.conversation.domain.ConversationStore.Cursor;
+import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.domain.SortOrder;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
 import io.grpc.stub.StreamObserver;
@@ -87,16 +88,25 @@ public final class GitBookConversationsGrpcService
     if (limit < 0 || limit > MAX_LIMIT) {
       throw ParleyException.invalidArgument("limit", "must be within 0.." + MAX_LIMIT);
     }
-    Cursor after =
-        request.getPage().isEmpty() ? null : PageTokens.decode("page", request.getPage());
-    String origin = request.getSource().isEmpty() ? null : request.getSource();
-    Conversations.CursorPage page = conversations.pageAfter(tenantId, after, limit, origin, false);
+    ConversationFilter filter =
+        ConversationFilter.ALL.withOrigin(
+            request.getSource().isEmpty() ? null : request.getSource());
+    PageTokens.TokenPage page =
+        PageTokens.page(
+            conversations,
+            tenantId,
+            filter,
+            SortOrder.CREATED_DESC,
+            "page",
+            request.getPage(),
+            limit,
+            false);
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder().setCount(page.total());
     page.conversations()
         .forEach(item -> result.addItems(GitBookMapping.toConversation(tenantId, item)));
-    if (page.next() != null) {
-      result.setNext(NextPage.newBuilder().setPage(PageTokens.encode(page.next())));
+    if (page.nextToken() != null) {
+      result.setNext(NextPage.newBuilder().setPage(page.nextToken()));
     }
     respond(response, result.build());
   }

@@ -1,12 +1,12 @@
 package dev.parley.conversation.compat.gitbook;
 
-import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.parley.compat.gitbook.v1.ConversationMetadata;
 import dev.parley.compat.gitbook.v1.ConversationPart;
 import dev.parley.compat.gitbook.v1.ConversationUrls;
 import dev.parley.compat.gitbook.v1.GetConversationResponse;
+import dev.parley.conversation.compat.ContentText;
 import dev.parley.conversation.compat.Iso8601;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
@@ -138,6 +138,7 @@ final class GitBookMapping {
         attributesJson,
         null,
         null,
+        null,
         Iso8601.parse(prefix + "metadata.createdAt", createdAt),
         null,
         messages);
@@ -199,7 +200,7 @@ final class GitBookMapping {
           ConversationPart.newBuilder()
               .setType("message")
               .setRole(role(message.role()))
-              .setBody(text(message.contentJson())));
+              .setBody(ContentText.plain(message.contentJson())));
     }
     ConversationMetadata.Builder metadata =
         ConversationMetadata.newBuilder().setCreatedAt(Iso8601.format(conversation.createTime()));
@@ -226,26 +227,6 @@ final class GitBookMapping {
       case "assistant", "bot", "ai" -> "assistant";
       default -> "team-member";
     };
-  }
-
-  /** Message content as a body: the string, or the text items of a content array joined. */
-  private static String text(String contentJson) {
-    Value content = ProtoJson.toValue(contentJson);
-    if (content.hasStringValue()) {
-      return content.getStringValue();
-    }
-    if (content.hasListValue()) {
-      List<String> texts = new ArrayList<>();
-      ListValue items = content.getListValue();
-      for (Value item : items.getValuesList()) {
-        Value text = item.getStructValue().getFieldsOrDefault("text", Value.getDefaultInstance());
-        if (text.hasStringValue()) {
-          texts.add(text.getStringValue());
-        }
-      }
-      return String.join("\n\n", texts);
-    }
-    return "";
   }
 
   private static String requiredString(String field, Value value) {

@@ -13,7 +13,7 @@ import dev.parley.compat.inkeep.v1.ListConversationsRequest;
 import dev.parley.compat.inkeep.v1.ListConversationsResponse;
 import dev.parley.compat.inkeep.v1.LogConversationRequest;
 import dev.parley.conversation.domain.Conversation;
-import dev.parley.conversation.domain.ConversationStore.PageRequest;
+import dev.parley.conversation.domain.ConversationStore.Query;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.platform.grpc.CallContext;
 import io.grpc.stub.StreamObserver;
@@ -53,7 +53,7 @@ public final class InkeepConversationsGrpcService
     int limit = paging.limit();
     int offset = paging.offset();
     Conversations.Page page =
-        conversations.list(CallContext.tenantId(), new PageRequest(offset, limit, null), true);
+        conversations.list(CallContext.tenantId(), Query.offset(offset, limit), true);
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder()
             .setTotal(page.total())

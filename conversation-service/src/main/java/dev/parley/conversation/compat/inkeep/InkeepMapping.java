@@ -13,6 +13,7 @@ import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
 import dev.parley.conversation.domain.ConversationKind;
+import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Visibility;
 import dev.parley.platform.error.ParleyException;
@@ -56,9 +57,25 @@ final class InkeepMapping {
         request.hasProperties() ? ProtoJson.toJson(request.getProperties()) : null,
         request.hasUserProperties() ? ProtoJson.toJson(request.getUserProperties()) : null,
         request.getTagsCount() == 0 ? null : List.copyOf(request.getTagsList()),
+        request.hasUserProperties() ? endUser(request.getUserProperties()) : null,
         Iso8601.parse("createdAt", request.hasCreatedAt() ? request.getCreatedAt() : null),
         Iso8601.parse("updatedAt", request.hasUpdatedAt() ? request.getUpdatedAt() : null),
         messages);
+  }
+
+  /**
+   * The end user named by userProperties.id and .email (strings), so Alli's user filter and the
+   * native end_user see Inkeep's users; absent keys keep what is stored.
+   */
+  private static Handling endUser(com.google.protobuf.Struct userProperties) {
+    com.google.protobuf.Value id = userProperties.getFieldsOrDefault("id", null);
+    com.google.protobuf.Value email = userProperties.getFieldsOrDefault("email", null);
+    return new Handling(
+        null,
+        null,
+        null,
+        id != null && id.hasStringValue() ? id.getStringValue() : null,
+        email != null && email.hasStringValue() ? email.getStringValue() : null);
   }
 
   private static MessageDraft toDraft(

@@ -1,0 +1,51 @@
+package dev.parley.conversation.domain;
+
+import com.google.common.collect.ImmutableList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How a conversation is handled: its state (a free string, Alli's vocabulary or the caller's own),
+ * the agent it is assigned to, its category ids, and the end user it belongs to. Null fields are
+ * unset.
+ */
+public record Handling(
+    String state, String assignee, List<String> categories, String endUserId, String endUserEmail) {
+  public static final Handling NONE = new Handling(null, null, null, null, null);
+
+  public Handling {
+    categories = categories == null ? null : ImmutableList.copyOf(categories);
+  }
+
+  /**
+   * Whether the conversation has ended: its state starts with "end" (Alli's END_BY_AGENT,
+   * END_BY_USER, END_OF_CHATBOT; "ended") or is "closed" or "resolved", in any case.
+   */
+  public boolean ended() {
+    return state != null && isEndState(state);
+  }
+
+  public static boolean isEndState(String state) {
+    String lower = state.toLowerCase(Locale.ROOT);
+    return lower.startsWith("end") || lower.equals("closed") || lower.equals("resolved");
+  }
+
+  /**
+   * These values, with the non-null fields of the change applied; an empty string clears a field.
+   */
+  public Handling with(Handling change) {
+    return new Handling(
+        pick(change.state, state),
+        pick(change.assignee, assignee),
+        change.categories != null ? change.categories : categories,
+        pick(change.endUserId, endUserId),
+        pick(change.endUserEmail, endUserEmail));
+  }
+
+  private static String pick(String change, String stored) {
+    if (change == null) {
+      return stored;
+    }
+    return change.isEmpty() ? null : change;
+  }
+}

@@ -19,7 +19,10 @@ function respond(status, path, body, extra)
   }
   local request = {}
   function request:headers()
-    return {get = function(_, name) if name == ":path" then return path end end}
+    return {
+      get = function(_, name) if name == ":path" then return path end end,
+      replace = function(_, name, value) if name == ":path" then path = value end end
+    }
   end
   function request:streamInfo() return info end
   local response = {}
@@ -41,4 +44,24 @@ function respond(status, path, body, extra)
   envoy_on_request(request)
   envoy_on_response(response)
   return headers[":status"], headers["content-type"], buffer, headers["parley-http-status"]
+end
+
+-- rewritten_path(path) returns the :path the request hook leaves for the transcoder.
+function rewritten_path(path)
+  local current = path
+  local info = {
+    dynamicMetadata = function()
+      return {set = function() end, get = function() return nil end}
+    end
+  }
+  local request = {}
+  function request:headers()
+    return {
+      get = function(_, name) if name == ":path" then return current end end,
+      replace = function(_, name, value) if name == ":path" then current = value end end
+    }
+  end
+  function request:streamInfo() return info end
+  envoy_on_request(request)
+  return current
 end

@@ -4,10 +4,13 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import dev.parley.conversation.api.ConversationGrpcService;
+import dev.parley.conversation.compat.alli.AlliConversationsGrpcService;
+import dev.parley.conversation.compat.bedrock.BedrockConversationsGrpcService;
 import dev.parley.conversation.compat.gitbook.GitBookConversationsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepConversationsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepEventsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepFeedbackGrpcService;
+import dev.parley.conversation.compat.posthog.PostHogConversationsGrpcService;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.FeedbackLog;
 import dev.parley.conversation.store.StoreModule;
@@ -29,5 +32,8 @@ public final class ConversationModule extends AbstractModule {
     services.addBinding().to(InkeepFeedbackGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepEventsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(GitBookConversationsGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(BedrockConversationsGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(AlliConversationsGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(PostHogConversationsGrpcService.class).in(Scopes.SINGLETON);
   }
 }

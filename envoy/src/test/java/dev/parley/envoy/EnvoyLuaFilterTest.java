@@ -82,6 +82,88 @@ class EnvoyLuaFilterTest {
   }
 
   @Test
+  void rendersBedrockErrorsAsAnErrorsList() throws Exception {
+    Varargs result =
+        respond(
+            "400",
+            "/bedrock/conversations/bulk-delete",
+            "{\"code\":3,\"message\":\"conversationIds: must hold 1..100 ids\"}",
+            null);
+
+    assertThat(result.arg(1).tojstring()).isEqualTo("400");
+    assertThat(JSON.readTree(result.arg(3).tojstring()))
+        .isEqualTo(JSON.readTree("{\"errors\": [\"conversationIds: must hold 1..100 ids\"]}"));
+  }
+
+  @Test
+  void rendersAlliErrorsInAllisTwoShapes() throws Exception {
+    Varargs unauthenticated =
+        respond(
+            "401",
+            "/alli/webapi/v2/conversations",
+            "{\"code\":16,\"message\":\"Invalid or revoked API key\"}",
+            null);
+    Varargs invalid =
+        respond(
+            "400",
+            "/alli/webapi/v2/conversations?pageSize=99",
+            "{\"code\":3,\"message\":\"pageSize: must be within 1..50\"}",
+            null);
+
+    assertThat(JSON.readTree(unauthenticated.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"error\": {\"value\": 1013, \"name\": \"INVALID_TOKEN\"},"
+                    + " \"message\": \"INVALID_TOKEN\"}"));
+    assertThat(JSON.readTree(invalid.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree("{\"result\": [], \"errors\": \"pageSize: must be within 1..50\"}"));
+  }
+
+  @Test
+  void rendersPostHogErrorsWithTheFieldAsAttr() throws Exception {
+    Varargs invalid =
+        respond(
+            "400",
+            "/posthog/api/environments/t/conversations/c/append_message/",
+            "{\"code\":3,\"message\":\"content: This field is required.\",\"details\":"
+                + "[{\"@type\":\"type.googleapis.com/google.rpc.BadRequest\",\"fieldViolations\":"
+                + "[{\"field\":\"content\",\"description\":\"This field is required.\"}]}]}",
+            null);
+    Varargs missing =
+        respond(
+            "404",
+            "/posthog/api/environments/t/conversations/c/",
+            "{\"code\":5,\"message\":\"Conversation c not found\"}",
+            null);
+
+    assertThat(JSON.readTree(invalid.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"type\": \"validation_error\", \"code\": \"required\","
+                    + " \"detail\": \"This field is required.\", \"attr\": \"content\"}"));
+    assertThat(JSON.readTree(missing.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"type\": \"invalid_request\", \"code\": \"not_found\","
+                    + " \"detail\": \"Conversation c not found\", \"attr\": null}"));
+  }
+
+  @Test
+  void dropsPostHogsTrailingSlashBeforeTranscoding() {
+    LuaValue rewrite = lua.get("rewritten_path");
+
+    assertThat(rewrite.call("/posthog/api/environments/1/conversations/").tojstring())
+        .isEqualTo("/posthog/api/environments/1/conversations");
+    assertThat(rewrite.call("/posthog/api/environments/1/conversations/?limit=2").tojstring())
+        .isEqualTo("/posthog/api/environments/1/conversations?limit=2");
+    assertThat(rewrite.call("/posthog/api/environments/1/conversations/c").tojstring())
+        .isEqualTo("/posthog/api/environments/1/conversations/c");
+    assertThat(rewrite.call("/gitbook/v1/orgs/o/conversations/").tojstring())
+        .isEqualTo("/gitbook/v1/orgs/o/conversations/");
+  }
+
+  @Test
   void rendersEnvoysOwnRepliesUnderInkeepToo() throws Exception {
     JsonNode body =
         JSON.readTree(

@@ -7,6 +7,9 @@ package dev.parley.gateway;
 enum Dialect {
   INKEEP("/inkeep/"),
   GITBOOK("/gitbook/"),
+  BEDROCK("/bedrock/"),
+  ALLI("/alli/"),
+  POSTHOG("/posthog/"),
   NATIVE("/");
 
   private final String prefix;

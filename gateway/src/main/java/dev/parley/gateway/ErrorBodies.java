@@ -62,8 +62,72 @@ final class ErrorBodies {
     return switch (dialect) {
       case INKEEP -> inkeep(failure, path, requestId);
       case GITBOOK -> gitbook(failure, requestId);
+      case BEDROCK ->
+          json(
+              failure.status(),
+              MediaType.JSON_UTF_8,
+              requestId,
+              Json.write(Map.of("errors", java.util.List.of(failure.message()))));
+      case ALLI -> alli(failure, requestId);
+      case POSTHOG -> posthog(failure, requestId);
       case NATIVE -> envoy(failure, requestId);
     };
+  }
+
+  /**
+   * PostHog's drf-exceptions-hog envelope {@code {type, code, detail, attr}}; a field error names
+   * its field in {@code attr}.
+   */
+  private static AggregatedHttpResponse posthog(Failure failure, String requestId) {
+    String detail = failure.message();
+    String attr = null;
+    BadRequest badRequest = failure.details() == null ? null : badRequest(failure.details());
+    if (badRequest != null && badRequest.getFieldViolationsCount() > 0) {
+      attr = badRequest.getFieldViolations(0).getField();
+      detail = badRequest.getFieldViolations(0).getDescription();
+    }
+    int status = failure.status().code();
+    String type =
+        switch (status) {
+          case 400, 413, 415, 422 -> "validation_error";
+          case 401, 403 -> "authentication_error";
+          case 429 -> "throttled_error";
+          default -> status < 500 ? "invalid_request" : "server_error";
+        };
+    String code =
+        switch (status) {
+          case 400, 413, 415, 422 -> detail.contains("required") ? "required" : "invalid";
+          case 401 -> "authentication_failed";
+          case 403 -> "permission_denied";
+          case 404 -> "not_found";
+          case 405 -> "method_not_allowed";
+          case 409 -> "conflict";
+          case 429 -> "throttled";
+          default -> "error";
+        };
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", type);
+    body.put("code", code);
+    body.put("detail", detail);
+    body.put("attr", attr);
+    return json(failure.status(), MediaType.JSON_UTF_8, requestId, Json.write(body));
+  }
+
+  /**
+   * Alli's observed shapes: {@code {"error": {"value": 1013, "name": "INVALID_TOKEN"}, "message":
+   * "INVALID_TOKEN"}} for a missing or bad key, {@code {"result": [], "errors": message}} for the
+   * rest.
+   */
+  private static AggregatedHttpResponse alli(Failure failure, String requestId) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (failure.status().code() == 401) {
+      body.put("error", ImmutableMap.of("value", 1013, "name", "INVALID_TOKEN"));
+      body.put("message", "INVALID_TOKEN");
+    } else {
+      body.put("result", java.util.List.of());
+      body.put("errors", failure.message());
+    }
+    return json(failure.status(), MediaType.JSON_UTF_8, requestId, Json.write(body));
   }
 
   /** Inkeep's problem+json, with its legacy {@code error} copy and its six codes. */
@@ -128,6 +192,20 @@ final class ErrorBodies {
     return AggregatedHttpResponse.of(
         ResponseHeaders.builder(status).contentType(type).set(REQUEST_ID_HEADER, requestId).build(),
         com.linecorp.armeria.common.HttpData.ofUtf8(body));
+  }
+
+  /** The BadRequest of a status, if it has one. */
+  static BadRequest badRequest(com.google.rpc.Status status) {
+    for (Any detail : status.getDetailsList()) {
+      if (detail.is(BadRequest.class)) {
+        try {
+          return detail.unpack(BadRequest.class);
+        } catch (InvalidProtocolBufferException e) {
+          return null;
+        }
+      }
+    }
+    return null;
   }
 
   /** The ErrorInfo of a status, if it has one. */

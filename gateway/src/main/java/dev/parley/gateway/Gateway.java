@@ -71,6 +71,7 @@ public final class Gateway implements AutoCloseable {
       grpc.addService(
           UpstreamForwarder.forService(service.descriptor(), channel, config.requestTimeout()));
     }
+    TrailingSlashes trailingSlashes = new TrailingSlashes();
     Server server =
         Server.builder()
             .http(new InetSocketAddress(config.host(), config.port()))
@@ -81,8 +82,10 @@ public final class Gateway implements AutoCloseable {
                 grpc.build(),
                 (java.util.function.Function<HttpService, HttpService>)
                     delegate -> delegate.decorate(DialectResponses::decorate))
+            .serviceUnder(TrailingSlashes.MOUNT, trailingSlashes)
             .build();
     server.start().join();
+    trailingSlashes.bind(server.activeLocalPort());
     LOG.atInfo().addKeyValue("port", server.activeLocalPort()).log("REST gateway serving");
     return new Gateway(server, ImmutableList.copyOf(channels.values()));
   }

@@ -1,0 +1,148 @@
+package dev.parley.conversation.compat.posthog;
+
+import static dev.parley.platform.grpc.Responses.respond;
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Empty;
+import com.google.protobuf.Value;
+import dev.parley.compat.posthog.v1.AppendMessageRequest;
+import dev.parley.compat.posthog.v1.AppendMessageResponse;
+import dev.parley.compat.posthog.v1.DeleteConversationRequest;
+import dev.parley.compat.posthog.v1.GetConversationRequest;
+import dev.parley.compat.posthog.v1.ListConversationsRequest;
+import dev.parley.compat.posthog.v1.ListConversationsResponse;
+import dev.parley.compat.posthog.v1.PostHogConversationsServiceGrpc;
+import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
+import dev.parley.conversation.domain.ConversationFilter;
+import dev.parley.conversation.domain.ConversationStore.Query;
+import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.domain.Message;
+import dev.parley.conversation.domain.SortOrder;
+import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.proto.ProtoJson;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Inject;
+
+/** PostHog AI's conversation endpoints that need no assistant run, over the one store. */
+public final class PostHogConversationsGrpcService
+    extends PostHogConversationsServiceGrpc.PostHogConversationsServiceImplBase {
+  private static final String PROJECT = "Project";
+
+  /** PostHog's alias for the key's own project. */
+  private static final String CURRENT = "@current";
+
+  private static final int DEFAULT_LIMIT = 100;
+  private static final int MAX_LIMIT = 1000;
+  private static final int MAX_CONTENT = 10_000;
+
+  private final Conversations conversations;
+
+  @Inject
+  public PostHogConversationsGrpcService(Conversations conversations) {
+    this.conversations = requireNonNull(conversations, "conversations is null");
+  }
+
+  @Override
+  public void listConversations(
+      ListConversationsRequest request, StreamObserver<ListConversationsResponse> response) {
+    String tenantId = tenant(request.getProjectId());
+    // DRF's LimitOffsetPagination: what is not a usable number falls back to the default, and a
+    // limit above the maximum is clamped.
+    int limit = Math.min(number(request.getLimit(), DEFAULT_LIMIT, 1), MAX_LIMIT);
+    int offset = number(request.getOffset(), 0, 0);
+    Conversations.Page page =
+        conversations.list(
+            tenantId,
+            new Query(ConversationFilter.ALL, SortOrder.UPDATED_DESC, offset, limit, null),
+            false);
+    String path =
+        CallContext.baseUrl()
+            + "/posthog/api/environments/"
+            + request.getProjectId()
+            + "/conversations/";
+    ListConversationsResponse.Builder result =
+        ListConversationsResponse.newBuilder()
+            .setCount(page.total())
+            .setNext(
+                offset + limit < page.total()
+                    ? link(path, limit, offset + limit)
+                    : ProtoJson.nullValue())
+            .setPrevious(
+                offset > 0
+                    ? link(path, limit, Math.max(0, offset - limit))
+                    : ProtoJson.nullValue());
+    page.conversations().forEach(item -> result.addResults(PostHogMapping.toMinimal(item)));
+    respond(response, result.build());
+  }
+
+  @Override
+  public void getConversation(
+      GetConversationRequest request,
+      StreamObserver<dev.parley.compat.posthog.v1.Conversation> response) {
+    String tenantId = tenant(request.getProjectId());
+    respond(
+        response,
+        PostHogMapping.toConversation(conversations.get(tenantId, request.getConversation())));
+  }
+
+  @Override
+  public void appendMessage(
+      AppendMessageRequest request, StreamObserver<AppendMessageResponse> response) {
+    String tenantId = tenant(request.getProjectId());
+    if (!request.hasContent()) {
+      throw ParleyException.invalidArgument("content", "This field is required.");
+    }
+    if (request.getContent().length() > MAX_CONTENT) {
+      throw ParleyException.invalidArgument(
+          "content", "Ensure this field has no more than " + MAX_CONTENT + " characters.");
+    }
+    Message appended =
+        conversations.append(
+            tenantId,
+            request.getConversation(),
+            new MessageDraft(
+                null,
+                null,
+                "assistant",
+                ProtoJson.toJson(Value.newBuilder().setStringValue(request.getContent()).build()),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
+    respond(response, AppendMessageResponse.newBuilder().setId(appended.id()).build());
+  }
+
+  @Override
+  public void deleteConversation(
+      DeleteConversationRequest request, StreamObserver<Empty> response) {
+    conversations.softDelete(tenant(request.getProjectId()), request.getConversation());
+    respond(response, Empty.getDefaultInstance());
+  }
+
+  private static String tenant(String projectId) {
+    return CURRENT.equals(projectId)
+        ? CallContext.tenantId()
+        : CallContext.pathTenant(PROJECT, projectId);
+  }
+
+  private static int number(String text, int fallback, int minimum) {
+    try {
+      int value = Integer.parseInt(text.strip());
+      return value < minimum ? fallback : value;
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static Value link(String path, int limit, int offset) {
+    return Value.newBuilder()
+        .setStringValue(path + "?limit=" + limit + (offset > 0 ? "&offset=" + offset : ""))
+        .build();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.parley.conversation.compat.posthog;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.parley.compat.posthog.v1.ConversationMinimal;
+import dev.parley.conversation.compat.ContentText;
+import dev.parley.conversation.compat.Iso8601;
+import dev.parley.conversation.domain.Conversation;
+import dev.parley.conversation.domain.Handling;
+import dev.parley.conversation.domain.Message;
+import dev.parley.platform.proto.ProtoJson;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/** Stored conversations in PostHog AI's shapes. */
+final class PostHogMapping {
+  private PostHogMapping() {}
+
+  static ConversationMinimal toMinimal(Conversation conversation) {
+    return ConversationMinimal.newBuilder()
+        .setId(conversation.id())
+        .setStatus("idle")
+        .setTitle(ProtoJson.stringOrNull(conversation.title()))
+        .setUser(user(conversation))
+        .setCreatedAt(Iso8601.format(conversation.createTime()))
+        .setUpdatedAt(Iso8601.format(conversation.updateTime()))
+        .setType("assistant")
+        .setIsInternal(false)
+        .setSlackThreadKey(ProtoJson.nullValue())
+        .setSlackWorkspaceDomain(ProtoJson.nullValue())
+        .build();
+  }
+
+  static dev.parley.compat.posthog.v1.Conversation toConversation(Conversation conversation) {
+    ConversationMinimal minimal = toMinimal(conversation);
+    var result =
+        dev.parley.compat.posthog.v1.Conversation.newBuilder()
+            .setId(minimal.getId())
+            .setStatus(minimal.getStatus())
+            .setTitle(minimal.getTitle())
+            .setUser(minimal.getUser())
+            .setCreatedAt(minimal.getCreatedAt())
+            .setUpdatedAt(minimal.getUpdatedAt())
+            .setType(minimal.getType())
+            .setIsInternal(false)
+            .setSlackThreadKey(minimal.getSlackThreadKey())
+            .setSlackWorkspaceDomain(minimal.getSlackWorkspaceDomain())
+            .setHasUnsupportedContent(false)
+            .setAgentMode(ProtoJson.nullValue())
+            .setIsSandbox(false);
+    for (Message message : conversation.messages()) {
+      result.addMessages(message(message));
+    }
+    return result.build();
+  }
+
+  /**
+   * A message as PostHog's agent state holds it: {type, id, content}; the user's messages are
+   * "human", tool output "tool", everything else "ai".
+   */
+  private static Struct message(Message message) {
+    String type =
+        switch (message.role()) {
+          case "user" -> "human";
+          case "tool" -> "tool";
+          default -> "ai";
+        };
+    return Struct.newBuilder()
+        .putFields("type", string(type))
+        .putFields("id", string(message.id()))
+        .putFields("content", string(ContentText.plain(message.contentJson())))
+        .build();
+  }
+
+  /**
+   * The end user as a UserBasic; PostHog's numeric id and uuid are derived from the end user's id,
+   * so they are stable. Null when the conversation names no end user.
+   */
+  private static Value user(Conversation conversation) {
+    Handling handling = conversation.handling();
+    if (handling.endUserId() == null && handling.endUserEmail() == null) {
+      return ProtoJson.nullValue();
+    }
+    String key = handling.endUserId() != null ? handling.endUserId() : handling.endUserEmail();
+    UUID uuid =
+        UUID.nameUUIDFromBytes(
+            (conversation.tenantId() + "\n" + key).getBytes(StandardCharsets.UTF_8));
+    return Value.newBuilder()
+        .setStructValue(
+            Struct.newBuilder()
+                .putFields(
+                    "id",
+                    Value.newBuilder().setNumberValue(uuid.getMostSignificantBits() >>> 33).build())
+                .putFields("uuid", string(uuid.toString()))
+                .putFields("distinct_id", ProtoJson.stringOrNull(handling.endUserId()))
+                .putFields("first_name", string(""))
+                .putFields("last_name", string(""))
+                .putFields(
+                    "email", string(handling.endUserEmail() == null ? "" : handling.endUserEmail()))
+                .putFields("is_email_verified", ProtoJson.nullValue())
+                .putFields("hedgehog_config", ProtoJson.nullValue())
+                .putFields("role_at_organization", ProtoJson.nullValue()))
+        .build();
+  }
+
+  private static Value string(String text) {
+    return Value.newBuilder().setStringValue(text).build();
+  }
+}

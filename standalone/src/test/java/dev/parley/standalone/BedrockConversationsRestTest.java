@@ -1,0 +1,306 @@
+package dev.parley.standalone;
+
+import static dev.parley.standalone.TestingParley.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.standalone.TestingParley.Response;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Bedrock Chat's conversation routes through the REST gateway, on conversations logged by Inkeep.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BedrockConversationsRestTest {
+  private TestingParley parley;
+
+  @BeforeAll
+  void start() {
+    parley = TestingParley.get();
+  }
+
+  /** Logs a chat through Inkeep: messages u1 (user) and a1 (assistant), written at createdAt. */
+  private void log(String key, String id, String createdAt, String question, String answer) {
+    Response logged =
+        parley.send(
+            "POST",
+            "/inkeep/conversations",
+            key,
+            """
+            {"id": "%s", "type": "openai", "createdAt": "%s",
+             "properties": {"model": "claude-v3.7-sonnet"},
+             "messages": [
+               {"id": "u1", "role": "user", "content": "%s", "createdAt": "%s"},
+               {"id": "a1", "role": "assistant", "content": [{"type": "text", "text": "%s"}],
+                "createdAt": "%s"}]}
+            """
+                .formatted(id, createdAt, question, createdAt, answer, createdAt));
+    assertThat(logged.status()).as(logged.body()).isEqualTo(200);
+  }
+
+  @Test
+  void getConversationAnswersTheMessageTreeUnderTheSystemRoot() {
+    String key = parley.key("bedrock-tree", "conversation:read,conversation:write");
+    log(key, "tree-1", "2026-03-01T10:00:00.250Z", "How do I rotate keys?", "Use the console.");
+
+    Response got = parley.send("GET", "/bedrock/conversation/tree-1", key, null);
+
+    assertThat(got.status()).isEqualTo(200);
+    assertThat(got.json())
+        .isEqualTo(
+            json(
+                """
+                {"id": "tree-1", "title": "New conversation", "createTime": 1772359200.25,
+                 "lastMessageId": "a1", "botId": null, "shouldContinue": false,
+                 "messageMap": {
+                   "system": {"role": "system", "content": [{"contentType": "text", "body": ""}],
+                              "model": "claude-v3.7-sonnet", "children": ["u1"], "parent": null,
+                              "feedback": null, "usedChunks": null, "thinkingLog": null},
+                   "u1": {"role": "user",
+                          "content": [{"contentType": "text", "body": "How do I rotate keys?"}],
+                          "model": "claude-v3.7-sonnet", "children": ["a1"], "parent": "system",
+                          "feedback": null, "usedChunks": null, "thinkingLog": null},
+                   "a1": {"role": "assistant",
+                          "content": [{"contentType": "text", "body": "Use the console."}],
+                          "model": "claude-v3.7-sonnet", "children": [], "parent": "u1",
+                          "feedback": null, "usedChunks": null, "thinkingLog": null}}}
+                """));
+    assertThat(parley.send("GET", "/bedrock/conversation/missing", key, null).json())
+        .isEqualTo(json("{\"errors\": [\"Conversation missing not found\"]}"));
+  }
+
+  @Test
+  void feedbackNeedsACategoryForThumbsDownAndShowsInTheTree() {
+    String key = parley.key("bedrock-feedback", "conversation:read,conversation:write");
+    log(key, "fb-1", "2026-03-02T10:00:00Z", "Where is my invoice?", "In billing.");
+
+    Response noCategory =
+        parley.send("PUT", "/bedrock/conversation/fb-1/a1/feedback", key, "{\"thumbsUp\": false}");
+    assertThat(noCategory.status()).isEqualTo(400);
+    assertThat(noCategory.json())
+        .isEqualTo(json("{\"errors\": [\"category: is required when thumbsUp is false\"]}"));
+    Response wrongType =
+        parley.send(
+            "PUT", "/bedrock/conversation/fb-1/a1/feedback", key, "{\"thumbsUp\": \"maybe\"}");
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(wrongType.json().get("errors").get(0).asText()).isNotEmpty();
+    assertThat(parley.send("PUT", "/bedrock/conversation/fb-1/a1/feedback", key, "{").status())
+        .isEqualTo(400);
+
+    Response down =
+        parley.send(
+            "PUT",
+            "/bedrock/conversation/fb-1/a1/feedback",
+            key,
+            "{\"thumbsUp\": false, \"category\": \"notFactuallyCorrect\"}");
+    assertThat(down.status()).isEqualTo(200);
+    assertThat(down.json())
+        .isEqualTo(
+            json(
+                "{\"thumbsUp\": false, \"category\": \"notFactuallyCorrect\", \"comment\": \"\"}"));
+    // snake_case input is accepted too; a second feedback replaces the first.
+    Response up =
+        parley.send(
+            "PUT",
+            "/bedrock/conversation/fb-1/a1/feedback",
+            key,
+            "{\"thumbs_up\": true, \"comment\": \"Thanks\"}");
+    assertThat(up.json())
+        .isEqualTo(json("{\"thumbsUp\": true, \"category\": \"\", \"comment\": \"Thanks\"}"));
+    JsonNode tree = parley.send("GET", "/bedrock/conversation/fb-1", key, null).json();
+    assertThat(tree.at("/messageMap/a1/feedback"))
+        .isEqualTo(json("{\"thumbsUp\": true, \"category\": \"\", \"comment\": \"Thanks\"}"));
+    assertThat(tree.at("/messageMap/u1/feedback").isNull()).isTrue();
+
+    Response unknownMessage =
+        parley.send("PUT", "/bedrock/conversation/fb-1/nope/feedback", key, "{\"thumbsUp\": true}");
+    assertThat(unknownMessage.status()).isEqualTo(404);
+    assertThat(unknownMessage.json())
+        .isEqualTo(json("{\"errors\": [\"Message nope not found in conversation fb-1\"]}"));
+    assertThat(
+            parley
+                .send("PUT", "/bedrock/conversation/nope/a1/feedback", key, "{\"thumbsUp\": true}")
+                .status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void listsNewestFirstAsAPlainArrayWithOptionalPaging() {
+    String key = parley.key("bedrock-list", "conversation:read,conversation:write");
+    for (int i = 1; i <= 3; i++) {
+      log(key, "list-" + i, "2026-03-0" + i + "T08:00:00Z", "Question " + i, "Answer " + i);
+    }
+
+    Response all = parley.send("GET", "/bedrock/conversations", key, null);
+    assertThat(all.status()).isEqualTo(200);
+    assertThat(all.json())
+        .isEqualTo(
+            json(
+                """
+                [{"id": "list-3", "title": "New conversation", "createTime": 1772524800,
+                  "model": "claude-v3.7-sonnet", "botId": null},
+                 {"id": "list-2", "title": "New conversation", "createTime": 1772438400,
+                  "model": "claude-v3.7-sonnet", "botId": null},
+                 {"id": "list-1", "title": "New conversation", "createTime": 1772352000,
+                  "model": "claude-v3.7-sonnet", "botId": null}]
+                """));
+    assertThat(ids(parley.send("GET", "/bedrock/conversations?limit=2", key, null).json()))
+        .containsExactly("list-3", "list-2");
+    assertThat(
+            ids(
+                parley
+                    .send("GET", "/bedrock/conversations?limit=2&before=list-2", key, null)
+                    .json()))
+        .containsExactly("list-1");
+    assertThat(ids(parley.send("GET", "/bedrock/conversations?before=list-1", key, null).json()))
+        .isEmpty();
+    assertThat(parley.send("GET", "/bedrock/conversations?limit=0", key, null).status())
+        .isEqualTo(400);
+    assertThat(parley.send("GET", "/bedrock/conversations?limit=ten", key, null).status())
+        .isEqualTo(400);
+    assertThat(parley.send("GET", "/bedrock/conversations?before=nope", key, null).json())
+        .isEqualTo(json("{\"errors\": [\"before: no conversation nope to page from\"]}"));
+  }
+
+  @Test
+  void renamesSearchesWithHighlightsAndDeletes() {
+    String key = parley.key("bedrock-search", "conversation:read,conversation:write");
+    log(key, "s-1", "2026-03-05T08:00:00Z", "My deploy failed with error 42", "Retry the deploy.");
+    log(key, "s-2", "2026-03-06T08:00:00Z", "Unrelated question", "Unrelated answer");
+
+    Response renamed =
+        parley.send(
+            "PATCH", "/bedrock/conversation/s-1/title", key, "{\"newTitle\": \"Deploy failure\"}");
+    assertThat(renamed.status()).isEqualTo(200);
+    assertThat(parley.send("PATCH", "/bedrock/conversation/s-1/title", key, "{}").status())
+        .isEqualTo(400);
+    assertThat(
+            parley
+                .send("PATCH", "/bedrock/conversation/nope/title", key, "{\"newTitle\": \"x\"}")
+                .status())
+        .isEqualTo(404);
+
+    Response found = parley.send("GET", "/bedrock/conversations/search?query=deploy", key, null);
+    assertThat(found.status()).isEqualTo(200);
+    assertThat(found.json())
+        .isEqualTo(
+            json(
+                """
+                [{"id": "s-1", "title": "Deploy failure", "lastUpdatedTime": 1772697600,
+                  "botId": null,
+                  "highlights": [
+                    {"fieldName": "Title", "fragments": ["<em>Deploy</em> failure"]},
+                    {"fieldName": "MessageBody",
+                     "fragments": ["My <em>deploy</em> failed with error 42",
+                                   "Retry the <em>deploy</em>."]}]}]
+                """));
+    assertThat(parley.send("GET", "/bedrock/conversations/search?query=nothing", key, null).json())
+        .isEqualTo(json("[]"));
+    assertThat(parley.send("GET", "/bedrock/conversations/search", key, null).json())
+        .isEqualTo(json("{\"errors\": [\"query: is required\"]}"));
+
+    Response deleted = parley.send("DELETE", "/bedrock/conversation/s-1", key, null);
+    assertThat(deleted.status()).isEqualTo(200);
+    assertThat(parley.send("DELETE", "/bedrock/conversation/s-1", key, null).status())
+        .isEqualTo(404);
+    assertThat(parley.send("GET", "/bedrock/conversations/search?query=deploy", key, null).json())
+        .isEqualTo(json("[]"));
+  }
+
+  @Test
+  void bulkDeleteReportsFailedIdsAndDeleteAllEmptiesTheList() {
+    String key = parley.key("bedrock-bulk", "conversation:read,conversation:write");
+    for (int i = 1; i <= 3; i++) {
+      log(key, "bulk-" + i, "2026-03-0" + i + "T08:00:00Z", "Q", "A");
+    }
+
+    Response bulk =
+        parley.send(
+            "POST",
+            "/bedrock/conversations/bulk-delete",
+            key,
+            "{\"conversationIds\": [\"bulk-1\", \"bulk-2\", \"missing\"]}");
+    assertThat(bulk.status()).isEqualTo(200);
+    assertThat(bulk.json()).isEqualTo(json("{\"deletedCount\": 2, \"failedIds\": [\"missing\"]}"));
+    assertThat(
+            parley
+                .send(
+                    "POST", "/bedrock/conversations/bulk-delete", key, "{\"conversationIds\": []}")
+                .json())
+        .isEqualTo(json("{\"errors\": [\"conversationIds: must hold 1..100 ids\"]}"));
+    List<String> tooMany = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      tooMany.add("\"id-" + i + "\"");
+    }
+    assertThat(
+            parley
+                .send(
+                    "POST",
+                    "/bedrock/conversations/bulk-delete",
+                    key,
+                    "{\"conversationIds\": [" + String.join(",", tooMany) + "]}")
+                .status())
+        .isEqualTo(400);
+    assertThat(ids(parley.send("GET", "/bedrock/conversations", key, null).json()))
+        .containsExactly("bulk-3");
+
+    assertThat(parley.send("DELETE", "/bedrock/conversations", key, null).status()).isEqualTo(200);
+    assertThat(parley.send("GET", "/bedrock/conversations", key, null).json())
+        .isEqualTo(json("[]"));
+  }
+
+  @Test
+  void anotherTenantCanNeitherSeeNorChangeAConversation() {
+    String owner = parley.key("bedrock-owner", "conversation:read,conversation:write");
+    String other = parley.key("bedrock-other", "conversation:read,conversation:write");
+    log(owner, "mine", "2026-03-07T08:00:00Z", "Secret roadmap question", "Secret answer");
+
+    assertThat(parley.send("GET", "/bedrock/conversation/mine", other, null).status())
+        .isEqualTo(404);
+    assertThat(parley.send("GET", "/bedrock/conversations", other, null).json())
+        .isEqualTo(json("[]"));
+    assertThat(parley.send("GET", "/bedrock/conversations/search?query=secret", other, null).json())
+        .isEqualTo(json("[]"));
+    assertThat(
+            parley
+                .send("PATCH", "/bedrock/conversation/mine/title", other, "{\"newTitle\": \"x\"}")
+                .status())
+        .isEqualTo(404);
+    assertThat(
+            parley
+                .send(
+                    "PUT", "/bedrock/conversation/mine/u1/feedback", other, "{\"thumbsUp\": true}")
+                .status())
+        .isEqualTo(404);
+    assertThat(parley.send("DELETE", "/bedrock/conversation/mine", other, null).status())
+        .isEqualTo(404);
+    assertThat(
+            parley
+                .send(
+                    "POST",
+                    "/bedrock/conversations/bulk-delete",
+                    other,
+                    "{\"conversationIds\": [\"mine\"]}")
+                .json())
+        .isEqualTo(json("{\"deletedCount\": 0, \"failedIds\": [\"mine\"]}"));
+    assertThat(parley.send("DELETE", "/bedrock/conversations", other, null).status())
+        .isEqualTo(200);
+
+    JsonNode still = parley.send("GET", "/bedrock/conversation/mine", owner, null).json();
+    assertThat(still.get("title").asText()).isEqualTo("New conversation");
+    assertThat(still.at("/messageMap/u1/feedback").isNull()).isTrue();
+    assertThat(parley.send("GET", "/bedrock/conversations", null, null).json())
+        .isEqualTo(
+            json("{\"errors\": [\"Missing API key: send it as 'Authorization: Bearer <key>'\"]}"));
+  }
+
+  private static List<String> ids(JsonNode array) {
+    List<String> ids = new ArrayList<>();
+    array.forEach(item -> ids.add(item.get("id").asText()));
+    return ids;
+  }
+}

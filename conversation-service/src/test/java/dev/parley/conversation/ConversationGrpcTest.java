@@ -11,17 +11,25 @@ import com.google.rpc.ErrorInfo;
 import dev.parley.compat.inkeep.v1.CreateMessage;
 import dev.parley.compat.inkeep.v1.InkeepConversationsServiceGrpc;
 import dev.parley.compat.inkeep.v1.LogConversationRequest;
+import dev.parley.conversation.v1.BatchDeleteConversationsRequest;
+import dev.parley.conversation.v1.BatchDeleteConversationsResponse;
 import dev.parley.conversation.v1.Conversation;
 import dev.parley.conversation.v1.ConversationKind;
 import dev.parley.conversation.v1.ConversationServiceGrpc;
 import dev.parley.conversation.v1.ConversationServiceGrpc.ConversationServiceBlockingStub;
 import dev.parley.conversation.v1.ConversationView;
 import dev.parley.conversation.v1.CreateConversationRequest;
+import dev.parley.conversation.v1.CreateMessageRequest;
 import dev.parley.conversation.v1.DeleteConversationRequest;
+import dev.parley.conversation.v1.EndUser;
 import dev.parley.conversation.v1.GetConversationRequest;
 import dev.parley.conversation.v1.ListConversationsRequest;
 import dev.parley.conversation.v1.ListConversationsResponse;
 import dev.parley.conversation.v1.Message;
+import dev.parley.conversation.v1.MessageFeedback;
+import dev.parley.conversation.v1.SearchConversationsRequest;
+import dev.parley.conversation.v1.SearchConversationsResponse;
+import dev.parley.conversation.v1.SetMessageFeedbackRequest;
 import dev.parley.conversation.v1.UpdateConversationRequest;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.grpc.ServerConfig;
@@ -268,6 +276,193 @@ class ConversationGrpcTest {
                     GetConversationRequest.newBuilder().setConversationId("acme-secret").build())
                 .getTitle())
         .isEqualTo("Secret");
+  }
+
+  @Test
+  void handlesStateFiltersOrdersSearchMessagesFeedbackAndBatchDelete() {
+    ConversationServiceBlockingStub helpdesk =
+        stub(TestingKeys.create(database, "helpdesk", "conversation:read,conversation:write"));
+    for (String id : List.of("h-1", "h-2", "h-3")) {
+      helpdesk.createConversation(
+          CreateConversationRequest.newBuilder()
+              .setConversationId(id)
+              .setConversation(chat("Topic " + id, "Printer jam on floor " + id, "Restart it"))
+              .build());
+    }
+    Conversation assigned =
+        helpdesk.updateConversation(
+            UpdateConversationRequest.newBuilder()
+                .setConversation(
+                    Conversation.newBuilder()
+                        .setId("h-2")
+                        .setState("open")
+                        .setAssignee("sam@example.com")
+                        .addCategories("hardware")
+                        .setEndUser(EndUser.newBuilder().setId("u-42").setEmail("u@example.com")))
+                .setUpdateMask(
+                    FieldMask.newBuilder()
+                        .addPaths("state")
+                        .addPaths("assignee")
+                        .addPaths("categories")
+                        .addPaths("end_user"))
+                .build());
+    assertThat(assigned.getState()).isEqualTo("open");
+    assertThat(assigned.getEndUser().getId()).isEqualTo("u-42");
+    assertThat(assigned.getMessagesCount()).isEqualTo(2);
+
+    assertThat(
+            ids(
+                helpdesk.listConversations(
+                    ListConversationsRequest.newBuilder()
+                        .setFilter(
+                            "state = \"open\" AND category = \"hardware\" AND end_user.id = \"u-42\"")
+                        .build())))
+        .containsExactly("h-2");
+    assertThat(
+            ids(
+                helpdesk.listConversations(
+                    ListConversationsRequest.newBuilder().setOrderBy("create_time").build())))
+        .containsExactly("h-1", "h-2", "h-3");
+    ListConversationsResponse firstPage =
+        helpdesk.listConversations(
+            ListConversationsRequest.newBuilder()
+                .setOrderBy("update_time desc")
+                .setPageSize(1)
+                .build());
+    assertThat(ids(firstPage)).containsExactly("h-2");
+    assertCode(
+        () ->
+            helpdesk.listConversations(
+                ListConversationsRequest.newBuilder()
+                    .setOrderBy("create_time")
+                    .setPageToken(firstPage.getNextPageToken())
+                    .build()),
+        Status.Code.INVALID_ARGUMENT);
+    assertCode(
+        () ->
+            helpdesk.listConversations(
+                ListConversationsRequest.newBuilder().setFilter("color = \"red\"").build()),
+        Status.Code.INVALID_ARGUMENT);
+    assertCode(
+        () ->
+            helpdesk.listConversations(
+                ListConversationsRequest.newBuilder().setOrderBy("title").build()),
+        Status.Code.INVALID_ARGUMENT);
+
+    Message appended =
+        helpdesk.createMessage(
+            CreateMessageRequest.newBuilder()
+                .setConversationId("h-3")
+                .setMessage(
+                    Message.newBuilder().setRole("assistant").setContent(text("Toner replaced")))
+                .build());
+    Conversation h3 =
+        helpdesk.getConversation(
+            GetConversationRequest.newBuilder().setConversationId("h-3").build());
+    assertThat(h3.getMessagesList()).extracting(Message::getId).endsWith(appended.getId());
+    assertThat(appended.getParentId()).isEqualTo(h3.getMessages(1).getId());
+    assertThat(h3.hasLastMessageTime()).isTrue();
+
+    MessageFeedback feedback =
+        helpdesk.setMessageFeedback(
+            SetMessageFeedbackRequest.newBuilder()
+                .setConversationId("h-3")
+                .setMessageId(appended.getId())
+                .setFeedback(
+                    MessageFeedback.newBuilder()
+                        .setRating(MessageFeedback.Rating.RATING_NEGATIVE)
+                        .addReasons("notFactuallyCorrect")
+                        .setComment("Toner was fine"))
+                .build());
+    assertThat(feedback.getId()).isNotEmpty();
+    assertThat(feedback.getMessageId()).isEqualTo(appended.getId());
+    assertCode(
+        () ->
+            helpdesk.setMessageFeedback(
+                SetMessageFeedbackRequest.newBuilder()
+                    .setConversationId("h-3")
+                    .setMessageId("nope")
+                    .setFeedback(
+                        MessageFeedback.newBuilder()
+                            .setRating(MessageFeedback.Rating.RATING_POSITIVE))
+                    .build()),
+        Status.Code.NOT_FOUND);
+
+    SearchConversationsResponse found =
+        helpdesk.searchConversations(
+            SearchConversationsRequest.newBuilder().setQuery("toner").build());
+    assertThat(found.getResultsList()).hasSize(1);
+    assertThat(found.getResults(0).getConversation().getId()).isEqualTo("h-3");
+    assertThat(found.getResults(0).getMessageHighlightsList())
+        .containsExactly("<em>Toner</em> replaced");
+    assertCode(
+        () -> helpdesk.searchConversations(SearchConversationsRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT);
+
+    BatchDeleteConversationsResponse deleted =
+        helpdesk.batchDeleteConversations(
+            BatchDeleteConversationsRequest.newBuilder()
+                .addConversationIds("h-1")
+                .addConversationIds("h-9")
+                .build());
+    assertThat(deleted.getDeletedConversationIdsList()).containsExactly("h-1");
+    assertThat(deleted.getFailedConversationIdsList()).containsExactly("h-9");
+    assertThat(ids(helpdesk.listConversations(ListConversationsRequest.getDefaultInstance())))
+        .containsExactly("h-3", "h-2");
+    assertCode(
+        () ->
+            helpdesk.batchDeleteConversations(BatchDeleteConversationsRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT);
+
+    // Another tenant finds nothing to search, append to, rate or delete.
+    ConversationServiceBlockingStub globex = stub(globexKey);
+    assertThat(
+            globex
+                .searchConversations(
+                    SearchConversationsRequest.newBuilder().setQuery("toner").build())
+                .getResultsList())
+        .isEmpty();
+    assertCode(
+        () ->
+            globex.createMessage(
+                CreateMessageRequest.newBuilder()
+                    .setConversationId("h-3")
+                    .setMessage(Message.newBuilder().setRole("user").setContent(text("hi")))
+                    .build()),
+        Status.Code.NOT_FOUND);
+    assertCode(
+        () ->
+            globex.setMessageFeedback(
+                SetMessageFeedbackRequest.newBuilder()
+                    .setConversationId("h-3")
+                    .setMessageId(appended.getId())
+                    .setFeedback(
+                        MessageFeedback.newBuilder()
+                            .setRating(MessageFeedback.Rating.RATING_POSITIVE))
+                    .build()),
+        Status.Code.NOT_FOUND);
+    assertThat(
+            globex
+                .batchDeleteConversations(
+                    BatchDeleteConversationsRequest.newBuilder().addConversationIds("h-3").build())
+                .getFailedConversationIdsList())
+        .containsExactly("h-3");
+    assertThat(
+            globex
+                .listConversations(
+                    ListConversationsRequest.newBuilder().setFilter("state = \"open\"").build())
+                .getConversationsList())
+        .isEmpty();
+    assertThat(
+            helpdesk
+                .getConversation(
+                    GetConversationRequest.newBuilder().setConversationId("h-3").build())
+                .getMessagesCount())
+        .isEqualTo(3);
+  }
+
+  private static List<String> ids(ListConversationsResponse response) {
+    return response.getConversationsList().stream().map(Conversation::getId).toList();
   }
 
   @Test

@@ -32,6 +32,8 @@ final class Benchmark {
 
   private record Result(String name, int requests, double seconds, long[] latenciesNanos) {}
 
+  private static final int CASES = 200;
+
   private Benchmark() {}
 
   static int run(List<String> args, PrintStream out) throws Exception {
@@ -93,7 +95,7 @@ final class Benchmark {
                       "{\"id\": \"bench-"
                           + i
                           + "\", \"type\": \"openai\", \"messages\": "
-                          + messages
+                          + withCase(messages, i)
                           + "}")));
       results.add(
           measure(
@@ -108,7 +110,7 @@ final class Benchmark {
                       "{\"id\": \"bench-"
                           + i
                           + "\", \"type\": \"openai\", \"messages\": "
-                          + messages
+                          + withCase(messages, i)
                           + "}")));
       // Steady state for the reads: statistics as autovacuum would have them by now. Without this
       // the planner still believes the tables hold the few rows they had when first analyzed.
@@ -131,6 +133,49 @@ final class Benchmark {
               options.requests(),
               options.concurrency(),
               i -> get(base + "?limit=20&offset=" + (i % 100), key)));
+      String gateway = "http://127.0.0.1:" + suite.gatewayPort();
+      results.add(
+          measure(
+              "GET /bedrock/conversation/{id} (tree)",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i -> get(gateway + "/bedrock/conversation/bench-" + i, key)));
+      results.add(
+          measure(
+              "GET /bedrock/conversations/search (rare word, "
+                  + Math.max(1, options.requests() / CASES)
+                  + " hits)",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i -> get(gateway + "/bedrock/conversations/search?query=case" + (i % CASES), key)));
+      results.add(
+          measure(
+              "GET /bedrock/conversations/search (word in every conversation)",
+              client,
+              Math.max(1, options.requests() / 10),
+              options.concurrency(),
+              i -> get(gateway + "/bedrock/conversations/search?query=rotate", key)));
+      results.add(
+          measure(
+              "GET /alli/webapi/v2/conversations (50, by last chat)",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i -> get(gateway + "/alli/webapi/v2/conversations", key)));
+      results.add(
+          measure(
+              "GET /posthog/.../conversations/?limit=20",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i ->
+                  get(
+                      gateway
+                          + "/posthog/api/environments/@current/conversations/?limit=20&offset="
+                          + (i % 100),
+                      key)));
       out.printf(
           "%d requests per row, %d concurrent clients, %d cores%n%n",
           options.requests(), options.concurrency(), Runtime.getRuntime().availableProcessors());
@@ -201,6 +246,11 @@ final class Benchmark {
         .header("Authorization", "Bearer " + key)
         .GET()
         .build();
+  }
+
+  /** The first message of conversation i names one of CASES rare words ("case17"). */
+  private static String withCase(String messages, int i) {
+    return messages.replaceFirst("Message 0:", "Message 0 case" + (i % CASES) + ":");
   }
 
   private static String messages(int count) {

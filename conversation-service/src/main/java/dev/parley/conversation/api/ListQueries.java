@@ -24,15 +24,7 @@ final class ListQueries {
     if (text.isBlank()) {
       return ConversationFilter.ALL;
     }
-    String state = null;
-    String assignee = null;
-    String origin = null;
-    Set<String> endUsers = null;
-    Set<String> categories = null;
-    Instant createdFrom = null;
-    Instant createdUntil = null;
-    Instant activeFrom = null;
-    Instant activeUntil = null;
+    ConversationFilter.Builder filter = ConversationFilter.builder();
     Matcher matcher = COMPARISON.matcher(text);
     int position = 0;
     while (position < text.length()) {
@@ -53,11 +45,11 @@ final class ListQueries {
             throw ParleyException.invalidArgument("filter", field + " only supports =");
           }
           switch (field) {
-            case "state" -> state = value;
-            case "assignee" -> assignee = value;
-            case "origin" -> origin = value;
-            case "end_user.id" -> endUsers = Set.of(value);
-            default -> categories = Set.of(value);
+            case "state" -> filter.state(value);
+            case "assignee" -> filter.assignee(value);
+            case "origin" -> filter.origin(value);
+            case "end_user.id" -> filter.endUserIds(Set.of(value));
+            default -> filter.anyCategories(Set.of(value));
           }
         }
         case "create_time", "last_message_time" -> {
@@ -67,11 +59,9 @@ final class ListQueries {
           Instant time = instant(field, value);
           boolean from = operator.equals(">=");
           if (field.equals("create_time")) {
-            createdFrom = from ? time : createdFrom;
-            createdUntil = from ? createdUntil : time;
+            filter = from ? filter.createdFrom(time) : filter.createdUntil(time);
           } else {
-            activeFrom = from ? time : activeFrom;
-            activeUntil = from ? activeUntil : time;
+            filter = from ? filter.activeFrom(time) : filter.activeUntil(time);
           }
         }
         default ->
@@ -84,20 +74,7 @@ final class ListQueries {
       }
       position = matcher.end();
     }
-    return new ConversationFilter(
-        null,
-        origin,
-        null,
-        endUsers,
-        categories,
-        state,
-        assignee,
-        activeFrom,
-        activeUntil,
-        createdFrom,
-        createdUntil,
-        null,
-        false);
+    return filter.build();
   }
 
   static SortOrder order(String orderBy) {

@@ -41,5 +41,12 @@ public record ConversationDraft(
       String propertiesJson,
       String userPropertiesJson,
       Instant createTime,
-      Instant updateTime) {}
+      Instant updateTime) {
+
+    /** A new message of this role and content, everything else absent. */
+    public static MessageDraft of(String role, String contentJson) {
+      return new MessageDraft(
+          null, null, role, contentJson, null, null, null, null, null, null, null, null, null);
+    }
+  }
 }

@@ -121,7 +121,19 @@ public final class FeedbackLog {
 
   /** The feedback on a conversation's messages, oldest first. */
   public List<Feedback> ofConversation(String tenantId, String conversationId) {
-    return store.listForConversation(tenantId, conversationId);
+    return store.listForConversations(tenantId, List.of(conversationId));
+  }
+
+  /** The feedback on the messages of these conversations by conversation id, oldest first. */
+  public java.util.Map<String, List<Feedback>> ofConversations(
+      String tenantId, java.util.Collection<String> conversationIds) {
+    java.util.Map<String, List<Feedback>> byConversation = new java.util.HashMap<>();
+    for (Feedback feedback : store.listForConversations(tenantId, conversationIds)) {
+      byConversation
+          .computeIfAbsent(feedback.conversationId(), ignored -> new java.util.ArrayList<>())
+          .add(feedback);
+    }
+    return byConversation;
   }
 
   public Feedback get(String tenantId, String id) {

@@ -13,8 +13,9 @@ public interface FeedbackStore {
   /** Whether the conversation holds the message. */
   boolean hasMessage(String tenantId, String conversationId, String messageId);
 
-  /** The feedback on a conversation's messages. */
-  List<Feedback> listForConversation(String tenantId, String conversationId);
+  /** The feedback on the messages of these conversations, oldest first. */
+  List<Feedback> listForConversations(
+      String tenantId, java.util.Collection<String> conversationIds);
 
   /** A page of one rating, newest first. */
   List<Feedback> list(String tenantId, Feedback.Rating rating, int offset, int limit);

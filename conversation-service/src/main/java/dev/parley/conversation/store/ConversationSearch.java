@@ -20,8 +20,10 @@ import org.jooq.impl.DSL;
  * PostgreSQL full-text search over titles and message bodies. Both tables keep a generated {@code
  * search_vector} (the 'simple' configuration: words as written, in any language) behind a GIN
  * index; the caller's text is parsed by {@code websearch_to_tsquery}, so quotes, {@code or} and
- * {@code -} work as on a web search engine and no input is a syntax error. Title matches weigh 3,
- * message matches 2 (Bedrock Chat's boosts); ties go to the conversation with the newest message.
+ * {@code -} work as on a web search engine and no input is a syntax error. The query is written
+ * inline in every condition, not joined from a CTE, so that the planner uses the GIN indexes. Title
+ * matches weigh 3, message matches 2 (Bedrock Chat's boosts); ties go to the conversation with the
+ * newest message.
  */
 final class ConversationSearch {
   private static final String HEADLINE_OPTIONS =
@@ -44,15 +46,16 @@ final class ConversationSearch {
     Map<String, Double> ranks = new LinkedHashMap<>();
     dsl.resultQuery(
             """
-            WITH q AS (SELECT websearch_to_tsquery('simple', {0}) AS query),
-            hits AS (
-              SELECT c.id, ts_rank(c.search_vector, q.query) * 3 AS rank
-                FROM conversation.conversation AS c, q
-               WHERE c.tenant_id = {1} AND c.delete_time IS NULL AND c.search_vector @@ q.query
+            WITH hits AS (
+              SELECT c.id, ts_rank(c.search_vector, websearch_to_tsquery('simple', {0})) * 3 AS rank
+                FROM conversation.conversation AS c
+               WHERE c.tenant_id = {1} AND c.delete_time IS NULL
+                 AND c.search_vector @@ websearch_to_tsquery('simple', {0})
               UNION ALL
-              SELECT m.conversation_id, ts_rank(m.search_vector, q.query) * 2
-                FROM conversation.message AS m, q
-               WHERE m.tenant_id = {1} AND m.search_vector @@ q.query
+              SELECT m.conversation_id,
+                     ts_rank(m.search_vector, websearch_to_tsquery('simple', {0})) * 2
+                FROM conversation.message AS m
+               WHERE m.tenant_id = {1} AND m.search_vector @@ websearch_to_tsquery('simple', {0})
             )
             SELECT h.id, sum(h.rank) AS rank
               FROM hits AS h
@@ -79,10 +82,10 @@ final class ConversationSearch {
     Map<String, String> titles = new HashMap<>();
     dsl.resultQuery(
             """
-            SELECT c.id, ts_headline('simple', c.title, q.query, {3})
-              FROM conversation.conversation AS c,
-                   (SELECT websearch_to_tsquery('simple', {0}) AS query) AS q
-             WHERE c.tenant_id = {1} AND c.id = ANY({2}) AND c.search_vector @@ q.query
+            SELECT c.id, ts_headline('simple', c.title, websearch_to_tsquery('simple', {0}), {3})
+              FROM conversation.conversation AS c
+             WHERE c.tenant_id = {1} AND c.id = ANY({2})
+               AND c.search_vector @@ websearch_to_tsquery('simple', {0})
             """,
             DSL.val(text),
             DSL.val(tenantId),
@@ -95,15 +98,15 @@ final class ConversationSearch {
             """
             SELECT conversation_id, fragment FROM (
               SELECT m.conversation_id,
-                     ts_headline('simple', conversation.plain_text(m.content_json), q.query, {3})
-                       AS fragment,
+                     ts_headline('simple', conversation.plain_text(m.content_json),
+                                 websearch_to_tsquery('simple', {0}), {3}) AS fragment,
                      row_number() OVER (PARTITION BY m.conversation_id
-                                        ORDER BY ts_rank(m.search_vector, q.query) DESC,
+                                        ORDER BY ts_rank(m.search_vector,
+                                                         websearch_to_tsquery('simple', {0})) DESC,
                                                  m.position) AS n
-                FROM conversation.message AS m,
-                     (SELECT websearch_to_tsquery('simple', {0}) AS query) AS q
+                FROM conversation.message AS m
                WHERE m.tenant_id = {1} AND m.conversation_id = ANY({2})
-                 AND m.search_vector @@ q.query
+                 AND m.search_vector @@ websearch_to_tsquery('simple', {0})
             ) AS ranked
             WHERE n <= {4}
             ORDER BY conversation_id, n

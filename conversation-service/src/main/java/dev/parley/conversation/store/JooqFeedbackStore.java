@@ -52,12 +52,17 @@ final class JooqFeedbackStore implements FeedbackStore {
   }
 
   @Override
-  public List<Feedback> listForConversation(String tenantId, String conversationId) {
+  public List<Feedback> listForConversations(
+      String tenantId, java.util.Collection<String> conversationIds) {
+    if (conversationIds.isEmpty()) {
+      return List.of();
+    }
     return database.inTenant(
         tenantId,
         dsl ->
             dsl.selectFrom(FEEDBACK)
-                .where(FEEDBACK.TENANT_ID.eq(tenantId), FEEDBACK.CONVERSATION_ID.eq(conversationId))
+                .where(
+                    FEEDBACK.TENANT_ID.eq(tenantId), FEEDBACK.CONVERSATION_ID.in(conversationIds))
                 .orderBy(FEEDBACK.CREATE_TIME, FEEDBACK.ID)
                 .fetch(JooqFeedbackStore::feedback));
   }

@@ -173,47 +173,22 @@ class JooqConversationStoreTest {
             new Handling("END_BY_AGENT", "agent@example.com", List.of("cat-1"), "u-1", null));
     assertThat(h1.updateTime()).isEqualTo(T0.plusSeconds(10));
     ConversationFilter byCategory =
-        new ConversationFilter(
-            null,
-            null,
-            null,
-            Set.of("u-1"),
-            Set.of("cat-1", "other"),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            false);
+        ConversationFilter.builder()
+            .endUserIds(Set.of("u-1"))
+            .anyCategories(Set.of("cat-1", "other"))
+            .build();
     assertThat(
             store.list(
                 "handling", new Query(byCategory, SortOrder.ACTIVITY_ASC, 0, 10, null), false))
         .extracting(Conversation::id)
         .containsExactly("h1", "h2");
-    ConversationFilter open =
-        new ConversationFilter(
-            null, null, null, null, null, null, null, null, null, null, null, null, true);
+    ConversationFilter open = ConversationFilter.builder().openOnly(true).build();
     assertThat(store.list("handling", new Query(open, null, 0, 10, null), false))
         .extracting(Conversation::id)
         .containsExactly("h3");
     // The activity of a conversation without messages is its create time.
     ConversationFilter activeLate =
-        new ConversationFilter(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            T0.plusSeconds(1),
-            null,
-            null,
-            null,
-            null,
-            false);
+        ConversationFilter.builder().activeFrom(T0.plusSeconds(1)).build();
     assertThat(store.count("handling", activeLate)).isEqualTo(2);
     assertThat(store.find("handling", "h3", false).orElseThrow().lastMessageTime()).isNull();
 

@@ -81,36 +81,40 @@ public final class AlliConversationsGrpcService
           "order",
           "must be one of " + String.join(", ", ORDERS.keySet().stream().sorted().toList()));
     }
-    Set<String> userIds = commaSeparated(request.getUserIdsList());
     ConversationFilter filter =
-        new ConversationFilter(
-            null,
-            null,
-            request.getLlmAppId().isEmpty() ? null : Set.of(request.getLlmAppId()),
-            userIds.isEmpty() ? null : userIds,
-            request.getCategoryId().isEmpty() ? null : Set.of(request.getCategoryId()),
-            null,
-            null,
-            request.hasStartedAt() ? instant("startedAt", request.getStartedAt()) : null,
-            request.hasEndAt() ? instant("endAt", request.getEndAt()) : null,
-            request.hasFirstChatStartedAt()
-                ? instant("firstChatStartedAt", request.getFirstChatStartedAt())
-                : null,
-            request.hasFirstChatEndAt()
-                ? instant("firstChatEndAt", request.getFirstChatEndAt())
-                : null,
-            request.getSearchTerm().isBlank() ? null : request.getSearchTerm().strip(),
-            request.getActiveOnly());
+        ConversationFilter.builder()
+            .integrationIds(request.getLlmAppId().isEmpty() ? null : Set.of(request.getLlmAppId()))
+            .endUserIds(commaSeparated(request.getUserIdsList()))
+            .anyCategories(
+                request.getCategoryId().isEmpty() ? null : Set.of(request.getCategoryId()))
+            .activeFrom(
+                request.hasStartedAt() ? instant("startedAt", request.getStartedAt()) : null)
+            .activeUntil(request.hasEndAt() ? instant("endAt", request.getEndAt()) : null)
+            .createdFrom(
+                request.hasFirstChatStartedAt()
+                    ? instant("firstChatStartedAt", request.getFirstChatStartedAt())
+                    : null)
+            .createdUntil(
+                request.hasFirstChatEndAt()
+                    ? instant("firstChatEndAt", request.getFirstChatEndAt())
+                    : null)
+            .text(request.getSearchTerm().isBlank() ? null : request.getSearchTerm().strip())
+            .openOnly(request.getActiveOnly())
+            .build();
     PageTokens.TokenPage page =
         PageTokens.page(
             conversations, tenantId, filter, order, "cursor", request.getCursor(), pageSize, true);
     List<String> variables = List.copyOf(commaSeparated(request.getVariablesList()));
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder().setCursor(ProtoJson.stringOrNull(page.nextToken()));
+    // One query for the ratings of the whole page.
+    Map<String, List<Feedback>> ratings =
+        feedback.ofConversations(
+            tenantId, page.conversations().stream().map(Conversation::id).toList());
     for (Conversation conversation : page.conversations()) {
       result.addConversations(
           AlliMapping.toConversation(
-              conversation, feedback.ofConversation(tenantId, conversation.id()), variables));
+              conversation, ratings.getOrDefault(conversation.id(), List.of()), variables));
     }
     respond(response, result.build());
   }
@@ -119,20 +123,12 @@ public final class AlliConversationsGrpcService
   public void bulkUpdateConversations(
       BulkUpdateConversationsRequest request, StreamObserver<Empty> response) {
     ConversationFilter filter =
-        new ConversationFilter(
-            nonEmpty(request.getConversationIdsList()),
-            null,
-            nonEmpty(request.getLlmAppIdsList()),
-            nonEmpty(request.getUserIdsList()),
-            nonEmpty(request.getCategoryIdsList()),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            false);
+        ConversationFilter.builder()
+            .ids(request.getConversationIdsList())
+            .integrationIds(request.getLlmAppIdsList())
+            .endUserIds(request.getUserIdsList())
+            .anyCategories(request.getCategoryIdsList())
+            .build();
     if (filter.isEmpty()) {
       throw ParleyException.invalidArgument(
           "filter",
@@ -304,10 +300,6 @@ public final class AlliConversationsGrpcService
       }
     }
     return result;
-  }
-
-  private static Set<String> nonEmpty(List<String> values) {
-    return values.isEmpty() ? null : Set.copyOf(values);
   }
 
   private static String chatCursor(int offset) {

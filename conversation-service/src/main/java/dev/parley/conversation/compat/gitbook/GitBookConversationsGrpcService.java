@@ -89,8 +89,9 @@ public final class GitBookConversationsGrpcService
       throw ParleyException.invalidArgument("limit", "must be within 0.." + MAX_LIMIT);
     }
     ConversationFilter filter =
-        ConversationFilter.ALL.withOrigin(
-            request.getSource().isEmpty() ? null : request.getSource());
+        ConversationFilter.builder()
+            .origin(request.getSource().isEmpty() ? null : request.getSource())
+            .build();
     PageTokens.TokenPage page =
         PageTokens.page(
             conversations,

@@ -101,20 +101,9 @@ public final class PostHogConversationsGrpcService
         conversations.append(
             tenantId,
             request.getConversation(),
-            new MessageDraft(
-                null,
-                null,
+            MessageDraft.of(
                 "assistant",
-                ProtoJson.toJson(Value.newBuilder().setStringValue(request.getContent()).build()),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+                ProtoJson.toJson(Value.newBuilder().setStringValue(request.getContent()).build())));
     respond(response, AppendMessageResponse.newBuilder().setId(appended.id()).build());
   }
 

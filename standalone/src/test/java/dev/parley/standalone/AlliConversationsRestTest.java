@@ -65,6 +65,8 @@ class AlliConversationsRestTest {
 
     Response first = alli("GET", "?pageSize=1&variables=plan,missing", key, null);
     assertThat(first.status()).isEqualTo(200);
+    assertThat(first.header("content-type")).startsWith("application/json");
+    assertThat(first.header("x-request-id")).startsWith("req_");
     String cursor = first.json().get("cursor").asText();
     assertThat(first.json())
         .isEqualTo(

@@ -50,6 +50,8 @@ class BedrockConversationsRestTest {
     Response got = parley.send("GET", "/bedrock/conversation/tree-1", key, null);
 
     assertThat(got.status()).isEqualTo(200);
+    assertThat(got.header("content-type")).startsWith("application/json");
+    assertThat(got.header("x-request-id")).startsWith("req_");
     assertThat(got.json())
         .isEqualTo(
             json(

@@ -54,6 +54,8 @@ class PostHogConversationsRestTest {
 
     Response page = parley.send("GET", path("ph-list") + "?limit=2", key, null);
     assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("content-type")).startsWith("application/json");
+    assertThat(page.header("x-request-id")).startsWith("req_");
     JsonNode body = page.json();
     assertThat(body.get("count").asInt()).isEqualTo(3);
     assertThat(body.get("next").asText())
@@ -160,6 +162,14 @@ class PostHogConversationsRestTest {
                 .send("POST", path("ph-one") + "one/append_message/", key, "{\"content\": 5")
                 .status())
         .isEqualTo(400);
+    Response tooLarge =
+        parley.send(
+            "POST",
+            path("ph-one") + "one/append_message/",
+            key,
+            "{\"content\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}");
+    assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(tooLarge.json().get("type").asText()).isEqualTo("validation_error");
     assertThat(
             parley
                 .send("POST", path("ph-one") + "nope/append_message/", key, "{\"content\": \"x\"}")

@@ -14,6 +14,7 @@ public enum ErrorCode {
   RESOURCE_EXHAUSTED(Status.Code.RESOURCE_EXHAUSTED),
   DEADLINE_EXCEEDED(Status.Code.DEADLINE_EXCEEDED),
   UNAVAILABLE(Status.Code.UNAVAILABLE),
+  UNIMPLEMENTED(Status.Code.UNIMPLEMENTED),
   INTERNAL(Status.Code.INTERNAL);
 
   private final Status.Code grpcCode;

@@ -18,11 +18,12 @@ import dev.parley.conversation.domain.ConversationStore.Query;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.SortOrder;
+import dev.parley.platform.compat.PostHogPaging;
 import dev.parley.platform.error.ParleyException;
-import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.proto.ProtoJson;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
+import java.util.Map;
 
 /** PostHog AI's conversation endpoints that need no assistant run, over the one store. */
 public final class PostHogConversationsGrpcService
@@ -49,29 +50,19 @@ public final class PostHogConversationsGrpcService
     String tenantId = tenant(request.getProjectId());
     // DRF's LimitOffsetPagination: what is not a usable number falls back to the default, and a
     // limit above the maximum is clamped.
-    int limit = Math.min(number(request.getLimit(), DEFAULT_LIMIT, 1), MAX_LIMIT);
-    int offset = number(request.getOffset(), 0, 0);
+    int limit = PostHogPaging.limit(request.getLimit(), DEFAULT_LIMIT, MAX_LIMIT);
+    int offset = PostHogPaging.offset(request.getOffset());
     Conversations.Page page =
         conversations.list(
             tenantId,
             new Query(ConversationFilter.ALL, SortOrder.UPDATED_DESC, offset, limit, null),
             false);
-    String path =
-        CallContext.baseUrl()
-            + "/posthog/api/environments/"
-            + request.getProjectId()
-            + "/conversations/";
+    String path = "/posthog/api/environments/" + request.getProjectId() + "/conversations/";
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder()
             .setCount(page.total())
-            .setNext(
-                offset + limit < page.total()
-                    ? link(path, limit, offset + limit)
-                    : ProtoJson.nullValue())
-            .setPrevious(
-                offset > 0
-                    ? link(path, limit, Math.max(0, offset - limit))
-                    : ProtoJson.nullValue());
+            .setNext(PostHogPaging.next(path, Map.of(), limit, offset, page.total()))
+            .setPrevious(PostHogPaging.previous(path, Map.of(), limit, offset));
     page.conversations().forEach(item -> result.addResults(PostHogMapping.toMinimal(item)));
     respond(response, result.build());
   }
@@ -115,23 +106,6 @@ public final class PostHogConversationsGrpcService
   }
 
   private static String tenant(String projectId) {
-    return CURRENT.equals(projectId)
-        ? CallContext.tenantId()
-        : CallContext.pathTenant(PROJECT, projectId);
-  }
-
-  private static int number(String text, int fallback, int minimum) {
-    try {
-      int value = Integer.parseInt(text.strip());
-      return value < minimum ? fallback : value;
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
-  }
-
-  private static Value link(String path, int limit, int offset) {
-    return Value.newBuilder()
-        .setStringValue(path + "?limit=" + limit + (offset > 0 ? "&offset=" + offset : ""))
-        .build();
+    return PostHogPaging.tenant(projectId);
   }
 }

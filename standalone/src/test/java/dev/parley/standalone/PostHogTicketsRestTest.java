@@ -1,0 +1,372 @@
+package dev.parley.standalone;
+
+import static dev.parley.standalone.TestingParley.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.standalone.TestingParley.Response;
+import dev.parley.ticket.v1.RecordTicketMessageRequest;
+import dev.parley.ticket.v1.TicketServiceGrpc;
+import dev.parley.ticket.v1.TicketServiceGrpc.TicketServiceBlockingStub;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** PostHog's ticket API through the REST gateway, on ticket-service. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostHogTicketsRestTest {
+  private TestingParley parley;
+  private ManagedChannel channel;
+
+  @BeforeAll
+  void start() {
+    parley = TestingParley.get();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", parley.suite().gatewayPort())
+            .usePlaintext()
+            .build();
+  }
+
+  @AfterAll
+  void stop() {
+    channel.shutdownNow();
+  }
+
+  private static String tickets(String project) {
+    return "/posthog/api/projects/" + project + "/conversations/tickets/";
+  }
+
+  private TicketServiceBlockingStub nativeTickets(String key) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+    return TicketServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  private JsonNode create(String key, String project, String body) {
+    Response created = parley.send("POST", tickets(project), key, body);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json();
+  }
+
+  private void customerWrites(String key, String ticket, int messages) {
+    for (int i = 0; i < messages; i++) {
+      nativeTickets(key)
+          .recordTicketMessage(
+              RecordTicketMessageRequest.newBuilder()
+                  .setTicket(ticket)
+                  .setAuthor(RecordTicketMessageRequest.Author.AUTHOR_CUSTOMER)
+                  .setText("Still broken " + i)
+                  .build());
+    }
+  }
+
+  @Test
+  void createsNumberedTicketsAndRetrievingMarksThemRead() {
+    String key = parley.key("tk-basic", "ticket:write");
+    JsonNode first =
+        create(
+            key,
+            "tk-basic",
+            """
+            {"distinct_id": "user-1", "priority": "high", "tags": ["billing"],
+             "anonymous_traits": {"name": "Ana", "email": "ana@example.com"}}
+            """);
+    ObjectNode expected =
+        (ObjectNode)
+            json(
+                """
+                {"ticket_number": 1, "channel_source": "widget", "distinct_id": "user-1",
+                 "status": "new", "priority": "high", "assignee": null,
+                 "anonymous_traits": {"name": "Ana", "email": "ana@example.com"},
+                 "ai_resolved": false, "escalation_reason": null, "message_count": 0,
+                 "last_message_at": null, "last_message_text": null, "unread_team_count": 0,
+                 "unread_customer_count": 0, "session_id": null, "session_context": {},
+                 "sla_due_at": null, "slack_channel_id": null, "slack_thread_ts": null,
+                 "slack_team_id": null, "person": null, "tags": ["billing"],
+                 "snoozed_until": null}
+                """);
+    expected.put("id", first.get("id").asText());
+    expected.put("created_at", first.get("created_at").asText());
+    expected.put("updated_at", first.get("updated_at").asText());
+    assertThat(first).isEqualTo(expected);
+    assertThat(first.get("created_at").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+    assertThat(create(key, "@current", "{}").get("ticket_number").asInt()).isEqualTo(2);
+
+    customerWrites(key, "1", 3);
+    assertThat(parley.send("GET", tickets("tk-basic") + "unread_count/", key, null).json())
+        .isEqualTo(json("{\"count\": 3}"));
+    JsonNode read = parley.send("GET", tickets("tk-basic") + "1/", key, null).json();
+    assertThat(read.get("unread_team_count").asInt()).isZero();
+    assertThat(read.get("message_count").asInt()).isEqualTo(3);
+    assertThat(read.get("last_message_text").asText()).isEqualTo("Still broken 2");
+    assertThat(parley.send("GET", tickets("tk-basic") + "unread_count", key, null).json())
+        .isEqualTo(json("{\"count\": 0}"));
+    assertThat(parley.send("GET", tickets("tk-basic") + first.get("id").asText(), key, null).json())
+        .isEqualTo(read);
+    assertThat(parley.send("GET", tickets("tk-basic") + "99/", key, null).status()).isEqualTo(404);
+    assertThat(parley.send("GET", tickets("tk-basic") + "not-a-ticket/", key, null).status())
+        .isEqualTo(404);
+
+    // A resolved ticket's unread messages do not count.
+    customerWrites(key, "2", 2);
+    assertThat(parley.send("GET", tickets("tk-basic") + "unread_count/", key, null).json())
+        .isEqualTo(json("{\"count\": 2}"));
+    assertThat(
+            parley
+                .send("PATCH", tickets("tk-basic") + "2/", key, "{\"status\": \"resolved\"}")
+                .status())
+        .isEqualTo(200);
+    assertThat(parley.send("GET", tickets("tk-basic") + "unread_count/", key, null).json())
+        .isEqualTo(json("{\"count\": 0}"));
+
+    Response deleted = parley.send("DELETE", tickets("tk-basic") + "2/", key, null);
+    assertThat(deleted.status()).isEqualTo(204);
+    assertThat(parley.send("GET", tickets("tk-basic") + "2/", key, null).status()).isEqualTo(404);
+    Response suggestion = parley.send("POST", tickets("tk-basic") + "1/suggest_reply/", key, "{}");
+    assertThat(suggestion.status()).isEqualTo(501);
+    assertThat(suggestion.json().get("detail").asText())
+        .isEqualTo("Reply suggestions need the assistant, which this Parley does not run yet");
+  }
+
+  @Test
+  void updatesWithPostHogsAssigneeRulesSnoozeAndMessages() {
+    String key = parley.key("tk-update", "ticket:write");
+    create(key, "tk-update", "{}");
+    String path = tickets("tk-update") + "1/";
+
+    JsonNode assigned =
+        parley.send("PATCH", path, key, "{\"assignee\": {\"type\": \"user\", \"id\": 42}}").json();
+    assertThat(assigned.get("assignee"))
+        .isEqualTo(json("{\"id\": 42, \"type\": \"user\", \"user\": null, \"role\": null}"));
+    assertThat(
+            parley
+                .send("PUT", path, key, "{\"priority\": \"low\", \"escalation_reason\": \"vip\"}")
+                .json()
+                .get("assignee")
+                .get("id")
+                .asInt())
+        .isEqualTo(42);
+    for (String[] refused :
+        List.of(
+            new String[] {"\"bob\"", "must be an object"},
+            new String[] {"{\"type\": \"user\"}", "must have 'type' and 'id'"},
+            new String[] {"{\"type\": \"team\", \"id\": 1}", "type must be 'user' or 'role'"},
+            new String[] {"{\"type\": \"user\", \"id\": \"x\"}", "user id must be an integer"},
+            new String[] {"{\"type\": \"role\", \"id\": \"x\"}", "role id must be a valid UUID"})) {
+      Response response = parley.send("PATCH", path, key, "{\"assignee\": " + refused[0] + "}");
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.json())
+          .isEqualTo(
+              json(
+                  "{\"type\": \"validation_error\", \"code\": \"invalid\", \"detail\": \""
+                      + refused[1]
+                      + "\", \"attr\": \"assignee\"}"));
+    }
+    assertThat(
+            parley.send("PATCH", path, key, "{\"assignee\": null}").json().get("assignee").isNull())
+        .isTrue();
+
+    JsonNode snoozed =
+        parley.send("PATCH", path, key, "{\"snoozed_until\": \"2030-01-01T00:00:00Z\"}").json();
+    assertThat(snoozed.get("status").asText()).isEqualTo("on_hold");
+    assertThat(snoozed.get("snoozed_until").asText()).isEqualTo("2030-01-01T00:00:00.000000Z");
+    JsonNode unsnoozed = parley.send("PATCH", path, key, "{\"snoozed_until\": null}").json();
+    assertThat(unsnoozed.get("status").asText()).isEqualTo("open");
+    assertThat(
+            parley.send("PATCH", path, key, "{\"priority\": null}").json().get("priority").isNull())
+        .isTrue();
+
+    Response badStatus = parley.send("PATCH", path, key, "{\"status\": \"closed\"}");
+    assertThat(badStatus.json())
+        .isEqualTo(
+            json(
+                "{\"type\": \"validation_error\", \"code\": \"invalid\","
+                    + " \"detail\": \"\\\"closed\\\" is not a valid choice.\", \"attr\": \"status\"}"));
+    assertThat(
+            parley
+                .send("PATCH", path, key, "{\"ai_resolved\": \"yes\"}")
+                .json()
+                .get("detail")
+                .asText())
+        .isEqualTo("Must be a valid boolean.");
+    assertThat(
+            parley
+                .send("PATCH", path, key, "{\"tags\": \"billing\"}")
+                .json()
+                .get("detail")
+                .asText())
+        .isEqualTo("Expected a list of items but got type \"str\".");
+    assertThat(parley.send("PATCH", path, key, "{\"sla_due_at\": \"tomorrow\"}").status())
+        .isEqualTo(400);
+    assertThat(parley.send("PATCH", path, key, "{\"status\": ").status()).isEqualTo(400);
+    assertThat(
+            parley
+                .send("POST", tickets("tk-update"), key, "{\"channel_source\": \"fax\"}")
+                .status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void listsWithPostHogsFiltersIgnoringUnusableValues() {
+    String key = parley.key("tk-list", "ticket:write");
+    create(
+        key,
+        "tk-list",
+        "{\"priority\": \"high\", \"tags\": [\"billing\"], \"distinct_id\": \"a\"}");
+    create(
+        key,
+        "tk-list",
+        "{\"status\": \"open\", \"anonymous_traits\": {\"email\": \"zoe@example.com\"},"
+            + " \"sla_due_at\": \"2000-01-01T00:00:00Z\", \"distinct_id\": \"b\"}");
+    create(key, "tk-list", "{\"status\": \"resolved\", \"tags\": [\"urgent\"]}");
+    parley.send(
+        "PATCH", tickets("tk-list") + "3/", key, "{\"assignee\": {\"type\": \"user\", \"id\": 7}}");
+
+    assertThat(numbers(key, "")).containsExactly(3, 2, 1);
+    assertThat(numbers(key, "?status=new,open,bogus")).containsExactly(2, 1);
+    assertThat(numbers(key, "?status=bogus")).containsExactly(3, 2, 1);
+    assertThat(numbers(key, "?priority=high")).containsExactly(1);
+    assertThat(numbers(key, "?assignee=unassigned")).containsExactly(2, 1);
+    assertThat(numbers(key, "?assignee=user:7")).containsExactly(3);
+    assertThat(numbers(key, "?assignee=nobody")).containsExactly(3, 2, 1);
+    assertThat(numbers(key, "?search=2")).containsExactly(2);
+    assertThat(numbers(key, "?search=ZOE")).containsExactly(2);
+    assertThat(numbers(key, "?tags=%5B%22billing%22,%22urgent%22%5D")).containsExactly(3, 1);
+    assertThat(numbers(key, "?tags=not-json")).containsExactly(3, 2, 1);
+    assertThat(numbers(key, "?sla=breached")).containsExactly(2);
+    assertThat(numbers(key, "?distinct_ids=a,b")).containsExactly(2, 1);
+    assertThat(numbers(key, "?order_by=ticket_number")).containsExactly(1, 2, 3);
+    assertThat(numbers(key, "?order_by=-nonsense")).containsExactly(3, 2, 1);
+    assertThat(numbers(key, "?date_from=-1d")).containsExactly(3, 2, 1);
+    assertThat(numbers(key, "?date_to=2000-01-01")).isEmpty();
+    assertThat(numbers(key, "?date_from=garbage")).containsExactly(3, 2, 1);
+
+    JsonNode page =
+        parley.send("GET", tickets("tk-list") + "?status=new,open&limit=1", key, null).json();
+    assertThat(page.get("count").asInt()).isEqualTo(2);
+    assertThat(page.get("next").asText())
+        .isEqualTo(parley.baseUrl() + tickets("tk-list") + "?status=new%2Copen&limit=1&offset=1");
+    assertThat(page.get("previous").isNull()).isTrue();
+  }
+
+  @Test
+  void ticketNumbersHaveNoDuplicatesOrGapsUnderConcurrentCreates() throws Exception {
+    String key = parley.key("tk-race", "ticket:write");
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<Integer>> numbers = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        numbers.add(pool.submit(() -> create(key, "tk-race", "{}").get("ticket_number").asInt()));
+      }
+      List<Integer> allocated = new ArrayList<>();
+      for (Future<Integer> number : numbers) {
+        allocated.add(number.get());
+      }
+      assertThat(allocated)
+          .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 60).boxed().toList());
+
+      // Concurrent customer messages and team reads: nothing is lost, the counter matches.
+      List<Future<?>> work = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String ticket = Integer.toString(1 + i % 4);
+        work.add(pool.submit(() -> customerWrites(key, ticket, 1)));
+        if (i % 10 == 0) {
+          work.add(
+              pool.submit(() -> parley.send("GET", tickets("tk-race") + ticket + "/", key, null)));
+        }
+      }
+      for (Future<?> done : work) {
+        done.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    JsonNode list = parley.send("GET", tickets("tk-race") + "?limit=1000", key, null).json();
+    int messages = 0;
+    int unread = 0;
+    for (JsonNode ticket : list.get("results")) {
+      messages += ticket.get("message_count").asInt();
+      unread += ticket.get("unread_team_count").asInt();
+    }
+    assertThat(messages).isEqualTo(40);
+    assertThat(
+            parley
+                .send("GET", tickets("tk-race") + "unread_count/", key, null)
+                .json()
+                .get("count")
+                .asInt())
+        .isEqualTo(unread);
+    for (int ticket = 1; ticket <= 4; ticket++) {
+      parley.send("GET", tickets("tk-race") + ticket + "/", key, null);
+    }
+    assertThat(parley.send("GET", tickets("tk-race") + "unread_count/", key, null).json())
+        .isEqualTo(json("{\"count\": 0}"));
+  }
+
+  @Test
+  void scopesAndTenantsAreEnforcedOnEveryRoute() {
+    String owner = parley.key("tk-owner", "ticket:write");
+    String reader = parley.key("tk-owner", "ticket:read");
+    String other = parley.key("tk-other", "ticket:write");
+    String conversationsOnly = parley.key("tk-owner", "conversation:read,conversation:write");
+    create(owner, "tk-owner", "{\"tags\": [\"secret\"]}");
+    customerWrites(owner, "1", 1);
+
+    assertThat(parley.send("GET", tickets("tk-owner"), reader, null).status()).isEqualTo(200);
+    assertThat(parley.send("POST", tickets("tk-owner"), reader, "{}").status()).isEqualTo(403);
+    assertThat(parley.send("PATCH", tickets("tk-owner") + "1/", reader, "{}").status())
+        .isEqualTo(403);
+    assertThat(parley.send("GET", tickets("tk-owner"), conversationsOnly, null).status())
+        .isEqualTo(403);
+
+    for (String project : List.of("tk-owner", "@current")) {
+      String expected = project.equals("@current") ? "200" : "404";
+      assertThat(Integer.toString(parley.send("GET", tickets(project), other, null).status()))
+          .isEqualTo(expected);
+      assertThat(parley.send("GET", tickets(project) + "1/", other, null).status()).isEqualTo(404);
+      assertThat(
+              parley
+                  .send("PATCH", tickets(project) + "1/", other, "{\"status\": \"open\"}")
+                  .status())
+          .isEqualTo(404);
+      assertThat(parley.send("DELETE", tickets(project) + "1/", other, null).status())
+          .isEqualTo(404);
+      assertThat(parley.send("POST", tickets(project) + "1/suggest_reply/", other, "{}").status())
+          .isEqualTo(project.equals("@current") ? 404 : 404);
+    }
+    assertThat(parley.send("GET", tickets("@current"), other, null).json().get("count").asInt())
+        .isZero();
+    assertThat(parley.send("GET", tickets("@current") + "unread_count/", other, null).json())
+        .isEqualTo(json("{\"count\": 0}"));
+    // The other tenant numbers its own tickets from 1.
+    assertThat(create(other, "tk-other", "{}").get("ticket_number").asInt()).isEqualTo(1);
+    JsonNode mine = parley.send("GET", tickets("tk-owner") + "1/", owner, null).json();
+    assertThat(mine.get("tags")).isEqualTo(json("[\"secret\"]"));
+    assertThat(mine.get("status").asText()).isEqualTo("new");
+  }
+
+  private List<Integer> numbers(String key, String query) {
+    List<Integer> numbers = new ArrayList<>();
+    parley
+        .send("GET", tickets("tk-list") + query, key, null)
+        .json()
+        .get("results")
+        .forEach(ticket -> numbers.add(ticket.get("ticket_number").asInt()));
+    return numbers;
+  }
+}

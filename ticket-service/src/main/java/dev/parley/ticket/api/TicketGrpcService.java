@@ -1,0 +1,213 @@
+package dev.parley.ticket.api;
+
+import static dev.parley.platform.grpc.Responses.respond;
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Empty;
+import com.google.protobuf.Timestamp;
+import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.proto.ProtoJson;
+import dev.parley.ticket.domain.Ticket;
+import dev.parley.ticket.domain.TicketStore;
+import dev.parley.ticket.domain.TicketUpdate;
+import dev.parley.ticket.domain.TicketUpdate.Set;
+import dev.parley.ticket.domain.Tickets;
+import dev.parley.ticket.v1.CreateTicketRequest;
+import dev.parley.ticket.v1.DeleteTicketRequest;
+import dev.parley.ticket.v1.GetTicketRequest;
+import dev.parley.ticket.v1.GetUnreadCountRequest;
+import dev.parley.ticket.v1.GetUnreadCountResponse;
+import dev.parley.ticket.v1.ListTicketsRequest;
+import dev.parley.ticket.v1.ListTicketsResponse;
+import dev.parley.ticket.v1.MarkTicketReadRequest;
+import dev.parley.ticket.v1.RecordTicketMessageRequest;
+import dev.parley.ticket.v1.TicketServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+
+/** The native {@code parley.ticket.v1.TicketService}. */
+public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImplBase {
+  private static final int DEFAULT_PAGE_SIZE = 100;
+  private static final int MAX_PAGE_SIZE = 1000;
+
+  private final Tickets tickets;
+
+  @Inject
+  public TicketGrpcService(Tickets tickets) {
+    this.tickets = requireNonNull(tickets, "tickets is null");
+  }
+
+  @Override
+  public void createTicket(
+      CreateTicketRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
+    var sent = request.getTicket();
+    Ticket.Assignee assignee = null;
+    if (!sent.getAssignee().isEmpty()) {
+      String[] parts = sent.getAssignee().split(":", 2);
+      if (parts.length != 2 || !(parts[0].equals("user") || parts[0].equals("role"))) {
+        throw ParleyException.invalidArgument(
+            "ticket.assignee", "must be user:<id> or role:<uuid>");
+      }
+      assignee = new Ticket.Assignee(parts[0], parts[1]);
+    }
+    TicketUpdate fields =
+        new TicketUpdate(
+            sent.getStatus().isEmpty() ? null : new Set<>(sent.getStatus()),
+            sent.getPriority().isEmpty() ? null : new Set<>(sent.getPriority()),
+            assignee == null ? null : new Set<>(assignee),
+            sent.hasAnonymousTraits()
+                ? new Set<>(ProtoJson.toJson(sent.getAnonymousTraits()))
+                : null,
+            new Set<>(sent.getAiResolved()),
+            sent.getEscalationReason().isEmpty() ? null : new Set<>(sent.getEscalationReason()),
+            sent.hasSlaDueTime() ? new Set<>(instant(sent.getSlaDueTime())) : null,
+            sent.hasSnoozedUntil() ? new Set<>(instant(sent.getSnoozedUntil())) : null,
+            new Set<>(List.copyOf(sent.getTagsList())));
+    Ticket created =
+        tickets.create(
+            CallContext.tenantId(),
+            sent.getChannelSource().isEmpty() ? null : sent.getChannelSource(),
+            sent.getDistinctId(),
+            null,
+            sent.getConversationId().isEmpty() ? null : sent.getConversationId(),
+            fields);
+    respond(response, toProto(created));
+  }
+
+  @Override
+  public void getTicket(
+      GetTicketRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
+    respond(response, toProto(tickets.get(CallContext.tenantId(), request.getTicket())));
+  }
+
+  @Override
+  public void listTickets(
+      ListTicketsRequest request, StreamObserver<ListTicketsResponse> response) {
+    int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
+    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE || request.getOffset() < 0) {
+      throw ParleyException.invalidArgument(
+          "page_size", "must be within 1.." + MAX_PAGE_SIZE + " with an offset of 0 or more");
+    }
+    TicketStore.Page page =
+        tickets.list(
+            CallContext.tenantId(),
+            new TicketStore.TicketFilter(
+                java.util.Set.copyOf(request.getStatusesList()),
+                null,
+                null,
+                null,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null),
+            new TicketStore.TicketOrder("updated_at", true),
+            request.getOffset(),
+            pageSize);
+    ListTicketsResponse.Builder result =
+        ListTicketsResponse.newBuilder().setTotalSize(page.total());
+    page.tickets().forEach(ticket -> result.addTickets(toProto(ticket)));
+    respond(response, result.build());
+  }
+
+  @Override
+  public void deleteTicket(DeleteTicketRequest request, StreamObserver<Empty> response) {
+    tickets.delete(CallContext.tenantId(), request.getTicket());
+    respond(response, Empty.getDefaultInstance());
+  }
+
+  @Override
+  public void recordTicketMessage(
+      RecordTicketMessageRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
+    boolean fromCustomer =
+        switch (request.getAuthor()) {
+          case AUTHOR_CUSTOMER -> true;
+          case AUTHOR_TEAM -> false;
+          case AUTHOR_UNSPECIFIED, UNRECOGNIZED ->
+              throw ParleyException.invalidArgument(
+                  "author", "is required: AUTHOR_CUSTOMER or AUTHOR_TEAM");
+        };
+    respond(
+        response,
+        toProto(
+            tickets.recordMessage(
+                CallContext.tenantId(), request.getTicket(), fromCustomer, request.getText())));
+  }
+
+  @Override
+  public void markTicketRead(
+      MarkTicketReadRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
+    respond(response, toProto(tickets.readByTeam(CallContext.tenantId(), request.getTicket())));
+  }
+
+  @Override
+  public void getUnreadCount(
+      GetUnreadCountRequest request, StreamObserver<GetUnreadCountResponse> response) {
+    respond(
+        response,
+        GetUnreadCountResponse.newBuilder()
+            .setCount(tickets.unreadCount(CallContext.tenantId()))
+            .build());
+  }
+
+  private static dev.parley.ticket.v1.Ticket toProto(Ticket ticket) {
+    var proto =
+        dev.parley.ticket.v1.Ticket.newBuilder()
+            .setId(ticket.id().toString())
+            .setTicketNumber(ticket.number())
+            .setChannelSource(ticket.channelSource())
+            .setDistinctId(ticket.distinctId())
+            .setStatus(ticket.status())
+            .setAnonymousTraits(ProtoJson.toStruct(ticket.anonymousTraitsJson()))
+            .setAiResolved(ticket.aiResolved())
+            .setMessageCount(ticket.messageCount())
+            .setUnreadTeamCount(ticket.unreadTeamCount())
+            .setUnreadCustomerCount(ticket.unreadCustomerCount())
+            .addAllTags(ticket.tags())
+            .setCreateTime(timestamp(ticket.createdAt()))
+            .setUpdateTime(timestamp(ticket.updatedAt()));
+    if (ticket.priority() != null) {
+      proto.setPriority(ticket.priority());
+    }
+    if (ticket.assignee() != null) {
+      proto.setAssignee(ticket.assignee().type() + ":" + ticket.assignee().id());
+    }
+    if (ticket.escalationReason() != null) {
+      proto.setEscalationReason(ticket.escalationReason());
+    }
+    if (ticket.lastMessageAt() != null) {
+      proto.setLastMessageTime(timestamp(ticket.lastMessageAt()));
+    }
+    if (ticket.lastMessageText() != null) {
+      proto.setLastMessageText(ticket.lastMessageText());
+    }
+    if (ticket.slaDueAt() != null) {
+      proto.setSlaDueTime(timestamp(ticket.slaDueAt()));
+    }
+    if (ticket.snoozedUntil() != null) {
+      proto.setSnoozedUntil(timestamp(ticket.snoozedUntil()));
+    }
+    if (ticket.conversationId() != null) {
+      proto.setConversationId(ticket.conversationId());
+    }
+    return proto.build();
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
+}

@@ -1,0 +1,290 @@
+package dev.parley.ticket.compat.posthog;
+
+import static dev.parley.platform.grpc.Responses.respond;
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Empty;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.parley.compat.posthog.v1.CreateTicketRequest;
+import dev.parley.compat.posthog.v1.DeleteTicketRequest;
+import dev.parley.compat.posthog.v1.GetTicketRequest;
+import dev.parley.compat.posthog.v1.GetUnreadCountRequest;
+import dev.parley.compat.posthog.v1.ListTicketsRequest;
+import dev.parley.compat.posthog.v1.ListTicketsResponse;
+import dev.parley.compat.posthog.v1.PostHogTicketsServiceGrpc;
+import dev.parley.compat.posthog.v1.SuggestReplyRequest;
+import dev.parley.compat.posthog.v1.SuggestReplyResponse;
+import dev.parley.compat.posthog.v1.UnreadCount;
+import dev.parley.compat.posthog.v1.UpdateTicketRequest;
+import dev.parley.platform.compat.PostHogPaging;
+import dev.parley.platform.error.ErrorCode;
+import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.proto.ProtoJson;
+import dev.parley.ticket.domain.Ticket;
+import dev.parley.ticket.domain.TicketStore;
+import dev.parley.ticket.domain.TicketUpdate;
+import dev.parley.ticket.domain.TicketUpdate.Set;
+import dev.parley.ticket.domain.Tickets;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** PostHog's ticket API over ticket-service's store. */
+public final class PostHogTicketsGrpcService
+    extends PostHogTicketsServiceGrpc.PostHogTicketsServiceImplBase {
+  private static final int DEFAULT_LIMIT = 100;
+  private static final int MAX_LIMIT = 1000;
+
+  private final Tickets tickets;
+
+  @Inject
+  public PostHogTicketsGrpcService(Tickets tickets) {
+    this.tickets = requireNonNull(tickets, "tickets is null");
+  }
+
+  @Override
+  public void listTickets(
+      ListTicketsRequest request, StreamObserver<ListTicketsResponse> response) {
+    String tenantId = PostHogPaging.tenant(request.getProjectId());
+    int limit = PostHogPaging.limit(request.getLimit(), DEFAULT_LIMIT, MAX_LIMIT);
+    int offset = PostHogPaging.offset(request.getOffset());
+    TicketStore.Page page =
+        tickets.list(
+            tenantId,
+            TicketFilters.filter(request, tickets.now()),
+            TicketFilters.order(request.getOrderBy()),
+            offset,
+            limit);
+    String path = "/posthog/api/projects/" + request.getProjectId() + "/conversations/tickets/";
+    Map<String, String> query = query(request);
+    ListTicketsResponse.Builder result =
+        ListTicketsResponse.newBuilder()
+            .setCount(page.total())
+            .setNext(PostHogPaging.next(path, query, limit, offset, page.total()))
+            .setPrevious(PostHogPaging.previous(path, query, limit, offset));
+    page.tickets().forEach(ticket -> result.addResults(PostHogTicketMapping.toTicket(ticket)));
+    respond(response, result.build());
+  }
+
+  @Override
+  public void getUnreadCount(GetUnreadCountRequest request, StreamObserver<UnreadCount> response) {
+    String tenantId = PostHogPaging.tenant(request.getProjectId());
+    respond(response, UnreadCount.newBuilder().setCount(tickets.unreadCount(tenantId)).build());
+  }
+
+  @Override
+  public void createTicket(
+      CreateTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
+    String tenantId = PostHogPaging.tenant(request.getProjectId());
+    Struct body = request.getBody();
+    if (body.containsFields("assignee")) {
+      throw ParleyException.invalidArgument(
+          "assignee", "set the assignee by updating the ticket once it exists");
+    }
+    Ticket created =
+        tickets.create(
+            tenantId,
+            optionalString(body, "channel_source"),
+            optionalString(body, "distinct_id"),
+            optionalString(body, "session_id"),
+            null,
+            update(body));
+    respond(response, PostHogTicketMapping.toTicket(created));
+  }
+
+  @Override
+  public void getTicket(
+      GetTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
+    String tenantId = PostHogPaging.tenant(request.getProjectId());
+    respond(response, PostHogTicketMapping.toTicket(tickets.readByTeam(tenantId, request.getId())));
+  }
+
+  @Override
+  public void updateTicket(
+      UpdateTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
+    String tenantId = PostHogPaging.tenant(request.getProjectId());
+    respond(
+        response,
+        PostHogTicketMapping.toTicket(
+            tickets.update(tenantId, request.getId(), update(request.getBody()))));
+  }
+
+  @Override
+  public void deleteTicket(DeleteTicketRequest request, StreamObserver<Empty> response) {
+    tickets.delete(PostHogPaging.tenant(request.getProjectId()), request.getId());
+    respond(response, Empty.getDefaultInstance());
+  }
+
+  @Override
+  public void suggestReply(
+      SuggestReplyRequest request, StreamObserver<SuggestReplyResponse> response) {
+    tickets.get(PostHogPaging.tenant(request.getProjectId()), request.getId());
+    throw new ParleyException(
+        ErrorCode.UNIMPLEMENTED,
+        "Reply suggestions need the assistant, which this Parley does not run yet");
+  }
+
+  /** The writable fields the body sets; DRF's messages for values of the wrong type. */
+  private static TicketUpdate update(Struct body) {
+    return new TicketUpdate(
+        body.containsFields("status") ? new Set<>(requiredString(body, "status")) : null,
+        body.containsFields("priority") ? new Set<>(nullableString(body, "priority")) : null,
+        body.containsFields("assignee")
+            ? new Set<>(assignee(body.getFieldsOrThrow("assignee")))
+            : null,
+        body.containsFields("anonymous_traits") ? new Set<>(traits(body)) : null,
+        body.containsFields("ai_resolved") ? new Set<>(bool(body, "ai_resolved")) : null,
+        body.containsFields("escalation_reason")
+            ? new Set<>(nullableString(body, "escalation_reason"))
+            : null,
+        body.containsFields("sla_due_at") ? new Set<>(nullableTime(body, "sla_due_at")) : null,
+        body.containsFields("snoozed_until")
+            ? new Set<>(nullableTime(body, "snoozed_until"))
+            : null,
+        body.containsFields("tags") ? new Set<>(tags(body)) : null);
+  }
+
+  /**
+   * {"type": "user", "id": <int>}, {"type": "role", "id": "<uuid>"} or null, with PostHog's
+   * messages. Parley keeps no organization directory: any user id or role UUID is accepted.
+   */
+  private static Ticket.Assignee assignee(Value value) {
+    if (value.hasNullValue()) {
+      return null;
+    }
+    if (!value.hasStructValue()) {
+      throw ParleyException.invalidArgument("assignee", "must be an object");
+    }
+    Struct assignee = value.getStructValue();
+    Value type = assignee.getFieldsOrDefault("type", null);
+    Value id = assignee.getFieldsOrDefault("id", null);
+    if (type == null || id == null || type.hasNullValue() || id.hasNullValue()) {
+      throw ParleyException.invalidArgument("assignee", "must have 'type' and 'id'");
+    }
+    if (!type.hasStringValue()
+        || !(type.getStringValue().equals("user") || type.getStringValue().equals("role"))) {
+      throw ParleyException.invalidArgument("assignee", "type must be 'user' or 'role'");
+    }
+    if (type.getStringValue().equals("user")) {
+      double number = id.hasNumberValue() ? id.getNumberValue() : Double.NaN;
+      if (id.hasStringValue() && id.getStringValue().matches("\\d{1,18}")) {
+        number = Double.parseDouble(id.getStringValue());
+      }
+      if (Double.isNaN(number) || number != Math.rint(number) || number < 0 || number > 1e15) {
+        throw ParleyException.invalidArgument("assignee", "user id must be an integer");
+      }
+      return new Ticket.Assignee("user", Long.toString((long) number));
+    }
+    try {
+      return new Ticket.Assignee("role", java.util.UUID.fromString(id.getStringValue()).toString());
+    } catch (IllegalArgumentException e) {
+      throw ParleyException.invalidArgument("assignee", "role id must be a valid UUID");
+    }
+  }
+
+  private static String traits(Struct body) {
+    Value traits = body.getFieldsOrThrow("anonymous_traits");
+    if (!traits.hasStructValue()) {
+      throw ParleyException.invalidArgument("anonymous_traits", "must be an object");
+    }
+    return ProtoJson.toJson(traits.getStructValue());
+  }
+
+  private static List<String> tags(Struct body) {
+    Value tags = body.getFieldsOrThrow("tags");
+    if (tags.hasNullValue()) {
+      return null;
+    }
+    if (!tags.hasListValue()) {
+      throw ParleyException.invalidArgument(
+          "tags", "Expected a list of items but got type \"" + typeName(tags) + "\".");
+    }
+    List<String> values = new ArrayList<>();
+    for (Value tag : tags.getListValue().getValuesList()) {
+      if (!tag.hasStringValue()) {
+        throw ParleyException.invalidArgument("tags", "Not a valid string.");
+      }
+      values.add(tag.getStringValue());
+    }
+    return values;
+  }
+
+  private static String requiredString(Struct body, String field) {
+    String value = nullableString(body, field);
+    if (value == null) {
+      throw ParleyException.invalidArgument(field, "This field may not be null.");
+    }
+    return value;
+  }
+
+  private static String optionalString(Struct body, String field) {
+    return body.containsFields(field) ? nullableString(body, field) : null;
+  }
+
+  private static String nullableString(Struct body, String field) {
+    Value value = body.getFieldsOrThrow(field);
+    if (value.hasNullValue()) {
+      return null;
+    }
+    if (!value.hasStringValue()) {
+      throw ParleyException.invalidArgument(field, "Not a valid string.");
+    }
+    return value.getStringValue();
+  }
+
+  private static boolean bool(Struct body, String field) {
+    Value value = body.getFieldsOrThrow(field);
+    if (!value.hasBoolValue()) {
+      throw ParleyException.invalidArgument(field, "Must be a valid boolean.");
+    }
+    return value.getBoolValue();
+  }
+
+  private static Instant nullableTime(Struct body, String field) {
+    String text = nullableString(body, field);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ParleyException.invalidArgument(
+          field,
+          "Datetime has wrong format. Use one of these formats instead:"
+              + " YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].");
+    }
+  }
+
+  private static String typeName(Value value) {
+    return switch (value.getKindCase()) {
+      case STRING_VALUE -> "str";
+      case NUMBER_VALUE -> "int";
+      case BOOL_VALUE -> "bool";
+      case STRUCT_VALUE -> "dict";
+      default -> "NoneType";
+    };
+  }
+
+  /** The list's filters as sent, for the next and previous links. */
+  private static Map<String, String> query(ListTicketsRequest request) {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("status", request.getStatus());
+    query.put("priority", request.getPriority());
+    query.put("channel_source", request.getChannelSource());
+    query.put("assignee", request.getAssignee());
+    query.put("date_from", request.getDateFrom());
+    query.put("date_to", request.getDateTo());
+    query.put("distinct_ids", request.getDistinctIds());
+    query.put("search", request.getSearch());
+    query.put("sla", request.getSla());
+    query.put("tags", request.getTags());
+    query.put("order_by", request.getOrderBy());
+    return query;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.parley.ticket.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/** Storage of tickets; every method is scoped to one tenant. */
+public interface TicketStore {
+  /**
+   * Inserts the ticket under the tenant's next number, allocated in the same transaction (no
+   * duplicates under concurrent creates, no gaps when a create fails).
+   */
+  Ticket create(Ticket withoutNumber);
+
+  Optional<Ticket> find(String tenantId, UUID id);
+
+  Optional<Ticket> findByNumber(String tenantId, int number);
+
+  /** Applies the change to the ticket under its row lock; empty when there is none. */
+  Optional<Ticket> change(String tenantId, UUID id, UnaryOperator<Ticket> change);
+
+  /** A page of the tickets matching the filter, in its order, with the total. */
+  Page list(String tenantId, TicketFilter filter, TicketOrder order, int offset, int limit);
+
+  boolean delete(String tenantId, UUID id);
+
+  /** The sum of unread_team_count over unresolved tickets. */
+  int unreadCount(String tenantId);
+
+  /** A page and the number of matching tickets. */
+  record Page(List<Ticket> tickets, int total) {}
+
+  /**
+   * Which tickets a list shows; null fields and empty sets do not filter. {@code slaDueBefore} and
+   * {@code slaDueAfter} bound {@code sla_due_at} (exclusive, inclusive).
+   */
+  record TicketFilter(
+      java.util.Set<String> statuses,
+      java.util.Set<String> priorities,
+      String channelSource,
+      Ticket.Assignee assignee,
+      boolean unassigned,
+      Instant updatedFrom,
+      Instant updatedUntil,
+      java.util.Set<String> distinctIds,
+      Integer number,
+      String traitsText,
+      Instant slaDueBefore,
+      Instant slaDueAfter,
+      java.util.Set<String> anyTags) {}
+
+  /** A sort field and direction; ties break by id. */
+  record TicketOrder(String field, boolean descending) {}
+}

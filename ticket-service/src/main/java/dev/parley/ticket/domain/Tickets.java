@@ -1,0 +1,293 @@
+package dev.parley.ticket.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.parley.platform.error.ParleyException;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/** The rules of tickets, shared by the native API and PostHog's. */
+public final class Tickets {
+  public static final List<String> STATUSES =
+      List.of("new", "open", "pending", "on_hold", "resolved");
+  public static final List<String> PRIORITIES = List.of("low", "medium", "high", "critical");
+  public static final List<String> CHANNELS =
+      List.of("widget", "email", "slack", "teams", "github");
+  static final int PREVIEW_LENGTH = 500;
+  private static final int MAX_TAGS = 100;
+
+  private final TicketStore store;
+  private final Clock clock;
+
+  @Inject
+  public Tickets(TicketStore store, Clock clock) {
+    this.store = requireNonNull(store, "store is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** Creates a ticket from the update's fields over the defaults (widget, new, no priority). */
+  public Ticket create(
+      String tenantId,
+      String channelSource,
+      String distinctId,
+      String sessionId,
+      String conversationId,
+      TicketUpdate fields) {
+    String channel =
+        channelSource == null ? "widget" : choice("channel_source", channelSource, CHANNELS);
+    if (distinctId != null && distinctId.length() > 400) {
+      throw ParleyException.invalidArgument(
+          "distinct_id", "Ensure this field has no more than 400 characters.");
+    }
+    Instant now = now();
+    Ticket defaults =
+        new Ticket(
+            tenantId,
+            UUID.randomUUID(),
+            0,
+            channel,
+            distinctId == null ? "" : distinctId,
+            "new",
+            null,
+            null,
+            "{}",
+            false,
+            null,
+            0,
+            null,
+            null,
+            0,
+            0,
+            sessionId,
+            "{}",
+            null,
+            null,
+            List.of(),
+            conversationId,
+            now,
+            now);
+    return store.create(apply(defaults, fields, now));
+  }
+
+  /** A ticket by UUID or ticket number; NOT_FOUND for anything else. */
+  public Ticket get(String tenantId, String idOrNumber) {
+    return find(tenantId, idOrNumber).orElseThrow(() -> notFound(idOrNumber));
+  }
+
+  /** Retrieves the ticket as the team sees it: its team-unread messages become read. */
+  public Ticket readByTeam(String tenantId, String idOrNumber) {
+    return change(
+        tenantId,
+        idOrNumber,
+        ticket ->
+            ticket.unreadTeamCount() == 0
+                ? ticket
+                : withUnread(ticket, 0, ticket.unreadCustomerCount()));
+  }
+
+  public Ticket update(String tenantId, String idOrNumber, TicketUpdate update) {
+    return change(tenantId, idOrNumber, ticket -> apply(ticket, update, now()));
+  }
+
+  /**
+   * Records a message: a customer's makes the ticket unread for the team, a team member's (or the
+   * assistant's) unread for the customer.
+   */
+  public Ticket recordMessage(
+      String tenantId, String idOrNumber, boolean fromCustomer, String text) {
+    Instant now = now();
+    return change(
+        tenantId,
+        idOrNumber,
+        ticket -> {
+          String preview =
+              text == null ? null : text.substring(0, Math.min(text.length(), PREVIEW_LENGTH));
+          return new Ticket(
+              ticket.tenantId(),
+              ticket.id(),
+              ticket.number(),
+              ticket.channelSource(),
+              ticket.distinctId(),
+              ticket.status(),
+              ticket.priority(),
+              ticket.assignee(),
+              ticket.anonymousTraitsJson(),
+              ticket.aiResolved(),
+              ticket.escalationReason(),
+              ticket.messageCount() + 1,
+              now,
+              preview,
+              ticket.unreadTeamCount() + (fromCustomer ? 1 : 0),
+              ticket.unreadCustomerCount() + (fromCustomer ? 0 : 1),
+              ticket.sessionId(),
+              ticket.sessionContextJson(),
+              ticket.slaDueAt(),
+              ticket.snoozedUntil(),
+              ticket.tags(),
+              ticket.conversationId(),
+              ticket.createdAt(),
+              now);
+        });
+  }
+
+  public void delete(String tenantId, String idOrNumber) {
+    Ticket ticket = get(tenantId, idOrNumber);
+    if (!store.delete(tenantId, ticket.id())) {
+      throw notFound(idOrNumber);
+    }
+  }
+
+  public TicketStore.Page list(
+      String tenantId,
+      TicketStore.TicketFilter filter,
+      TicketStore.TicketOrder order,
+      int offset,
+      int limit) {
+    return store.list(tenantId, filter, order, offset, limit);
+  }
+
+  /** Unread team messages over unresolved tickets, read from the tickets themselves. */
+  public int unreadCount(String tenantId) {
+    return store.unreadCount(tenantId);
+  }
+
+  public Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private Ticket change(String tenantId, String idOrNumber, UnaryOperator<Ticket> change) {
+    Ticket ticket = get(tenantId, idOrNumber);
+    return store.change(tenantId, ticket.id(), change).orElseThrow(() -> notFound(idOrNumber));
+  }
+
+  private Optional<Ticket> find(String tenantId, String idOrNumber) {
+    if (idOrNumber.chars().allMatch(Character::isDigit) && !idOrNumber.isEmpty()) {
+      try {
+        return store.findByNumber(tenantId, Integer.parseInt(idOrNumber));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    try {
+      return store.find(tenantId, UUID.fromString(idOrNumber));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The ticket with the update applied. Snoozing (snoozed_until from null to a time) without a
+   * status in the same update puts the ticket on hold; unsnoozing it opens it.
+   */
+  private static Ticket apply(Ticket ticket, TicketUpdate update, Instant now) {
+    String status =
+        update.status() == null
+            ? ticket.status()
+            : choice("status", update.status().value(), STATUSES);
+    String priority = ticket.priority();
+    if (update.priority() != null) {
+      String value = update.priority().value();
+      priority = value == null || value.isEmpty() ? null : choice("priority", value, PRIORITIES);
+    }
+    Instant snoozedUntil =
+        update.snoozedUntil() == null ? ticket.snoozedUntil() : update.snoozedUntil().value();
+    if (update.status() == null && update.snoozedUntil() != null) {
+      if (ticket.snoozedUntil() == null && snoozedUntil != null) {
+        status = "on_hold";
+      } else if (ticket.snoozedUntil() != null && snoozedUntil == null) {
+        status = "open";
+      }
+    }
+    List<String> tags = update.tags() == null ? ticket.tags() : update.tags().value();
+    if (tags == null) {
+      throw ParleyException.invalidArgument("tags", "This field may not be null.");
+    }
+    if (tags.size() > MAX_TAGS) {
+      throw ParleyException.invalidArgument(
+          "tags", "Ensure this field has no more than 100 elements.");
+    }
+    return new Ticket(
+        ticket.tenantId(),
+        ticket.id(),
+        ticket.number(),
+        ticket.channelSource(),
+        ticket.distinctId(),
+        status,
+        priority,
+        update.assignee() == null ? ticket.assignee() : update.assignee().value(),
+        update.anonymousTraitsJson() == null
+            ? ticket.anonymousTraitsJson()
+            : requireValue("anonymous_traits", update.anonymousTraitsJson().value()),
+        update.aiResolved() == null
+            ? ticket.aiResolved()
+            : requireValue("ai_resolved", update.aiResolved().value()),
+        update.escalationReason() == null
+            ? ticket.escalationReason()
+            : update.escalationReason().value(),
+        ticket.messageCount(),
+        ticket.lastMessageAt(),
+        ticket.lastMessageText(),
+        ticket.unreadTeamCount(),
+        ticket.unreadCustomerCount(),
+        ticket.sessionId(),
+        ticket.sessionContextJson(),
+        update.slaDueAt() == null ? ticket.slaDueAt() : update.slaDueAt().value(),
+        snoozedUntil,
+        tags,
+        ticket.conversationId(),
+        ticket.createdAt(),
+        now);
+  }
+
+  private static Ticket withUnread(Ticket ticket, int team, int customer) {
+    return new Ticket(
+        ticket.tenantId(),
+        ticket.id(),
+        ticket.number(),
+        ticket.channelSource(),
+        ticket.distinctId(),
+        ticket.status(),
+        ticket.priority(),
+        ticket.assignee(),
+        ticket.anonymousTraitsJson(),
+        ticket.aiResolved(),
+        ticket.escalationReason(),
+        ticket.messageCount(),
+        ticket.lastMessageAt(),
+        ticket.lastMessageText(),
+        team,
+        customer,
+        ticket.sessionId(),
+        ticket.sessionContextJson(),
+        ticket.slaDueAt(),
+        ticket.snoozedUntil(),
+        ticket.tags(),
+        ticket.conversationId(),
+        ticket.createdAt(),
+        ticket.updatedAt());
+  }
+
+  private static String choice(String field, String value, List<String> choices) {
+    if (value == null || !choices.contains(value)) {
+      throw ParleyException.invalidArgument(field, "\"" + value + "\" is not a valid choice.");
+    }
+    return value;
+  }
+
+  private static <T> T requireValue(String field, T value) {
+    if (value == null) {
+      throw ParleyException.invalidArgument(field, "This field may not be null.");
+    }
+    return value;
+  }
+
+  private static ParleyException notFound(String idOrNumber) {
+    return ParleyException.notFound("Ticket " + idOrNumber + " not found");
+  }
+}

@@ -1,0 +1,301 @@
+package dev.parley.ticket.store;
+
+import static dev.parley.ticket.store.schema.Tables.TICKET_COUNTER;
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Value;
+import dev.parley.platform.db.TenantDatabase;
+import dev.parley.platform.proto.ProtoJson;
+import dev.parley.ticket.domain.Ticket;
+import dev.parley.ticket.domain.TicketStore;
+import dev.parley.ticket.store.schema.tables.records.TicketRecord;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.SortField;
+import org.jooq.impl.DSL;
+
+/** Tickets in PostgreSQL. Every query names the tenant; RLS backs it up. */
+final class JooqTicketStore implements TicketStore {
+  // The generator names the table TICKET_ because its schema is also "ticket".
+  private static final dev.parley.ticket.store.schema.tables.Ticket TICKET =
+      dev.parley.ticket.store.schema.Tables.TICKET_;
+
+  private final TenantDatabase database;
+
+  @Inject
+  JooqTicketStore(TenantDatabase database) {
+    this.database = requireNonNull(database, "database is null");
+  }
+
+  @Override
+  public Ticket create(Ticket ticket) {
+    return database.inTenant(
+        ticket.tenantId(),
+        dsl -> {
+          // The counter row's lock orders concurrent creates; a rollback returns the number.
+          int number =
+              dsl.insertInto(TICKET_COUNTER)
+                  .set(TICKET_COUNTER.TENANT_ID, ticket.tenantId())
+                  .set(TICKET_COUNTER.LAST_NUMBER, 1)
+                  .onConflict(TICKET_COUNTER.TENANT_ID)
+                  .doUpdate()
+                  .set(TICKET_COUNTER.LAST_NUMBER, TICKET_COUNTER.LAST_NUMBER.plus(1))
+                  .returning(TICKET_COUNTER.LAST_NUMBER)
+                  .fetchOne(TICKET_COUNTER.LAST_NUMBER);
+          TicketRecord row = record(ticket);
+          row.setTicketNumber(number);
+          dsl.insertInto(TICKET).set(row).execute();
+          return ticket(row);
+        });
+  }
+
+  @Override
+  public Optional<Ticket> find(String tenantId, UUID id) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.selectFrom(TICKET)
+                .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
+                .fetchOptional()
+                .map(JooqTicketStore::ticket));
+  }
+
+  @Override
+  public Optional<Ticket> findByNumber(String tenantId, int number) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.selectFrom(TICKET)
+                .where(TICKET.TENANT_ID.eq(tenantId), TICKET.TICKET_NUMBER.eq(number))
+                .fetchOptional()
+                .map(JooqTicketStore::ticket));
+  }
+
+  @Override
+  public Optional<Ticket> change(String tenantId, UUID id, UnaryOperator<Ticket> change) {
+    return database.inTenant(
+        tenantId,
+        dsl -> {
+          TicketRecord row =
+              dsl.selectFrom(TICKET)
+                  .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
+                  .forUpdate()
+                  .fetchOne();
+          if (row == null) {
+            return Optional.empty();
+          }
+          Ticket before = ticket(row);
+          Ticket after = change.apply(before);
+          if (!after.equals(before)) {
+            TicketRecord changed = record(after);
+            dsl.update(TICKET)
+                .set(changed)
+                .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
+                .execute();
+          }
+          return Optional.of(after);
+        });
+  }
+
+  @Override
+  public Page list(String tenantId, TicketFilter filter, TicketOrder order, int offset, int limit) {
+    return database.inTenant(
+        tenantId,
+        dsl -> {
+          Condition condition = matching(tenantId, filter);
+          List<Ticket> tickets =
+              dsl.selectFrom(TICKET)
+                  .where(condition)
+                  .orderBy(sort(order), TICKET.ID)
+                  .limit(limit)
+                  .offset(offset)
+                  .fetch(JooqTicketStore::ticket);
+          return new Page(tickets, dsl.fetchCount(TICKET, condition));
+        });
+  }
+
+  @Override
+  public boolean delete(String tenantId, UUID id) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.deleteFrom(TICKET).where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id)).execute()
+                > 0);
+  }
+
+  @Override
+  public int unreadCount(String tenantId) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.select(DSL.coalesce(DSL.sum(TICKET.UNREAD_TEAM_COUNT), java.math.BigDecimal.ZERO))
+                .from(TICKET)
+                .where(
+                    TICKET.TENANT_ID.eq(tenantId),
+                    TICKET.STATUS.ne("resolved"),
+                    TICKET.UNREAD_TEAM_COUNT.gt(0))
+                .fetchOne(0, Integer.class));
+  }
+
+  private static Condition matching(String tenantId, TicketFilter filter) {
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(TICKET.TENANT_ID.eq(tenantId));
+    if (filter.statuses() != null && !filter.statuses().isEmpty()) {
+      conditions.add(TICKET.STATUS.in(filter.statuses()));
+    }
+    if (filter.priorities() != null && !filter.priorities().isEmpty()) {
+      conditions.add(TICKET.PRIORITY.in(filter.priorities()));
+    }
+    if (filter.channelSource() != null) {
+      conditions.add(TICKET.CHANNEL_SOURCE.eq(filter.channelSource()));
+    }
+    if (filter.unassigned()) {
+      conditions.add(TICKET.ASSIGNEE_TYPE.isNull());
+    } else if (filter.assignee() != null) {
+      conditions.add(TICKET.ASSIGNEE_TYPE.eq(filter.assignee().type()));
+      conditions.add(TICKET.ASSIGNEE_ID.eq(filter.assignee().id()));
+    }
+    if (filter.updatedFrom() != null) {
+      conditions.add(TICKET.UPDATED_AT.ge(timestamp(filter.updatedFrom())));
+    }
+    if (filter.updatedUntil() != null) {
+      conditions.add(TICKET.UPDATED_AT.le(timestamp(filter.updatedUntil())));
+    }
+    if (filter.distinctIds() != null && !filter.distinctIds().isEmpty()) {
+      conditions.add(TICKET.DISTINCT_ID.in(filter.distinctIds()));
+    }
+    if (filter.number() != null) {
+      conditions.add(TICKET.TICKET_NUMBER.eq(filter.number()));
+    }
+    if (filter.traitsText() != null) {
+      String pattern = "%" + escapeLike(filter.traitsText()) + "%";
+      conditions.add(
+          DSL.field("{0} ->> 'name'", String.class, TICKET.ANONYMOUS_TRAITS_JSON)
+              .likeIgnoreCase(pattern, '\\')
+              .or(
+                  DSL.field("{0} ->> 'email'", String.class, TICKET.ANONYMOUS_TRAITS_JSON)
+                      .likeIgnoreCase(pattern, '\\'))
+              .or(TICKET.LAST_MESSAGE_TEXT.likeIgnoreCase(pattern, '\\')));
+    }
+    if (filter.slaDueBefore() != null) {
+      conditions.add(TICKET.SLA_DUE_AT.lt(timestamp(filter.slaDueBefore())));
+    }
+    if (filter.slaDueAfter() != null) {
+      conditions.add(TICKET.SLA_DUE_AT.ge(timestamp(filter.slaDueAfter())));
+    }
+    if (filter.anyTags() != null && !filter.anyTags().isEmpty()) {
+      conditions.add(
+          DSL.or(
+              filter.anyTags().stream()
+                  .map(
+                      tag ->
+                          DSL.condition(
+                              "{0} @> {1}", TICKET.TAGS_JSON, DSL.val(tags(List.of(tag)))))
+                  .toList()));
+    }
+    return DSL.and(conditions);
+  }
+
+  private static SortField<?> sort(TicketOrder order) {
+    Field<?> field =
+        switch (order.field()) {
+          case "created_at" -> TICKET.CREATED_AT;
+          case "ticket_number" -> TICKET.TICKET_NUMBER;
+          case "sla_due_at" -> TICKET.SLA_DUE_AT;
+          case "snoozed_until" -> TICKET.SNOOZED_UNTIL;
+          default -> TICKET.UPDATED_AT;
+        };
+    return order.descending() ? field.desc().nullsLast() : field.asc().nullsLast();
+  }
+
+  private static String escapeLike(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static TicketRecord record(Ticket ticket) {
+    TicketRecord row = new TicketRecord();
+    row.setTenantId(ticket.tenantId());
+    row.setId(ticket.id());
+    row.setTicketNumber(ticket.number());
+    row.setChannelSource(ticket.channelSource());
+    row.setDistinctId(ticket.distinctId());
+    row.setStatus(ticket.status());
+    row.setPriority(ticket.priority());
+    row.setAssigneeType(ticket.assignee() == null ? null : ticket.assignee().type());
+    row.setAssigneeId(ticket.assignee() == null ? null : ticket.assignee().id());
+    row.setAnonymousTraitsJson(JSONB.valueOf(ticket.anonymousTraitsJson()));
+    row.setAiResolved(ticket.aiResolved());
+    row.setEscalationReason(ticket.escalationReason());
+    row.setMessageCount(ticket.messageCount());
+    row.setLastMessageAt(timestamp(ticket.lastMessageAt()));
+    row.setLastMessageText(ticket.lastMessageText());
+    row.setUnreadTeamCount(ticket.unreadTeamCount());
+    row.setUnreadCustomerCount(ticket.unreadCustomerCount());
+    row.setSessionId(ticket.sessionId());
+    row.setSessionContextJson(JSONB.valueOf(ticket.sessionContextJson()));
+    row.setSlaDueAt(timestamp(ticket.slaDueAt()));
+    row.setSnoozedUntil(timestamp(ticket.snoozedUntil()));
+    row.setTagsJson(tags(ticket.tags()));
+    row.setConversationId(ticket.conversationId());
+    row.setCreatedAt(timestamp(ticket.createdAt()));
+    row.setUpdatedAt(timestamp(ticket.updatedAt()));
+    return row;
+  }
+
+  private static Ticket ticket(TicketRecord row) {
+    return new Ticket(
+        row.getTenantId(),
+        row.getId(),
+        row.getTicketNumber(),
+        row.getChannelSource(),
+        row.getDistinctId(),
+        row.getStatus(),
+        row.getPriority(),
+        row.getAssigneeType() == null
+            ? null
+            : new Ticket.Assignee(row.getAssigneeType(), row.getAssigneeId()),
+        row.getAnonymousTraitsJson().data(),
+        row.getAiResolved(),
+        row.getEscalationReason(),
+        row.getMessageCount(),
+        instant(row.getLastMessageAt()),
+        row.getLastMessageText(),
+        row.getUnreadTeamCount(),
+        row.getUnreadCustomerCount(),
+        row.getSessionId(),
+        row.getSessionContextJson().data(),
+        instant(row.getSlaDueAt()),
+        instant(row.getSnoozedUntil()),
+        ProtoJson.toListValue(row.getTagsJson().data()).getValuesList().stream()
+            .map(Value::getStringValue)
+            .toList(),
+        row.getConversationId(),
+        row.getCreatedAt().toInstant(),
+        row.getUpdatedAt().toInstant());
+  }
+
+  private static JSONB tags(List<String> tags) {
+    ListValue.Builder list = ListValue.newBuilder();
+    tags.forEach(tag -> list.addValues(Value.newBuilder().setStringValue(tag)));
+    return JSONB.valueOf(ProtoJson.toJson(list.build()));
+  }
+
+  private static OffsetDateTime timestamp(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
+  }
+}

@@ -13,6 +13,7 @@ import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.db.EmbeddedPostgresServer;
 import dev.parley.platform.db.SchemaMigrator;
 import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.identity.ApiKeyAdministration;
 import dev.parley.platform.identity.Scopes;
@@ -242,6 +243,11 @@ public final class Parley {
           targets.put(definition.backend(), "127.0.0.1:" + service.port());
           out.println(definition.name() + " gRPC on :" + service.port());
         }
+        // Each service reaches the others where they actually listen.
+        for (ParleyService service : services) {
+          PeerChannels peers = service.instance(PeerChannels.class);
+          targets.forEach(peers::target);
+        }
         GatewayConfig configured = GatewayConfig.fromEnvironment(environment);
         Gateway gateway =
             Gateway.start(
@@ -254,7 +260,11 @@ public final class Parley {
         out.println(
             """
             Parley is up. REST gateway: http://localhost:%d
-              /inkeep/conversations   Inkeep Analytics
+              /inkeep        Inkeep Analytics
+              /gitbook/v1    GitBook
+              /bedrock       Bedrock Chat
+              /alli/webapi   Alli
+              /posthog/api   PostHog (AI conversations, tickets)
             Create an API key:  ./parley keys create --tenant my-team --scopes '*'
             Then:  curl -H "Authorization: Bearer <key>" http://localhost:%d/inkeep/conversations"""
                 .formatted(gateway.port(), gateway.port()));

@@ -144,6 +144,52 @@ class PostHogTicketsRestTest {
   }
 
   @Test
+  void attachesTheCustomerAsAPersonFromTheirConversations() {
+    String conversations = parley.key("tk-person", "conversation:write");
+    String key = parley.key("tk-person", "ticket:write");
+    assertThat(
+            parley
+                .send(
+                    "POST",
+                    "/inkeep/conversations",
+                    conversations,
+                    """
+                    {"id": "chat-1", "type": "openai", "createdAt": "2026-07-01T08:00:00Z",
+                     "userProperties": {"id": "cust-1", "email": "kim@example.com", "name": "Kim",
+                                        "plan": "pro"},
+                     "messages": [{"role": "user", "content": "Help"}]}
+                    """)
+                .status())
+        .isEqualTo(200);
+
+    JsonNode created = create(key, "tk-person", "{\"distinct_id\": \"cust-1\"}");
+    JsonNode person = created.get("person");
+    assertThat(person)
+        .isEqualTo(
+            json(
+                """
+                {"id": "%s", "name": "Kim", "distinct_ids": ["cust-1"],
+                 "properties": {"id": "cust-1", "email": "kim@example.com", "name": "Kim",
+                                "plan": "pro"},
+                 "created_at": "2026-07-01T08:00:00.000000Z", "is_identified": true}
+                """
+                    .formatted(person.get("id").asText())));
+    create(key, "tk-person", "{\"distinct_id\": \"stranger\"}");
+    JsonNode list = parley.send("GET", tickets("tk-person"), key, null).json().get("results");
+    assertThat(list.get(0).get("person").isNull()).isTrue();
+    assertThat(list.get(1).get("person")).isEqualTo(person);
+    assertThat(parley.send("GET", tickets("tk-person") + "1/", key, null).json().get("person"))
+        .isEqualTo(person);
+    // Another tenant's ticket for the same distinct id knows no such person.
+    String other = parley.key("tk-person-other", "ticket:write");
+    assertThat(
+            create(other, "tk-person-other", "{\"distinct_id\": \"cust-1\"}")
+                .get("person")
+                .isNull())
+        .isTrue();
+  }
+
+  @Test
   void updatesWithPostHogsAssigneeRulesSnoozeAndMessages() {
     String key = parley.key("tk-update", "ticket:write");
     create(key, "tk-update", "{}");

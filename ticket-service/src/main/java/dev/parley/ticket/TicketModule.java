@@ -6,6 +6,7 @@ import com.google.inject.multibindings.Multibinder;
 import dev.parley.ticket.api.TicketGrpcService;
 import dev.parley.ticket.compat.posthog.PostHogTicketsGrpcService;
 import dev.parley.ticket.domain.Tickets;
+import dev.parley.ticket.peer.EndUserDirectory;
 import dev.parley.ticket.store.StoreModule;
 import io.grpc.BindableService;
 import java.time.Clock;
@@ -17,6 +18,7 @@ public final class TicketModule extends AbstractModule {
     install(new StoreModule());
     bind(Clock.class).toInstance(Clock.systemUTC());
     bind(Tickets.class).in(Scopes.SINGLETON);
+    bind(EndUserDirectory.class).in(Scopes.SINGLETON);
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(TicketGrpcService.class).in(Scopes.SINGLETON);

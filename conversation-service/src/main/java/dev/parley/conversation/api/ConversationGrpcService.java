@@ -12,6 +12,7 @@ import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.ConversationStore.SearchHit;
 import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.domain.EndUser;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.FeedbackLog;
 import dev.parley.conversation.domain.Handling;
@@ -20,11 +21,14 @@ import dev.parley.conversation.domain.Reasons;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.conversation.v1.BatchDeleteConversationsRequest;
 import dev.parley.conversation.v1.BatchDeleteConversationsResponse;
+import dev.parley.conversation.v1.BatchGetEndUsersRequest;
+import dev.parley.conversation.v1.BatchGetEndUsersResponse;
 import dev.parley.conversation.v1.ConversationServiceGrpc;
 import dev.parley.conversation.v1.ConversationView;
 import dev.parley.conversation.v1.CreateConversationRequest;
 import dev.parley.conversation.v1.CreateMessageRequest;
 import dev.parley.conversation.v1.DeleteConversationRequest;
+import dev.parley.conversation.v1.EndUserProfile;
 import dev.parley.conversation.v1.GetConversationRequest;
 import dev.parley.conversation.v1.ListConversationsRequest;
 import dev.parley.conversation.v1.ListConversationsResponse;
@@ -36,6 +40,7 @@ import dev.parley.conversation.v1.SetMessageFeedbackRequest;
 import dev.parley.conversation.v1.UpdateConversationRequest;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.proto.ProtoJson;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -243,6 +248,28 @@ public final class ConversationGrpcService
             conversationId,
             ConversationMessages.toDraft(request.getMessage()));
     respond(response, ConversationMessages.toProto(conversationId, appended));
+  }
+
+  @Override
+  public void batchGetEndUsers(
+      BatchGetEndUsersRequest request, StreamObserver<BatchGetEndUsersResponse> response) {
+    BatchGetEndUsersResponse.Builder result = BatchGetEndUsersResponse.newBuilder();
+    for (EndUser endUser :
+        conversations.endUsers(CallContext.tenantId(), request.getEndUserIdsList())) {
+      EndUserProfile.Builder profile =
+          EndUserProfile.newBuilder()
+              .setId(endUser.id())
+              .setFirstSeenTime(ConversationMessages.timestamp(endUser.firstSeen()))
+              .setConversationCount(endUser.conversationCount());
+      if (endUser.email() != null) {
+        profile.setEmail(endUser.email());
+      }
+      if (endUser.propertiesJson() != null) {
+        profile.setProperties(ProtoJson.toStruct(endUser.propertiesJson()));
+      }
+      result.addEndUsers(profile);
+    }
+    respond(response, result.build());
   }
 
   @Override

@@ -47,6 +47,9 @@ public interface ConversationStore {
   /** Marks the conversation deleted (PostHog's soft delete); false when there is none. */
   boolean softDelete(String tenantId, String id, Instant now);
 
+  /** The end users with these ids; unknown ones are left out. */
+  List<EndUser> endUsers(String tenantId, Collection<String> ids);
+
   /** Full-text search over titles and message bodies, best first. */
   List<SearchHit> search(String tenantId, String query, int limit);
 

@@ -191,6 +191,14 @@ public final class Conversations {
     return appended[0];
   }
 
+  /** The end users with these ids (at most 1000); unknown ones are left out. */
+  public List<EndUser> endUsers(String tenantId, java.util.Collection<String> ids) {
+    if (ids.size() > 1000) {
+      throw ParleyException.invalidArgument("end_user_ids", "at most 1000 ids");
+    }
+    return ids.isEmpty() ? List.of() : store.endUsers(tenantId, ids);
+  }
+
   /** Searches titles and message bodies; at most {@code limit} hits, best first. */
   public List<ConversationStore.SearchHit> search(String tenantId, String query, int limit) {
     if (query == null || query.isBlank()) {

@@ -11,6 +11,7 @@ import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.ConversationKind;
 import dev.parley.conversation.domain.ConversationStore;
+import dev.parley.conversation.domain.EndUser;
 import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.SortOrder;
@@ -183,6 +184,32 @@ final class JooqConversationStore implements ConversationStore {
                         CONVERSATION.DELETE_TIME.isNull())
                     .execute()
                 > 0);
+  }
+
+  @Override
+  public List<EndUser> endUsers(String tenantId, java.util.Collection<String> ids) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.resultQuery(
+                    """
+                    SELECT DISTINCT ON (end_user_id)
+                           end_user_id, end_user_email, user_properties_json,
+                           min(create_time) OVER (PARTITION BY end_user_id) AS first_seen,
+                           count(*) OVER (PARTITION BY end_user_id) AS conversations
+                      FROM conversation.conversation
+                     WHERE tenant_id = {0} AND end_user_id = ANY({1}) AND delete_time IS NULL
+                     ORDER BY end_user_id, create_time DESC
+                    """,
+                    DSL.val(tenantId), DSL.val(ids.toArray(String[]::new)))
+                .fetch(
+                    row ->
+                        new EndUser(
+                            row.get(0, String.class),
+                            row.get(1, String.class),
+                            row.get(2, String.class),
+                            row.get(3, OffsetDateTime.class).toInstant(),
+                            row.get(4, Integer.class))));
   }
 
   @Override

@@ -4,25 +4,39 @@ import static java.util.Objects.requireNonNull;
 
 import dev.parley.platform.config.Environment;
 import dev.parley.platform.config.Setting;
+import dev.parley.type.v1.Backend;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 
-/** How a service's gRPC server listens and runs calls. Port 0 picks a free port (tests). */
-public record ServerConfig(String host, int port, int threads, Duration keyCacheTime) {
+/**
+ * How a service's gRPC server listens and runs calls, and where it reaches the other services
+ * ({@code peers}, by backend; a service without a peer's target works without that peer). Port 0
+ * picks a free port (tests).
+ */
+public record ServerConfig(
+    String host, int port, int threads, Duration keyCacheTime, Map<Backend, String> peers) {
   public ServerConfig {
     requireNonNull(host, "host is null");
     requireNonNull(keyCacheTime, "keyCacheTime is null");
+    peers = Map.copyOf(peers);
   }
 
   public static ServerConfig fromEnvironment(Environment environment, Setting portSetting) {
+    Map<Backend, String> peers = new EnumMap<>(Backend.class);
+    peers.put(Backend.BACKEND_CONVERSATION, environment.get(Setting.CONVERSATION_TARGET));
+    peers.put(Backend.BACKEND_TICKET, environment.get(Setting.TICKET_TARGET));
+    peers.put(Backend.BACKEND_ANALYTICS, environment.get(Setting.ANALYTICS_TARGET));
     return new ServerConfig(
         environment.get(Setting.BIND_HOST),
         environment.getInt(portSetting, 0, 65535),
         environment.getInt(Setting.GRPC_THREADS, 1, 1024),
-        Duration.ofSeconds(environment.getInt(Setting.KEY_CACHE_SECONDS, 0, 3600)));
+        Duration.ofSeconds(environment.getInt(Setting.KEY_CACHE_SECONDS, 0, 3600)),
+        peers);
   }
 
-  /** Loopback, a free port: for tests. */
+  /** Loopback, a free port, no peers: for tests. */
   public static ServerConfig forTesting() {
-    return new ServerConfig("127.0.0.1", 0, 8, Duration.ofSeconds(1));
+    return new ServerConfig("127.0.0.1", 0, 8, Duration.ofSeconds(1), Map.of());
   }
 }

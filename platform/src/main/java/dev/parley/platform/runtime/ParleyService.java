@@ -10,6 +10,7 @@ import dev.parley.platform.config.Environment;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.db.SchemaMigrator;
 import dev.parley.platform.grpc.GrpcServer;
+import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.platform.grpc.ServerConfig;
 
 /**
@@ -81,6 +82,7 @@ public final class ParleyService implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    injector.getInstance(PeerChannels.class).close();
     dataSource.close();
   }
 }

@@ -33,6 +33,7 @@ final class PlatformModule extends AbstractModule {
   protected void configure() {
     bind(DatabaseConfig.class).toInstance(databaseConfig);
     bind(ServerConfig.class).toInstance(serverConfig);
+    bind(dev.parley.platform.grpc.PeerChannels.class).in(com.google.inject.Scopes.SINGLETON);
   }
 
   @Provides

@@ -1,13 +1,17 @@
 package dev.parley.ticket.compat.posthog;
 
+import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import dev.parley.conversation.v1.EndUserProfile;
 import dev.parley.platform.proto.ProtoJson;
 import dev.parley.ticket.domain.Ticket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 
 /** Tickets in PostHog's shape. */
 final class PostHogTicketMapping {
@@ -16,6 +20,61 @@ final class PostHogTicketMapping {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private PostHogTicketMapping() {}
+
+  /** The ticket with its customer as a person (null when conversation-service knows none). */
+  static dev.parley.compat.posthog.v1.Ticket toTicket(Ticket ticket, EndUserProfile person) {
+    return toTicket(ticket).toBuilder()
+        .setPerson(person == null ? ProtoJson.nullValue() : person(ticket.tenantId(), person))
+        .build();
+  }
+
+  /**
+   * TicketPerson: {id, name, distinct_ids, properties, created_at, is_identified}. The id is
+   * derived from the end user's id, the same UUID PostHog conversations show for that user.
+   */
+  private static Value person(String tenantId, EndUserProfile profile) {
+    Struct.Builder properties = profile.getProperties().toBuilder();
+    if (!profile.getEmail().isEmpty()) {
+      properties.putFields("email", string(profile.getEmail()));
+    }
+    Value name = properties.getFieldsOrDefault("name", null);
+    String displayName =
+        name != null && name.hasStringValue()
+            ? name.getStringValue()
+            : (profile.getEmail().isEmpty() ? profile.getId() : profile.getEmail());
+    return Value.newBuilder()
+        .setStructValue(
+            Struct.newBuilder()
+                .putFields(
+                    "id",
+                    string(
+                        UUID.nameUUIDFromBytes(
+                                (tenantId + "\n" + profile.getId())
+                                    .getBytes(StandardCharsets.UTF_8))
+                            .toString()))
+                .putFields("name", string(displayName))
+                .putFields(
+                    "distinct_ids",
+                    Value.newBuilder()
+                        .setListValue(ListValue.newBuilder().addValues(string(profile.getId())))
+                        .build())
+                .putFields("properties", Value.newBuilder().setStructValue(properties).build())
+                .putFields(
+                    "created_at",
+                    string(
+                        time(
+                            Instant.ofEpochSecond(
+                                profile.getFirstSeenTime().getSeconds(),
+                                profile.getFirstSeenTime().getNanos()))))
+                .putFields(
+                    "is_identified",
+                    Value.newBuilder().setBoolValue(!profile.getEmail().isEmpty()).build()))
+        .build();
+  }
+
+  private static Value string(String text) {
+    return Value.newBuilder().setStringValue(text).build();
+  }
 
   static dev.parley.compat.posthog.v1.Ticket toTicket(Ticket ticket) {
     return dev.parley.compat.posthog.v1.Ticket.newBuilder()

@@ -17,6 +17,7 @@ import dev.parley.compat.posthog.v1.SuggestReplyRequest;
 import dev.parley.compat.posthog.v1.SuggestReplyResponse;
 import dev.parley.compat.posthog.v1.UnreadCount;
 import dev.parley.compat.posthog.v1.UpdateTicketRequest;
+import dev.parley.conversation.v1.EndUserProfile;
 import dev.parley.platform.compat.PostHogPaging;
 import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
@@ -26,6 +27,7 @@ import dev.parley.ticket.domain.TicketStore;
 import dev.parley.ticket.domain.TicketUpdate;
 import dev.parley.ticket.domain.TicketUpdate.Set;
 import dev.parley.ticket.domain.Tickets;
+import dev.parley.ticket.peer.EndUserDirectory;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -42,10 +44,18 @@ public final class PostHogTicketsGrpcService
   private static final int MAX_LIMIT = 1000;
 
   private final Tickets tickets;
+  private final EndUserDirectory endUsers;
 
   @Inject
-  public PostHogTicketsGrpcService(Tickets tickets) {
+  public PostHogTicketsGrpcService(Tickets tickets, EndUserDirectory endUsers) {
     this.tickets = requireNonNull(tickets, "tickets is null");
+    this.endUsers = requireNonNull(endUsers, "endUsers is null");
+  }
+
+  /** The ticket with its person, looked up with the caller's key. */
+  private dev.parley.compat.posthog.v1.Ticket withPerson(Ticket ticket) {
+    return PostHogTicketMapping.toTicket(
+        ticket, endUsers.find(List.of(ticket.distinctId())).get(ticket.distinctId()));
   }
 
   @Override
@@ -68,7 +78,14 @@ public final class PostHogTicketsGrpcService
             .setCount(page.total())
             .setNext(PostHogPaging.next(path, query, limit, offset, page.total()))
             .setPrevious(PostHogPaging.previous(path, query, limit, offset));
-    page.tickets().forEach(ticket -> result.addResults(PostHogTicketMapping.toTicket(ticket)));
+    // One lookup for the persons of the whole page.
+    Map<String, EndUserProfile> persons =
+        endUsers.find(page.tickets().stream().map(Ticket::distinctId).toList());
+    page.tickets()
+        .forEach(
+            ticket ->
+                result.addResults(
+                    PostHogTicketMapping.toTicket(ticket, persons.get(ticket.distinctId()))));
     respond(response, result.build());
   }
 
@@ -95,14 +112,14 @@ public final class PostHogTicketsGrpcService
             optionalString(body, "session_id"),
             null,
             update(body));
-    respond(response, PostHogTicketMapping.toTicket(created));
+    respond(response, withPerson(created));
   }
 
   @Override
   public void getTicket(
       GetTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
     String tenantId = PostHogPaging.tenant(request.getProjectId());
-    respond(response, PostHogTicketMapping.toTicket(tickets.readByTeam(tenantId, request.getId())));
+    respond(response, withPerson(tickets.readByTeam(tenantId, request.getId())));
   }
 
   @Override
@@ -110,9 +127,7 @@ public final class PostHogTicketsGrpcService
       UpdateTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
     String tenantId = PostHogPaging.tenant(request.getProjectId());
     respond(
-        response,
-        PostHogTicketMapping.toTicket(
-            tickets.update(tenantId, request.getId(), update(request.getBody()))));
+        response, withPerson(tickets.update(tenantId, request.getId(), update(request.getBody()))));
   }
 
   @Override

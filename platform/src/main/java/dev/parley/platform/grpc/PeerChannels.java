@@ -1,0 +1,99 @@
+package dev.parley.platform.grpc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.parley.type.v1.Backend;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Channels to the other services. A call made while serving a request carries that request's
+ * credentials and request id, so the peer authorizes the same caller (the caller's tenant, the
+ * caller's scopes) and its log lines share the request id.
+ */
+public final class PeerChannels implements AutoCloseable {
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> API_KEY =
+      Metadata.Key.of("api-key", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final Map<Backend, String> targets = new ConcurrentHashMap<>();
+  private final Map<Backend, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  @Inject
+  public PeerChannels(ServerConfig config) {
+    targets.putAll(requireNonNull(config, "config is null").peers());
+  }
+
+  /**
+   * Points at a peer where it actually listens (the launcher starts every service on free ports,
+   * then tells each where the others are).
+   */
+  public void target(Backend backend, String target) {
+    targets.put(backend, target);
+    ManagedChannel previous = channels.remove(backend);
+    if (previous != null) {
+      previous.shutdown();
+    }
+  }
+
+  /** A channel to the peer, or empty when this service has no target for it. */
+  public Optional<Channel> channel(Backend backend) {
+    String target = targets.get(backend);
+    if (target == null || target.isBlank()) {
+      return Optional.empty();
+    }
+    ManagedChannel channel =
+        channels.computeIfAbsent(
+            backend, ignored -> ManagedChannelBuilder.forTarget(target).usePlaintext().build());
+    return Optional.of(ClientInterceptors.intercept(channel, new CallerCredentials()));
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel channel : channels.values()) {
+      channel.shutdown();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Copies the served call's key and request id onto the outgoing call. */
+  private static final class CallerCredentials implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      String authorization = CallContext.header("authorization");
+      String apiKey = CallContext.header("api-key");
+      String requestId = CallContext.requestId();
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          if (authorization != null) {
+            headers.put(AUTHORIZATION, authorization);
+          } else if (apiKey != null) {
+            headers.put(API_KEY, apiKey);
+          }
+          headers.put(CallContext.REQUEST_ID_HEADER, requestId);
+          super.start(listener, headers);
+        }
+      };
+    }
+  }
+}

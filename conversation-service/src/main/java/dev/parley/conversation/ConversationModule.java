@@ -13,6 +13,8 @@ import dev.parley.conversation.compat.inkeep.InkeepFeedbackGrpcService;
 import dev.parley.conversation.compat.posthog.PostHogConversationsGrpcService;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.FeedbackLog;
+import dev.parley.conversation.domain.TicketLink;
+import dev.parley.conversation.peer.TicketPeer;
 import dev.parley.conversation.store.StoreModule;
 import io.grpc.BindableService;
 import java.time.Clock;
@@ -23,6 +25,8 @@ public final class ConversationModule extends AbstractModule {
   protected void configure() {
     install(new StoreModule());
     bind(Clock.class).toInstance(Clock.systemUTC());
+    bind(TicketLink.class).to(TicketPeer.class).in(Scopes.SINGLETON);
+    bind(TicketPeer.class);
     bind(Conversations.class).in(Scopes.SINGLETON);
     bind(FeedbackLog.class).in(Scopes.SINGLETON);
     Multibinder<BindableService> services =

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.standalone.TestingParley.Response;
-import dev.parley.ticket.v1.RecordTicketMessageRequest;
+import dev.parley.ticket.v1.RecordTicketMessagesRequest;
+import dev.parley.ticket.v1.TicketMessage;
 import dev.parley.ticket.v1.TicketServiceGrpc;
 import dev.parley.ticket.v1.TicketServiceGrpc.TicketServiceBlockingStub;
 import io.grpc.ManagedChannel;
@@ -65,11 +66,13 @@ class PostHogTicketsRestTest {
   private void customerWrites(String key, String ticket, int messages) {
     for (int i = 0; i < messages; i++) {
       nativeTickets(key)
-          .recordTicketMessage(
-              RecordTicketMessageRequest.newBuilder()
+          .recordTicketMessages(
+              RecordTicketMessagesRequest.newBuilder()
                   .setTicket(ticket)
-                  .setAuthor(RecordTicketMessageRequest.Author.AUTHOR_CUSTOMER)
-                  .setText("Still broken " + i)
+                  .addMessages(
+                      TicketMessage.newBuilder()
+                          .setAuthor(TicketMessage.Author.AUTHOR_CUSTOMER)
+                          .setText("Still broken " + i))
                   .build());
     }
   }

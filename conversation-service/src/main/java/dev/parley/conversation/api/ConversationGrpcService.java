@@ -19,6 +19,7 @@ import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Reasons;
 import dev.parley.conversation.domain.SortOrder;
+import dev.parley.conversation.domain.TicketLink;
 import dev.parley.conversation.v1.BatchDeleteConversationsRequest;
 import dev.parley.conversation.v1.BatchDeleteConversationsResponse;
 import dev.parley.conversation.v1.BatchGetEndUsersRequest;
@@ -29,6 +30,8 @@ import dev.parley.conversation.v1.CreateConversationRequest;
 import dev.parley.conversation.v1.CreateMessageRequest;
 import dev.parley.conversation.v1.DeleteConversationRequest;
 import dev.parley.conversation.v1.EndUserProfile;
+import dev.parley.conversation.v1.EscalateConversationRequest;
+import dev.parley.conversation.v1.EscalateConversationResponse;
 import dev.parley.conversation.v1.GetConversationRequest;
 import dev.parley.conversation.v1.ListConversationsRequest;
 import dev.parley.conversation.v1.ListConversationsResponse;
@@ -270,6 +273,22 @@ public final class ConversationGrpcService
       result.addEndUsers(profile);
     }
     respond(response, result.build());
+  }
+
+  @Override
+  public void escalateConversation(
+      EscalateConversationRequest request, StreamObserver<EscalateConversationResponse> response) {
+    TicketLink.Escalation escalation =
+        conversations.escalate(
+            CallContext.tenantId(),
+            required("conversation_id", request.getConversationId()),
+            emptyToNull(request.getEscalationReason()));
+    respond(
+        response,
+        EscalateConversationResponse.newBuilder()
+            .setTicketId(escalation.ticketId())
+            .setTicketNumber(escalation.ticketNumber())
+            .build());
   }
 
   @Override

@@ -33,11 +33,13 @@ public final class Conversations {
 
   private final ConversationStore store;
   private final Clock clock;
+  private final TicketLink tickets;
 
   @Inject
-  public Conversations(ConversationStore store, Clock clock) {
+  public Conversations(ConversationStore store, Clock clock, TicketLink tickets) {
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.tickets = requireNonNull(tickets, "tickets is null");
   }
 
   /** A page of conversations with the total across all pages. */
@@ -55,8 +57,49 @@ public final class Conversations {
   public Conversation replace(String tenantId, String source, ConversationDraft draft) {
     String id = draft.id() == null ? newId("conv_") : checkId("id", draft.id());
     List<MessageDraft> drafts = checkMessages(draft);
-    return store.change(
-        tenantId, id, existing -> conversation(tenantId, source, id, draft, drafts, existing));
+    Set<String> before = new HashSet<>();
+    Conversation replaced =
+        store.change(
+            tenantId,
+            id,
+            existing -> {
+              if (existing != null) {
+                existing.messages().forEach(message -> before.add(message.id()));
+              }
+              return conversation(tenantId, source, id, draft, drafts, existing);
+            });
+    recordOnTicket(replaced, before);
+    return replaced;
+  }
+
+  /**
+   * Escalates the conversation to a support ticket (the one it already has, if any), records its
+   * messages there, and links the two: later messages are recorded on the ticket as they come.
+   * Escalating again is harmless and records whatever the ticket missed.
+   */
+  public TicketLink.Escalation escalate(String tenantId, String id, String reason) {
+    checkLength("escalation_reason", reason, MAX_TITLE_LENGTH);
+    Conversation conversation = get(tenantId, id);
+    TicketLink.Escalation escalation = tickets.escalate(conversation, reason);
+    store.update(
+        tenantId,
+        ConversationFilter.ofIds(List.of(id)),
+        null,
+        new Handling(null, null, null, null, null, escalation.ticketId()),
+        now());
+    return escalation;
+  }
+
+  /** Records the messages not in {@code before} on the conversation's ticket, if it has one. */
+  private void recordOnTicket(Conversation conversation, Set<String> before) {
+    if (conversation.handling().ticketId() == null) {
+      return;
+    }
+    List<Message> added =
+        conversation.messages().stream().filter(message -> !before.contains(message.id())).toList();
+    if (!added.isEmpty()) {
+      tickets.record(conversation, added);
+    }
   }
 
   /** Creates a conversation; ALREADY_EXISTS when its id is taken. */
@@ -168,26 +211,31 @@ public final class Conversations {
    */
   public Message append(String tenantId, String conversationId, MessageDraft draft) {
     Message[] appended = new Message[1];
-    store.change(
-        tenantId,
-        conversationId,
-        existing -> {
-          if (existing == null) {
-            throw notFound(conversationId);
-          }
-          if (existing.messageCount() >= MAX_MESSAGES) {
-            throw ParleyException.invalidArgument(
-                "message", "a conversation holds at most " + MAX_MESSAGES + " messages");
-          }
-          List<MessageDraft> drafts = new ArrayList<>(drafts(existing.messages()));
-          drafts.add(draft);
-          ConversationDraft changed = draftOf(existing, drafts);
-          checkMessages(changed);
-          Conversation result =
-              conversation(tenantId, existing.source(), conversationId, changed, drafts, existing);
-          appended[0] = result.messages().getLast();
-          return result;
-        });
+    Set<String> before = new HashSet<>();
+    Conversation stored =
+        store.change(
+            tenantId,
+            conversationId,
+            existing -> {
+              if (existing == null) {
+                throw notFound(conversationId);
+              }
+              if (existing.messageCount() >= MAX_MESSAGES) {
+                throw ParleyException.invalidArgument(
+                    "message", "a conversation holds at most " + MAX_MESSAGES + " messages");
+              }
+              existing.messages().forEach(message -> before.add(message.id()));
+              List<MessageDraft> drafts = new ArrayList<>(drafts(existing.messages()));
+              drafts.add(draft);
+              ConversationDraft changed = draftOf(existing, drafts);
+              checkMessages(changed);
+              Conversation result =
+                  conversation(
+                      tenantId, existing.source(), conversationId, changed, drafts, existing);
+              appended[0] = result.messages().getLast();
+              return result;
+            });
+    recordOnTicket(stored, before);
     return appended[0];
   }
 

@@ -6,12 +6,27 @@ import java.util.Locale;
 
 /**
  * How a conversation is handled: its state (a free string, Alli's vocabulary or the caller's own),
- * the agent it is assigned to, its category ids, and the end user it belongs to. Null fields are
- * unset.
+ * the agent it is assigned to, its category ids, the end user it belongs to, and the ticket it was
+ * escalated to. Null fields are unset.
  */
 public record Handling(
-    String state, String assignee, List<String> categories, String endUserId, String endUserEmail) {
-  public static final Handling NONE = new Handling(null, null, null, null, null);
+    String state,
+    String assignee,
+    List<String> categories,
+    String endUserId,
+    String endUserEmail,
+    String ticketId) {
+  public static final Handling NONE = new Handling(null, null, null, null, null, null);
+
+  /** Handling that names no ticket. */
+  public Handling(
+      String state,
+      String assignee,
+      List<String> categories,
+      String endUserId,
+      String endUserEmail) {
+    this(state, assignee, categories, endUserId, endUserEmail, null);
+  }
 
   public Handling {
     categories = categories == null ? null : ImmutableList.copyOf(categories);
@@ -39,7 +54,8 @@ public record Handling(
         pick(change.assignee, assignee),
         change.categories != null ? change.categories : categories,
         pick(change.endUserId, endUserId),
-        pick(change.endUserEmail, endUserEmail));
+        pick(change.endUserEmail, endUserEmail),
+        pick(change.ticketId, ticketId));
   }
 
   private static String pick(String change, String stored) {

@@ -153,6 +153,7 @@ final class JooqConversationStore implements ConversationStore {
           handling.categories() == null ? null : JsonText.ofStrings(handling.categories()));
       putIfSet(changes, CONVERSATION.END_USER_ID, handling.endUserId());
       putIfSet(changes, CONVERSATION.END_USER_EMAIL, handling.endUserEmail());
+      putIfSet(changes, CONVERSATION.TICKET_ID, handling.ticketId());
     }
     changes.put(CONVERSATION.UPDATE_TIME, timestamp(now));
     return database.inTenant(
@@ -476,6 +477,7 @@ final class JooqConversationStore implements ConversationStore {
         handling.categories() == null ? null : JsonText.ofStrings(handling.categories()));
     row.setEndUserId(handling.endUserId());
     row.setEndUserEmail(handling.endUserEmail());
+    row.setTicketId(handling.ticketId());
     row.setMessageCount(conversation.messages().size());
     row.setCreateTime(timestamp(conversation.createTime()));
     row.setUpdateTime(timestamp(conversation.updateTime()));
@@ -512,7 +514,8 @@ final class JooqConversationStore implements ConversationStore {
                 ? null
                 : JsonText.toStrings(row.getCategoriesJson().data()),
             row.getEndUserId(),
-            row.getEndUserEmail()),
+            row.getEndUserEmail(),
+            row.getTicketId()),
         row.getCreateTime().toInstant(),
         row.getUpdateTime().toInstant(),
         row.getMessageCount() == 0 ? null : row.getLastMessageTime().toInstant(),

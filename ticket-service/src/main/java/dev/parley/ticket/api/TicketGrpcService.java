@@ -21,7 +21,8 @@ import dev.parley.ticket.v1.GetUnreadCountResponse;
 import dev.parley.ticket.v1.ListTicketsRequest;
 import dev.parley.ticket.v1.ListTicketsResponse;
 import dev.parley.ticket.v1.MarkTicketReadRequest;
-import dev.parley.ticket.v1.RecordTicketMessageRequest;
+import dev.parley.ticket.v1.RecordTicketMessagesRequest;
+import dev.parley.ticket.v1.TicketMessage;
 import dev.parley.ticket.v1.TicketServiceGrpc;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
@@ -124,21 +125,29 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
   }
 
   @Override
-  public void recordTicketMessage(
-      RecordTicketMessageRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
-    boolean fromCustomer =
-        switch (request.getAuthor()) {
-          case AUTHOR_CUSTOMER -> true;
-          case AUTHOR_TEAM -> false;
-          case AUTHOR_UNSPECIFIED, UNRECOGNIZED ->
-              throw ParleyException.invalidArgument(
-                  "author", "is required: AUTHOR_CUSTOMER or AUTHOR_TEAM");
-        };
+  public void recordTicketMessages(
+      RecordTicketMessagesRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
+    List<TicketStore.NewMessage> messages = new java.util.ArrayList<>();
+    for (int index = 0; index < request.getMessagesCount(); index++) {
+      TicketMessage message = request.getMessages(index);
+      boolean fromCustomer =
+          switch (message.getAuthor()) {
+            case AUTHOR_CUSTOMER -> true;
+            case AUTHOR_TEAM -> false;
+            case AUTHOR_UNSPECIFIED, UNRECOGNIZED ->
+                throw ParleyException.invalidArgument(
+                    "messages[" + index + "].author",
+                    "is required: AUTHOR_CUSTOMER or AUTHOR_TEAM");
+          };
+      messages.add(
+          new TicketStore.NewMessage(
+              message.getMessageId().isEmpty() ? null : message.getMessageId(),
+              fromCustomer,
+              message.getText()));
+    }
     respond(
         response,
-        toProto(
-            tickets.recordMessage(
-                CallContext.tenantId(), request.getTicket(), fromCustomer, request.getText())));
+        toProto(tickets.recordMessages(CallContext.tenantId(), request.getTicket(), messages)));
   }
 
   @Override

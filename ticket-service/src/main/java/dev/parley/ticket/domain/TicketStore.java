@@ -10,9 +10,23 @@ import java.util.function.UnaryOperator;
 public interface TicketStore {
   /**
    * Inserts the ticket under the tenant's next number, allocated in the same transaction (no
-   * duplicates under concurrent creates, no gaps when a create fails).
+   * duplicates under concurrent creates, no gaps when a create fails). A ticket of a conversation
+   * that already has one is not inserted: the existing ticket is returned.
    */
   Ticket create(Ticket withoutNumber);
+
+  /**
+   * Records messages on the ticket under its row lock: the ones never recorded before (by id) are
+   * passed to {@code count}, whose ticket is stored. Empty when there is no such ticket.
+   */
+  Optional<Ticket> recordMessages(
+      String tenantId,
+      UUID id,
+      List<NewMessage> messages,
+      java.util.function.BiFunction<Ticket, List<NewMessage>, Ticket> count);
+
+  /** A message to record: its id (null: always counted), author and text. */
+  record NewMessage(String messageId, boolean fromCustomer, String text) {}
 
   Optional<Ticket> find(String tenantId, UUID id);
 

@@ -21,6 +21,7 @@ public final class Tickets {
       List.of("widget", "email", "slack", "teams", "github");
   static final int PREVIEW_LENGTH = 500;
   private static final int MAX_TAGS = 100;
+  private static final int MAX_MESSAGES_PER_CALL = 1000;
 
   private final TicketStore store;
   private final Clock clock;
@@ -96,44 +97,56 @@ public final class Tickets {
   }
 
   /**
-   * Records a message: a customer's makes the ticket unread for the team, a team member's (or the
-   * assistant's) unread for the customer.
+   * Records messages, oldest first: each customer message makes the ticket unread for the team,
+   * each team (or assistant) message unread for the customer. Messages recorded before, by id, are
+   * not counted again, so retried calls and re-escalations are harmless.
    */
-  public Ticket recordMessage(
-      String tenantId, String idOrNumber, boolean fromCustomer, String text) {
+  public Ticket recordMessages(
+      String tenantId, String idOrNumber, List<TicketStore.NewMessage> messages) {
+    if (messages.isEmpty() || messages.size() > MAX_MESSAGES_PER_CALL) {
+      throw ParleyException.invalidArgument(
+          "messages", "must hold 1.." + MAX_MESSAGES_PER_CALL + " messages");
+    }
+    Ticket ticket = get(tenantId, idOrNumber);
     Instant now = now();
-    return change(
-        tenantId,
-        idOrNumber,
-        ticket -> {
-          String preview =
-              text == null ? null : text.substring(0, Math.min(text.length(), PREVIEW_LENGTH));
-          return new Ticket(
-              ticket.tenantId(),
-              ticket.id(),
-              ticket.number(),
-              ticket.channelSource(),
-              ticket.distinctId(),
-              ticket.status(),
-              ticket.priority(),
-              ticket.assignee(),
-              ticket.anonymousTraitsJson(),
-              ticket.aiResolved(),
-              ticket.escalationReason(),
-              ticket.messageCount() + 1,
-              now,
-              preview,
-              ticket.unreadTeamCount() + (fromCustomer ? 1 : 0),
-              ticket.unreadCustomerCount() + (fromCustomer ? 0 : 1),
-              ticket.sessionId(),
-              ticket.sessionContextJson(),
-              ticket.slaDueAt(),
-              ticket.snoozedUntil(),
-              ticket.tags(),
-              ticket.conversationId(),
-              ticket.createdAt(),
-              now);
-        });
+    return store
+        .recordMessages(
+            tenantId,
+            ticket.id(),
+            messages,
+            (before, fresh) -> {
+              int customer =
+                  (int) fresh.stream().filter(TicketStore.NewMessage::fromCustomer).count();
+              String text = fresh.getLast().text();
+              String preview =
+                  text == null ? null : text.substring(0, Math.min(text.length(), PREVIEW_LENGTH));
+              return new Ticket(
+                  before.tenantId(),
+                  before.id(),
+                  before.number(),
+                  before.channelSource(),
+                  before.distinctId(),
+                  before.status(),
+                  before.priority(),
+                  before.assignee(),
+                  before.anonymousTraitsJson(),
+                  before.aiResolved(),
+                  before.escalationReason(),
+                  before.messageCount() + fresh.size(),
+                  now,
+                  preview,
+                  before.unreadTeamCount() + customer,
+                  before.unreadCustomerCount() + fresh.size() - customer,
+                  before.sessionId(),
+                  before.sessionContextJson(),
+                  before.slaDueAt(),
+                  before.snoozedUntil(),
+                  before.tags(),
+                  before.conversationId(),
+                  before.createdAt(),
+                  now);
+            })
+        .orElseThrow(() -> notFound(idOrNumber));
   }
 
   public void delete(String tenantId, String idOrNumber) {

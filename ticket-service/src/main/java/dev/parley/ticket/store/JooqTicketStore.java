@@ -1,6 +1,7 @@
 package dev.parley.ticket.store;
 
 import static dev.parley.ticket.store.schema.Tables.TICKET_COUNTER;
+import static dev.parley.ticket.store.schema.Tables.TICKET_MESSAGE;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ListValue;
@@ -40,23 +41,106 @@ final class JooqTicketStore implements TicketStore {
 
   @Override
   public Ticket create(Ticket ticket) {
+    String tenantId = ticket.tenantId();
     return database.inTenant(
-        ticket.tenantId(),
+        tenantId,
         dsl -> {
-          // The counter row's lock orders concurrent creates; a rollback returns the number.
-          int number =
-              dsl.insertInto(TICKET_COUNTER)
-                  .set(TICKET_COUNTER.TENANT_ID, ticket.tenantId())
-                  .set(TICKET_COUNTER.LAST_NUMBER, 1)
-                  .onConflict(TICKET_COUNTER.TENANT_ID)
-                  .doUpdate()
-                  .set(TICKET_COUNTER.LAST_NUMBER, TICKET_COUNTER.LAST_NUMBER.plus(1))
-                  .returning(TICKET_COUNTER.LAST_NUMBER)
+          // The counter row's lock orders concurrent creates of a tenant, so that a
+          // conversation's ticket is looked for after any concurrent escalation committed, and a
+          // number is taken only by a ticket that is inserted (a rollback returns it).
+          dsl.insertInto(TICKET_COUNTER)
+              .set(TICKET_COUNTER.TENANT_ID, tenantId)
+              .set(TICKET_COUNTER.LAST_NUMBER, 0)
+              .onConflictDoNothing()
+              .execute();
+          int last =
+              dsl.select(TICKET_COUNTER.LAST_NUMBER)
+                  .from(TICKET_COUNTER)
+                  .where(TICKET_COUNTER.TENANT_ID.eq(tenantId))
+                  .forUpdate()
                   .fetchOne(TICKET_COUNTER.LAST_NUMBER);
+          if (ticket.conversationId() != null) {
+            TicketRecord existing =
+                dsl.selectFrom(TICKET)
+                    .where(
+                        TICKET.TENANT_ID.eq(tenantId),
+                        TICKET.CONVERSATION_ID.eq(ticket.conversationId()))
+                    .fetchOne();
+            if (existing != null) {
+              return ticket(existing);
+            }
+          }
+          dsl.update(TICKET_COUNTER)
+              .set(TICKET_COUNTER.LAST_NUMBER, last + 1)
+              .where(TICKET_COUNTER.TENANT_ID.eq(tenantId))
+              .execute();
           TicketRecord row = record(ticket);
-          row.setTicketNumber(number);
+          row.setTicketNumber(last + 1);
           dsl.insertInto(TICKET).set(row).execute();
           return ticket(row);
+        });
+  }
+
+  @Override
+  public Optional<Ticket> recordMessages(
+      String tenantId,
+      UUID id,
+      List<NewMessage> messages,
+      java.util.function.BiFunction<Ticket, List<NewMessage>, Ticket> count) {
+    return database.inTenant(
+        tenantId,
+        dsl -> {
+          TicketRecord row =
+              dsl.selectFrom(TICKET)
+                  .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
+                  .forUpdate()
+                  .fetchOne();
+          if (row == null) {
+            return Optional.empty();
+          }
+          // Only messages never recorded count (those without an id always do).
+          java.util.Set<String> fresh = new java.util.HashSet<>();
+          List<NewMessage> withIds =
+              messages.stream().filter(message -> message.messageId() != null).toList();
+          if (!withIds.isEmpty()) {
+            var insert =
+                dsl.insertInto(
+                    TICKET_MESSAGE,
+                    TICKET_MESSAGE.TENANT_ID,
+                    TICKET_MESSAGE.TICKET_ID,
+                    TICKET_MESSAGE.MESSAGE_ID,
+                    TICKET_MESSAGE.FROM_CUSTOMER,
+                    TICKET_MESSAGE.CREATED_AT);
+            for (NewMessage message : withIds) {
+              insert =
+                  insert.values(
+                      tenantId,
+                      id,
+                      message.messageId(),
+                      message.fromCustomer(),
+                      OffsetDateTime.now(ZoneOffset.UTC));
+            }
+            fresh.addAll(
+                insert
+                    .onConflictDoNothing()
+                    .returning(TICKET_MESSAGE.MESSAGE_ID)
+                    .fetch(TICKET_MESSAGE.MESSAGE_ID));
+          }
+          List<NewMessage> counted =
+              messages.stream()
+                  .filter(
+                      message -> message.messageId() == null || fresh.remove(message.messageId()))
+                  .toList();
+          Ticket before = ticket(row);
+          if (counted.isEmpty()) {
+            return Optional.of(before);
+          }
+          Ticket after = count.apply(before, counted);
+          dsl.update(TICKET)
+              .set(record(after))
+              .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
+              .execute();
+          return Optional.of(after);
         });
   }
 

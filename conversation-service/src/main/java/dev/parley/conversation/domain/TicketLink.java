@@ -1,0 +1,29 @@
+package dev.parley.conversation.domain;
+
+import java.util.List;
+
+/**
+ * ticket-service as conversations see it: the ticket a conversation is escalated to, and the
+ * messages recorded on it. Recording is idempotent per message id on the ticket's side.
+ */
+public interface TicketLink {
+  /**
+   * Opens the conversation's ticket (or finds the one it already has) and records all its messages;
+   * the ticket.
+   */
+  Escalation escalate(Conversation conversation, String reason);
+
+  /** Records these new messages of an escalated conversation on its ticket. */
+  void record(Conversation conversation, List<Message> messages);
+
+  /** The ticket of an escalated conversation. */
+  record Escalation(String ticketId, int ticketNumber) {}
+
+  /** Whether a message is the customer's (the end user's) rather than the team's or assistant's. */
+  static boolean fromCustomer(Message message) {
+    return switch (message.role()) {
+      case "user", "customer", "end-user" -> true;
+      default -> false;
+    };
+  }
+}

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.standalone.TestingParley.Response;
+import dev.parley.ticket.v1.ListTicketActivityRequest;
 import dev.parley.ticket.v1.RecordTicketMessagesRequest;
+import dev.parley.ticket.v1.TicketActivity;
 import dev.parley.ticket.v1.TicketMessage;
 import dev.parley.ticket.v1.TicketServiceGrpc;
 import dev.parley.ticket.v1.TicketServiceGrpc.TicketServiceBlockingStub;
@@ -239,6 +241,22 @@ class PostHogTicketsRestTest {
     assertThat(
             parley.send("PATCH", path, key, "{\"priority\": null}").json().get("priority").isNull())
         .isTrue();
+
+    // Status, priority and assignee changes are recorded with the key that made them.
+    List<TicketActivity> activity =
+        nativeTickets(key)
+            .listTicketActivity(ListTicketActivityRequest.newBuilder().setTicket("1").build())
+            .getActivityList();
+    assertThat(activity)
+        .extracting(TicketActivity::getField, TicketActivity::getBefore, TicketActivity::getAfter)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("assignee", "", "user:42"),
+            org.assertj.core.groups.Tuple.tuple("priority", "", "low"),
+            org.assertj.core.groups.Tuple.tuple("assignee", "user:42", ""),
+            org.assertj.core.groups.Tuple.tuple("status", "new", "on_hold"),
+            org.assertj.core.groups.Tuple.tuple("status", "on_hold", "open"),
+            org.assertj.core.groups.Tuple.tuple("priority", "low", ""));
+    assertThat(activity.getFirst().getActor()).startsWith("key:");
 
     Response badStatus = parley.send("PATCH", path, key, "{\"status\": \"closed\"}");
     assertThat(badStatus.json())

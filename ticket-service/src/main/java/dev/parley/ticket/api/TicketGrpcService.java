@@ -18,10 +18,13 @@ import dev.parley.ticket.v1.DeleteTicketRequest;
 import dev.parley.ticket.v1.GetTicketRequest;
 import dev.parley.ticket.v1.GetUnreadCountRequest;
 import dev.parley.ticket.v1.GetUnreadCountResponse;
+import dev.parley.ticket.v1.ListTicketActivityRequest;
+import dev.parley.ticket.v1.ListTicketActivityResponse;
 import dev.parley.ticket.v1.ListTicketsRequest;
 import dev.parley.ticket.v1.ListTicketsResponse;
 import dev.parley.ticket.v1.MarkTicketReadRequest;
 import dev.parley.ticket.v1.RecordTicketMessagesRequest;
+import dev.parley.ticket.v1.TicketActivity;
 import dev.parley.ticket.v1.TicketMessage;
 import dev.parley.ticket.v1.TicketServiceGrpc;
 import io.grpc.stub.StreamObserver;
@@ -154,6 +157,23 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
   public void markTicketRead(
       MarkTicketReadRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
     respond(response, toProto(tickets.readByTeam(CallContext.tenantId(), request.getTicket())));
+  }
+
+  @Override
+  public void listTicketActivity(
+      ListTicketActivityRequest request, StreamObserver<ListTicketActivityResponse> response) {
+    ListTicketActivityResponse.Builder result = ListTicketActivityResponse.newBuilder();
+    for (TicketStore.Activity entry :
+        tickets.activity(CallContext.tenantId(), request.getTicket())) {
+      result.addActivity(
+          TicketActivity.newBuilder()
+              .setField(entry.field())
+              .setBefore(entry.before() == null ? "" : entry.before())
+              .setAfter(entry.after() == null ? "" : entry.after())
+              .setActor(entry.actor())
+              .setTime(timestamp(entry.time())));
+    }
+    respond(response, result.build());
   }
 
   @Override

@@ -32,8 +32,21 @@ public interface TicketStore {
 
   Optional<Ticket> findByNumber(String tenantId, int number);
 
-  /** Applies the change to the ticket under its row lock; empty when there is none. */
-  Optional<Ticket> change(String tenantId, UUID id, UnaryOperator<Ticket> change);
+  /**
+   * Applies the change to the ticket under its row lock and records the activity it makes of the
+   * ticket before and after, in the same transaction; empty when there is no such ticket.
+   */
+  Optional<Ticket> change(
+      String tenantId,
+      UUID id,
+      UnaryOperator<Ticket> change,
+      java.util.function.BiFunction<Ticket, Ticket, List<Activity>> activity);
+
+  /** The ticket's recorded changes, oldest first. */
+  List<Activity> activity(String tenantId, UUID id);
+
+  /** One recorded change of a field: before and after as text (null when unset). */
+  record Activity(String field, String before, String after, String actor, Instant time) {}
 
   /** A page of the tickets matching the filter, in its order, with the total. */
   Page list(String tenantId, TicketFilter filter, TicketOrder order, int offset, int limit);

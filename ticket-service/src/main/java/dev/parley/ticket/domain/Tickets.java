@@ -176,7 +176,61 @@ public final class Tickets {
 
   private Ticket change(String tenantId, String idOrNumber, UnaryOperator<Ticket> change) {
     Ticket ticket = get(tenantId, idOrNumber);
-    return store.change(tenantId, ticket.id(), change).orElseThrow(() -> notFound(idOrNumber));
+    Instant now = now();
+    String actor = actor();
+    return store
+        .change(
+            tenantId, ticket.id(), change, (before, after) -> activity(before, after, actor, now))
+        .orElseThrow(() -> notFound(idOrNumber));
+  }
+
+  /** The recorded changes of a ticket, oldest first. */
+  public List<TicketStore.Activity> activity(String tenantId, String idOrNumber) {
+    return store.activity(tenantId, get(tenantId, idOrNumber).id());
+  }
+
+  /** Status, priority, SLA and assignee changes are recorded, as PostHog's activity log does. */
+  private static List<TicketStore.Activity> activity(
+      Ticket before, Ticket after, String actor, Instant now) {
+    List<TicketStore.Activity> changes = new java.util.ArrayList<>();
+    record(changes, "status", before.status(), after.status(), actor, now);
+    record(changes, "priority", before.priority(), after.priority(), actor, now);
+    record(
+        changes,
+        "sla_due_at",
+        before.slaDueAt() == null ? null : before.slaDueAt().toString(),
+        after.slaDueAt() == null ? null : after.slaDueAt().toString(),
+        actor,
+        now);
+    record(
+        changes,
+        "assignee",
+        before.assignee() == null ? null : before.assignee().type() + ":" + before.assignee().id(),
+        after.assignee() == null ? null : after.assignee().type() + ":" + after.assignee().id(),
+        actor,
+        now);
+    return changes;
+  }
+
+  private static void record(
+      List<TicketStore.Activity> changes,
+      String field,
+      String before,
+      String after,
+      String actor,
+      Instant now) {
+    if (!java.util.Objects.equals(before, after)) {
+      changes.add(new TicketStore.Activity(field, before, after, actor, now));
+    }
+  }
+
+  /** Who makes the change: the API key of the call (its id, never its secret). */
+  private static String actor() {
+    try {
+      return "key:" + dev.parley.platform.grpc.CallContext.principal().keyId();
+    } catch (RuntimeException e) {
+      return "system";
+    }
   }
 
   private Optional<Ticket> find(String tenantId, String idOrNumber) {

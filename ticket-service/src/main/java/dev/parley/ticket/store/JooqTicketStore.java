@@ -1,5 +1,6 @@
 package dev.parley.ticket.store;
 
+import static dev.parley.ticket.store.schema.Tables.TICKET_ACTIVITY;
 import static dev.parley.ticket.store.schema.Tables.TICKET_COUNTER;
 import static dev.parley.ticket.store.schema.Tables.TICKET_MESSAGE;
 import static java.util.Objects.requireNonNull;
@@ -167,7 +168,29 @@ final class JooqTicketStore implements TicketStore {
   }
 
   @Override
-  public Optional<Ticket> change(String tenantId, UUID id, UnaryOperator<Ticket> change) {
+  public List<Activity> activity(String tenantId, UUID id) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.selectFrom(TICKET_ACTIVITY)
+                .where(TICKET_ACTIVITY.TENANT_ID.eq(tenantId), TICKET_ACTIVITY.TICKET_ID.eq(id))
+                .orderBy(TICKET_ACTIVITY.CREATED_AT, TICKET_ACTIVITY.ID)
+                .fetch(
+                    row ->
+                        new Activity(
+                            row.getField(),
+                            row.getBeforeValue(),
+                            row.getAfterValue(),
+                            row.getActor(),
+                            row.getCreatedAt().toInstant())));
+  }
+
+  @Override
+  public Optional<Ticket> change(
+      String tenantId,
+      UUID id,
+      UnaryOperator<Ticket> change,
+      java.util.function.BiFunction<Ticket, Ticket, List<Activity>> activity) {
     return database.inTenant(
         tenantId,
         dsl -> {
@@ -187,6 +210,18 @@ final class JooqTicketStore implements TicketStore {
                 .set(changed)
                 .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
                 .execute();
+            for (Activity entry : activity.apply(before, after)) {
+              dsl.insertInto(TICKET_ACTIVITY)
+                  .set(TICKET_ACTIVITY.TENANT_ID, tenantId)
+                  .set(TICKET_ACTIVITY.ID, UUID.randomUUID())
+                  .set(TICKET_ACTIVITY.TICKET_ID, id)
+                  .set(TICKET_ACTIVITY.FIELD, entry.field())
+                  .set(TICKET_ACTIVITY.BEFORE_VALUE, entry.before())
+                  .set(TICKET_ACTIVITY.AFTER_VALUE, entry.after())
+                  .set(TICKET_ACTIVITY.ACTOR, entry.actor())
+                  .set(TICKET_ACTIVITY.CREATED_AT, timestamp(entry.time()))
+                  .execute();
+            }
           }
           return Optional.of(after);
         });

@@ -329,6 +329,12 @@ class PostHogTicketsRestTest {
     assertThat(page.get("next").asText())
         .isEqualTo(parley.baseUrl() + tickets("tk-list") + "?status=new%2Copen&limit=1&offset=1");
     assertThat(page.get("previous").isNull()).isTrue();
+
+    parley.send(
+        "PATCH", tickets("tk-list") + "1/", key, "{\"snoozed_until\": \"2031-01-01T00:00:00Z\"}");
+    assertThat(numbers(key, "?snoozed=true")).containsExactly(1);
+    assertThat(numbers(key, "?snoozed=false&order_by=ticket_number")).containsExactly(2, 3);
+    assertThat(numbers(key, "?snoozed=maybe")).hasSize(3);
   }
 
   @Test
@@ -416,6 +422,9 @@ class PostHogTicketsRestTest {
       assertThat(parley.send("POST", tickets(project) + "1/suggest_reply/", other, "{}").status())
           .isEqualTo(project.equals("@current") ? 404 : 404);
     }
+    assertThat(parley.send("POST", tickets("tk-owner"), other, "{}").status()).isEqualTo(404);
+    assertThat(parley.send("GET", tickets("tk-owner") + "unread_count/", other, null).status())
+        .isEqualTo(404);
     assertThat(parley.send("GET", tickets("@current"), other, null).json().get("count").asInt())
         .isZero();
     assertThat(parley.send("GET", tickets("@current") + "unread_count/", other, null).json())

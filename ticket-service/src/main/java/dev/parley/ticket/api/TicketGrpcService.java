@@ -98,20 +98,7 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
     TicketStore.Page page =
         tickets.list(
             CallContext.tenantId(),
-            new TicketStore.TicketFilter(
-                java.util.Set.copyOf(request.getStatusesList()),
-                null,
-                null,
-                null,
-                false,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null),
+            TicketStore.TicketFilter.ofStatuses(java.util.Set.copyOf(request.getStatusesList())),
             new TicketStore.TicketOrder("updated_at", true),
             request.getOffset(),
             pageSize);

@@ -60,8 +60,9 @@ public interface TicketStore {
   record Page(List<Ticket> tickets, int total) {}
 
   /**
-   * Which tickets a list shows; null fields and empty sets do not filter. {@code slaDueBefore} and
-   * {@code slaDueAfter} bound {@code sla_due_at} (exclusive, inclusive).
+   * Which tickets a list shows; null fields and empty sets do not filter. {@code snoozed} keeps
+   * tickets with (true) or without (false) a snooze time. {@code slaDueBefore} and {@code
+   * slaDueAfter} bound {@code sla_due_at} (exclusive, inclusive).
    */
   record TicketFilter(
       java.util.Set<String> statuses,
@@ -76,7 +77,15 @@ public interface TicketStore {
       String traitsText,
       Instant slaDueBefore,
       Instant slaDueAfter,
-      java.util.Set<String> anyTags) {}
+      java.util.Set<String> anyTags,
+      Boolean snoozed) {
+
+    /** Tickets in these statuses (all when empty). */
+    public static TicketFilter ofStatuses(java.util.Set<String> statuses) {
+      return new TicketFilter(
+          statuses, null, null, null, false, null, null, null, null, null, null, null, null, null);
+    }
+  }
 
   /** A sort field and direction; ties break by id. */
   record TicketOrder(String field, boolean descending) {}

@@ -313,6 +313,10 @@ final class JooqTicketStore implements TicketStore {
     if (filter.slaDueAfter() != null) {
       conditions.add(TICKET.SLA_DUE_AT.ge(timestamp(filter.slaDueAfter())));
     }
+    if (filter.snoozed() != null) {
+      conditions.add(
+          filter.snoozed() ? TICKET.SNOOZED_UNTIL.isNotNull() : TICKET.SNOOZED_UNTIL.isNull());
+    }
     if (filter.anyTags() != null && !filter.anyTags().isEmpty()) {
       conditions.add(
           DSL.or(

@@ -299,6 +299,7 @@ public final class PostHogTicketsGrpcService
     query.put("search", request.getSearch());
     query.put("sla", request.getSla());
     query.put("tags", request.getTags());
+    query.put("snoozed", request.getSnoozed());
     query.put("order_by", request.getOrderBy());
     return query;
   }

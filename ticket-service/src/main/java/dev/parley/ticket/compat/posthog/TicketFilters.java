@@ -65,7 +65,12 @@ final class TicketFilters {
         searchable && !numeric ? search : null,
         slaBefore,
         slaAfter,
-        tags(request.getTags()));
+        tags(request.getTags()),
+        switch (request.getSnoozed().strip()) {
+          case "true" -> Boolean.TRUE;
+          case "false" -> Boolean.FALSE;
+          default -> null;
+        });
   }
 
   /** One of the order fields with an optional '-'; anything else is -updated_at. */

@@ -14,15 +14,10 @@ import dev.parley.conversation.v1.GetConversationRequest;
 import dev.parley.conversation.v1.ListConversationsRequest;
 import dev.parley.conversation.v1.Message;
 import dev.parley.standalone.TestingParley.Response;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -36,7 +31,6 @@ class CrossDialectRestTest {
   private static final String TENANT = "crossroads";
 
   private TestingParley parley;
-  private ManagedChannel channel;
   private String key;
   private ConversationServiceBlockingStub nativeApi;
 
@@ -44,21 +38,7 @@ class CrossDialectRestTest {
   void start() {
     parley = TestingParley.get();
     key = parley.key(TENANT, "*");
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", parley.suite().gatewayPort())
-            .usePlaintext()
-            .build();
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
-    nativeApi =
-        ConversationServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-  }
-
-  @AfterAll
-  void stop() {
-    channel.shutdownNow();
+    nativeApi = TestingParley.withKey(ConversationServiceGrpc.newBlockingStub(parley.grpc()), key);
   }
 
   @Test

@@ -8,13 +8,8 @@ import dev.parley.conversation.v1.ConversationServiceGrpc;
 import dev.parley.conversation.v1.ConversationServiceGrpc.ConversationServiceBlockingStub;
 import dev.parley.conversation.v1.EscalateConversationRequest;
 import dev.parley.conversation.v1.EscalateConversationResponse;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -26,28 +21,14 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EscalationTest {
   private TestingParley parley;
-  private ManagedChannel channel;
 
   @BeforeAll
   void start() {
     parley = TestingParley.get();
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", parley.suite().gatewayPort())
-            .usePlaintext()
-            .build();
-  }
-
-  @AfterAll
-  void stop() {
-    channel.shutdownNow();
   }
 
   private ConversationServiceBlockingStub conversations(String key) {
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
-    return ConversationServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    return TestingParley.withKey(ConversationServiceGrpc.newBlockingStub(parley.grpc()), key);
   }
 
   private void log(String key, String messages) {

@@ -12,17 +12,12 @@ import dev.parley.ticket.v1.TicketActivity;
 import dev.parley.ticket.v1.TicketMessage;
 import dev.parley.ticket.v1.TicketServiceGrpc;
 import dev.parley.ticket.v1.TicketServiceGrpc.TicketServiceBlockingStub;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -31,20 +26,10 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostHogTicketsRestTest {
   private TestingParley parley;
-  private ManagedChannel channel;
 
   @BeforeAll
   void start() {
     parley = TestingParley.get();
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", parley.suite().gatewayPort())
-            .usePlaintext()
-            .build();
-  }
-
-  @AfterAll
-  void stop() {
-    channel.shutdownNow();
   }
 
   private static String tickets(String project) {
@@ -52,11 +37,7 @@ class PostHogTicketsRestTest {
   }
 
   private TicketServiceBlockingStub nativeTickets(String key) {
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
-    return TicketServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    return TestingParley.withKey(TicketServiceGrpc.newBlockingStub(parley.grpc()), key);
   }
 
   private JsonNode create(String key, String project, String body) {

@@ -25,6 +25,7 @@ final class TestingParley {
   private static TestingParley instance;
 
   private final Parley.Suite suite;
+  private io.grpc.ManagedChannel channel;
   // HTTP/1.1, as the vendors' SDKs speak it.
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -119,6 +120,28 @@ final class TestingParley {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A gRPC channel to the gateway (it serves gRPC as well as REST), shared by the tests. */
+  synchronized io.grpc.Channel grpc() {
+    if (channel == null) {
+      io.grpc.ManagedChannel opened =
+          io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", suite.gatewayPort())
+              .usePlaintext()
+              .build();
+      Runtime.getRuntime().addShutdownHook(new Thread(opened::shutdownNow));
+      channel = opened;
+    }
+    return channel;
+  }
+
+  /** The stub, sending this key as {@code authorization: Bearer <key>}. */
+  static <S extends io.grpc.stub.AbstractStub<S>> S withKey(S stub, String key) {
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    headers.put(
+        io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + key);
+    return stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   static JsonNode json(String text) {

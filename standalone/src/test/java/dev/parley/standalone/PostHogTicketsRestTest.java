@@ -316,6 +316,9 @@ class PostHogTicketsRestTest {
     assertThat(numbers(key, "?snoozed=true")).containsExactly(1);
     assertThat(numbers(key, "?snoozed=false&order_by=ticket_number")).containsExactly(2, 3);
     assertThat(numbers(key, "?snoozed=maybe")).hasSize(3);
+    // Search reads every message of a ticket, not only the last one.
+    customerWrites(key, "3", 2);
+    assertThat(numbers(key, "?search=broken%200")).containsExactly(3);
   }
 
   @Test

@@ -99,39 +99,41 @@ final class JooqTicketStore implements TicketStore {
           if (row == null) {
             return Optional.empty();
           }
-          // Only messages never recorded count (those without an id always do).
-          java.util.Set<String> fresh = new java.util.HashSet<>();
-          List<NewMessage> withIds =
-              messages.stream().filter(message -> message.messageId() != null).toList();
-          if (!withIds.isEmpty()) {
-            var insert =
-                dsl.insertInto(
-                    TICKET_MESSAGE,
-                    TICKET_MESSAGE.TENANT_ID,
-                    TICKET_MESSAGE.TICKET_ID,
-                    TICKET_MESSAGE.MESSAGE_ID,
-                    TICKET_MESSAGE.FROM_CUSTOMER,
-                    TICKET_MESSAGE.CREATED_AT);
-            for (NewMessage message : withIds) {
-              insert =
-                  insert.values(
-                      tenantId,
-                      id,
-                      message.messageId(),
-                      message.fromCustomer(),
-                      OffsetDateTime.now(ZoneOffset.UTC));
-            }
-            fresh.addAll(
-                insert
-                    .onConflictDoNothing()
-                    .returning(TICKET_MESSAGE.MESSAGE_ID)
-                    .fetch(TICKET_MESSAGE.MESSAGE_ID));
-          }
-          List<NewMessage> counted =
+          // Only messages never recorded count; a message without an id is a new one.
+          List<NewMessage> identified =
               messages.stream()
-                  .filter(
-                      message -> message.messageId() == null || fresh.remove(message.messageId()))
+                  .map(
+                      message ->
+                          message.messageId() != null
+                              ? message
+                              : new NewMessage(
+                                  "gen_" + UUID.randomUUID(),
+                                  message.fromCustomer(),
+                                  message.text()))
                   .toList();
+          var insert =
+              dsl.insertInto(
+                  TICKET_MESSAGE,
+                  TICKET_MESSAGE.TENANT_ID,
+                  TICKET_MESSAGE.TICKET_ID,
+                  TICKET_MESSAGE.MESSAGE_ID,
+                  TICKET_MESSAGE.FROM_CUSTOMER,
+                  TICKET_MESSAGE.BODY,
+                  TICKET_MESSAGE.CREATED_AT);
+          OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+          for (NewMessage message : identified) {
+            insert =
+                insert.values(
+                    tenantId, id, message.messageId(), message.fromCustomer(), message.text(), now);
+          }
+          java.util.Set<String> fresh =
+              new java.util.HashSet<>(
+                  insert
+                      .onConflictDoNothing()
+                      .returning(TICKET_MESSAGE.MESSAGE_ID)
+                      .fetch(TICKET_MESSAGE.MESSAGE_ID));
+          List<NewMessage> counted =
+              identified.stream().filter(message -> fresh.remove(message.messageId())).toList();
           Ticket before = ticket(row);
           if (counted.isEmpty()) {
             return Optional.of(before);
@@ -305,7 +307,14 @@ final class JooqTicketStore implements TicketStore {
               .or(
                   DSL.field("{0} ->> 'email'", String.class, TICKET.ANONYMOUS_TRAITS_JSON)
                       .likeIgnoreCase(pattern, '\\'))
-              .or(TICKET.LAST_MESSAGE_TEXT.likeIgnoreCase(pattern, '\\')));
+              .or(
+                  DSL.exists(
+                      DSL.selectOne()
+                          .from(TICKET_MESSAGE)
+                          .where(
+                              TICKET_MESSAGE.TENANT_ID.eq(TICKET.TENANT_ID),
+                              TICKET_MESSAGE.TICKET_ID.eq(TICKET.ID),
+                              TICKET_MESSAGE.BODY.likeIgnoreCase(pattern, '\\')))));
     }
     if (filter.slaDueBefore() != null) {
       conditions.add(TICKET.SLA_DUE_AT.lt(timestamp(filter.slaDueBefore())));

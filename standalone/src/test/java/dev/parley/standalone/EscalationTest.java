@@ -121,9 +121,23 @@ class EscalationTest {
 
     JsonNode after = ticket(key);
     assertThat(after.get("message_count").asInt()).isEqualTo(5);
+    // A key that may only write conversations still moves the ticket of an escalated one.
+    String writer = parley.key("escalations", "conversation:write");
+    assertThat(
+            parley
+                .send(
+                    "POST",
+                    "/posthog/api/environments/escalations/conversations/help-1/append_message/",
+                    writer,
+                    "{\"content\": \"A fix is rolling out\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(ticket(key).get("unread_customer_count").asInt()).isEqualTo(3);
+    after = ticket(key);
+    assertThat(after.get("message_count").asInt()).isEqualTo(6);
     assertThat(after.get("unread_team_count").asInt()).isEqualTo(1);
-    assertThat(after.get("unread_customer_count").asInt()).isEqualTo(2);
-    assertThat(after.get("last_message_text").asText()).isEqualTo("Thanks, waiting");
+    assertThat(after.get("unread_customer_count").asInt()).isEqualTo(3);
+    assertThat(after.get("last_message_text").asText()).isEqualTo("A fix is rolling out");
     assertThat(
             parley
                 .send(

@@ -2,16 +2,22 @@ package dev.parley.standalone;
 
 import static dev.parley.standalone.TestingParley.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.FieldMask;
 import dev.parley.standalone.TestingParley.Response;
 import dev.parley.ticket.v1.ListTicketActivityRequest;
 import dev.parley.ticket.v1.RecordTicketMessagesRequest;
+import dev.parley.ticket.v1.Ticket;
 import dev.parley.ticket.v1.TicketActivity;
 import dev.parley.ticket.v1.TicketMessage;
 import dev.parley.ticket.v1.TicketServiceGrpc;
 import dev.parley.ticket.v1.TicketServiceGrpc.TicketServiceBlockingStub;
+import dev.parley.ticket.v1.UpdateTicketRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -267,6 +273,69 @@ class PostHogTicketsRestTest {
                 .send("POST", tickets("tk-update"), key, "{\"channel_source\": \"fax\"}")
                 .status())
         .isEqualTo(400);
+  }
+
+  @Test
+  void theNativeServiceUpdatesWithFieldMasksAndAgreesWithPostHogs() {
+    String key = parley.key("tk-native", "ticket:write");
+    create(key, "tk-native", "{\"priority\": \"low\"}");
+    TicketServiceBlockingStub tickets = nativeTickets(key);
+
+    Ticket updated =
+        tickets.updateTicket(
+            UpdateTicketRequest.newBuilder()
+                .setTicket("1")
+                .setValues(Ticket.newBuilder().setStatus("pending").setAssignee("user:9"))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("status").addPaths("assignee"))
+                .build());
+    assertThat(updated.getStatus()).isEqualTo("pending");
+    assertThat(updated.getAssignee()).isEqualTo("user:9");
+    assertThat(updated.getPriority()).isEqualTo("low");
+    JsonNode posthog = parley.send("GET", tickets("tk-native") + "1/", key, null).json();
+    assertThat(posthog.get("status").asText()).isEqualTo("pending");
+    assertThat(posthog.at("/assignee/id").asInt()).isEqualTo(9);
+
+    Ticket cleared =
+        tickets.updateTicket(
+            UpdateTicketRequest.newBuilder()
+                .setTicket(updated.getId())
+                .setUpdateMask(FieldMask.newBuilder().addPaths("priority").addPaths("assignee"))
+                .build());
+    assertThat(cleared.getPriority()).isEmpty();
+    assertThat(cleared.getAssignee()).isEmpty();
+    for (UpdateTicketRequest refused :
+        List.of(
+            UpdateTicketRequest.newBuilder().setTicket("1").build(),
+            UpdateTicketRequest.newBuilder()
+                .setTicket("1")
+                .setUpdateMask(FieldMask.newBuilder().addPaths("ticket_number"))
+                .build(),
+            UpdateTicketRequest.newBuilder()
+                .setTicket("1")
+                .setValues(Ticket.newBuilder().setAssignee("team:x"))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("assignee"))
+                .build())) {
+      assertThat(
+              catchThrowableOfType(
+                      StatusRuntimeException.class, () -> tickets.updateTicket(refused))
+                  .getStatus()
+                  .getCode())
+          .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+    assertThat(
+            catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () ->
+                        nativeTickets(parley.key("tk-native-other", "ticket:write"))
+                            .updateTicket(
+                                UpdateTicketRequest.newBuilder()
+                                    .setTicket("1")
+                                    .setUpdateMask(FieldMask.newBuilder().addPaths("status"))
+                                    .setValues(Ticket.newBuilder().setStatus("open"))
+                                    .build()))
+                .getStatus()
+                .getCode())
+        .isEqualTo(Status.Code.NOT_FOUND);
   }
 
   @Test

@@ -27,6 +27,7 @@ import dev.parley.ticket.v1.RecordTicketMessagesRequest;
 import dev.parley.ticket.v1.TicketActivity;
 import dev.parley.ticket.v1.TicketMessage;
 import dev.parley.ticket.v1.TicketServiceGrpc;
+import dev.parley.ticket.v1.UpdateTicketRequest;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -106,6 +107,77 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
         ListTicketsResponse.newBuilder().setTotalSize(page.total());
     page.tickets().forEach(ticket -> result.addTickets(toProto(ticket)));
     respond(response, result.build());
+  }
+
+  @Override
+  public void updateTicket(
+      UpdateTicketRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
+    List<String> paths = request.getUpdateMask().getPathsList();
+    if (paths.isEmpty()) {
+      throw ParleyException.invalidArgument("update_mask", "name at least one field");
+    }
+    var values = request.getValues();
+    Set<String> status = null;
+    Set<String> priority = null;
+    Set<Ticket.Assignee> assignee = null;
+    Set<String> traits = null;
+    Set<Boolean> aiResolved = null;
+    Set<String> reason = null;
+    Set<Instant> slaDue = null;
+    Set<Instant> snoozed = null;
+    Set<List<String>> tags = null;
+    for (String path : paths) {
+      switch (path) {
+        case "status" -> status = new Set<>(values.getStatus());
+        case "priority" -> priority = new Set<>(values.getPriority());
+        case "assignee" -> assignee = new Set<>(assignee("values.assignee", values.getAssignee()));
+        case "anonymous_traits" ->
+            traits = new Set<>(ProtoJson.toJson(values.getAnonymousTraits()));
+        case "ai_resolved" -> aiResolved = new Set<>(values.getAiResolved());
+        case "escalation_reason" ->
+            reason =
+                new Set<>(
+                    values.getEscalationReason().isEmpty() ? null : values.getEscalationReason());
+        case "sla_due_time" ->
+            slaDue = new Set<>(values.hasSlaDueTime() ? instant(values.getSlaDueTime()) : null);
+        case "snoozed_until" ->
+            snoozed =
+                new Set<>(values.hasSnoozedUntil() ? instant(values.getSnoozedUntil()) : null);
+        case "tags" -> tags = new Set<>(List.copyOf(values.getTagsList()));
+        default ->
+            throw ParleyException.invalidArgument("update_mask", "cannot update '" + path + "'");
+      }
+    }
+    respond(
+        response,
+        toProto(
+            tickets.update(
+                CallContext.tenantId(),
+                request.getTicket(),
+                new TicketUpdate(
+                    status,
+                    priority,
+                    assignee,
+                    traits,
+                    aiResolved,
+                    reason,
+                    slaDue,
+                    snoozed,
+                    tags))));
+  }
+
+  /** "user:<id>" or "role:<uuid>"; null when empty. */
+  private static Ticket.Assignee assignee(String field, String text) {
+    if (text.isEmpty()) {
+      return null;
+    }
+    String[] parts = text.split(":", 2);
+    if (parts.length != 2
+        || !((parts[0].equals("user") && parts[1].matches("\\d{1,18}"))
+            || (parts[0].equals("role") && parts[1].matches("[0-9a-fA-F-]{36}")))) {
+      throw ParleyException.invalidArgument(field, "must be user:<numeric id> or role:<uuid>");
+    }
+    return new Ticket.Assignee(parts[0], parts[1].toLowerCase(java.util.Locale.ROOT));
   }
 
   @Override

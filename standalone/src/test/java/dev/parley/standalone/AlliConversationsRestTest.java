@@ -178,6 +178,13 @@ class AlliConversationsRestTest {
     assertThat(conversation.get("chats").get(0).get("id").asText()).isEqualTo("m100");
     assertThat(conversation.get("variables")).isEqualTo(json("{\"memo\": \"VIP\"}"));
 
+    // Lists read only each conversation's latest 20 chats from the database.
+    JsonNode listed = alli("GET", "", key, null).json().get("conversations").get(0);
+    assertThat(listed.get("chatCount").asInt()).isEqualTo(120);
+    assertThat(listed.get("chats")).hasSize(20);
+    assertThat(listed.get("chats").get(0).get("id").asText()).isEqualTo("m100");
+    assertThat(listed.get("chats").get(19).get("id").asText()).isEqualTo("m119");
+
     JsonNode first = alli("GET", "/long/chats", key, null).json();
     assertThat(first.get("chats")).hasSize(100);
     assertThat(first.get("chats").get(0).get("id").asText()).isEqualTo("m0");

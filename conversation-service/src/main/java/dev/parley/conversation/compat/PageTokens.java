@@ -35,9 +35,24 @@ public final class PageTokens {
       String token,
       int limit,
       boolean withMessages) {
+    return page(conversations, tenantId, filter, order, field, token, limit, withMessages, 0);
+  }
+
+  /** {@link #page}, loading only each conversation's latest messages (all when 0). */
+  public static TokenPage page(
+      Conversations conversations,
+      String tenantId,
+      ConversationFilter filter,
+      SortOrder order,
+      String field,
+      String token,
+      int limit,
+      boolean withMessages,
+      int latestMessages) {
     Cursor after = token == null || token.isEmpty() ? null : decode(field, token, order);
     Conversations.CursorPage page =
-        conversations.pageAfter(tenantId, filter, order, after, limit, withMessages);
+        conversations.pageAfter(
+            tenantId, filter, order, after, limit, withMessages, latestMessages);
     return new TokenPage(
         page.conversations(),
         page.total(),

@@ -55,12 +55,23 @@ public interface ConversationStore {
 
   /**
    * Where a page starts (an offset, or the position after a given conversation), how long it is,
-   * what it holds and in which order.
+   * what it holds and in which order; when messages are loaded, only the latest {@code
+   * latestMessages} of each conversation (all when 0).
    */
-  record Query(ConversationFilter filter, SortOrder order, int offset, int limit, Cursor after) {
+  record Query(
+      ConversationFilter filter,
+      SortOrder order,
+      int offset,
+      int limit,
+      Cursor after,
+      int latestMessages) {
     public Query {
       filter = filter == null ? ConversationFilter.ALL : filter;
       order = order == null ? SortOrder.CREATED_DESC : order;
+    }
+
+    public Query(ConversationFilter filter, SortOrder order, int offset, int limit, Cursor after) {
+      this(filter, order, offset, limit, after, 0);
     }
 
     public static Query offset(int offset, int limit) {

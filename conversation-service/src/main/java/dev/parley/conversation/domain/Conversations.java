@@ -150,8 +150,21 @@ public final class Conversations {
       Cursor after,
       int limit,
       boolean withMessages) {
+    return pageAfter(tenantId, filter, order, after, limit, withMessages, 0);
+  }
+
+  /** {@link #pageAfter}, loading only each conversation's latest messages (all when 0). */
+  public CursorPage pageAfter(
+      String tenantId,
+      ConversationFilter filter,
+      SortOrder order,
+      Cursor after,
+      int limit,
+      boolean withMessages,
+      int latestMessages) {
     // One more than asked tells whether another page follows.
-    Page page = list(tenantId, new Query(filter, order, 0, limit + 1, after), withMessages);
+    Page page =
+        list(tenantId, new Query(filter, order, 0, limit + 1, after, latestMessages), withMessages);
     List<Conversation> items = page.conversations();
     if (limit == 0 || items.size() <= limit) {
       return new CursorPage(items.subList(0, Math.min(limit, items.size())), page.total(), null);

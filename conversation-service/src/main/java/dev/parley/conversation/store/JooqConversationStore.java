@@ -127,7 +127,7 @@ final class JooqConversationStore implements ConversationStore {
                   .limit(query.limit())
                   .offset(query.offset())
                   .fetch();
-          return withMessages(dsl, tenantId, rows, withMessages);
+          return withMessages(dsl, tenantId, rows, withMessages, query.latestMessages());
         });
   }
 
@@ -435,9 +435,34 @@ final class JooqConversationStore implements ConversationStore {
   /** Loads the messages of all given conversations in one query, in order. */
   private static List<Conversation> withMessages(
       DSLContext dsl, String tenantId, List<ConversationRecord> rows, boolean load) {
+    return withMessages(dsl, tenantId, rows, load, 0);
+  }
+
+  /**
+   * Loads the messages of all given conversations in one query, in order: the latest {@code latest}
+   * of each (all when 0).
+   */
+  private static List<Conversation> withMessages(
+      DSLContext dsl, String tenantId, List<ConversationRecord> rows, boolean load, int latest) {
     Map<String, List<Message>> messages = new LinkedHashMap<>();
     rows.forEach(row -> messages.put(row.getId(), new ArrayList<>()));
-    if (load && !rows.isEmpty()) {
+    if (load && latest > 0 && !rows.isEmpty()) {
+      // Each conversation's latest messages, read backwards along the message_position index:
+      // never more rows than asked for, however long the conversations are.
+      dsl.resultQuery(
+              """
+              SELECT m.* FROM unnest({0}::varchar[]) AS c(id)
+              CROSS JOIN LATERAL (
+                SELECT * FROM conversation.message
+                 WHERE tenant_id = {1} AND conversation_id = c.id
+                 ORDER BY position DESC
+                 LIMIT {2}) AS m
+              """,
+              DSL.val(messages.keySet().toArray(String[]::new)), DSL.val(tenantId), DSL.val(latest))
+          .fetchInto(MESSAGE)
+          .sortAsc(MESSAGE.POSITION)
+          .forEach(row -> messages.get(row.getConversationId()).add(message(row)));
+    } else if (load && !rows.isEmpty()) {
       // Sorted here rather than in SQL: with an ORDER BY, PostgreSQL may walk the tenant's whole
       // position index instead of looking up these conversations' messages by key.
       dsl.selectFrom(MESSAGE)

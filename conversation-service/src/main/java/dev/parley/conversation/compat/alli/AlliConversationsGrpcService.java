@@ -103,7 +103,15 @@ public final class AlliConversationsGrpcService
             .build();
     PageTokens.TokenPage page =
         PageTokens.page(
-            conversations, tenantId, filter, order, "cursor", request.getCursor(), pageSize, true);
+            conversations,
+            tenantId,
+            filter,
+            order,
+            "cursor",
+            request.getCursor(),
+            pageSize,
+            true,
+            AlliMapping.RECENT_CHATS);
     List<String> variables = List.copyOf(commaSeparated(request.getVariablesList()));
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder().setCursor(ProtoJson.stringOrNull(page.nextToken()));

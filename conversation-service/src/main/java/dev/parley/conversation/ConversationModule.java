@@ -1,8 +1,12 @@
 package dev.parley.conversation;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
+import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.conversation.api.ConversationEventsGrpcService;
 import dev.parley.conversation.api.ConversationGrpcService;
 import dev.parley.conversation.compat.alli.AlliConversationsGrpcService;
 import dev.parley.conversation.compat.bedrock.BedrockConversationsGrpcService;
@@ -16,11 +20,21 @@ import dev.parley.conversation.domain.FeedbackLog;
 import dev.parley.conversation.domain.TicketLink;
 import dev.parley.conversation.peer.TicketPeer;
 import dev.parley.conversation.store.StoreModule;
+import dev.parley.platform.db.DatabaseConfig;
+import dev.parley.platform.events.OutboxStream;
 import io.grpc.BindableService;
 import java.time.Clock;
 
 /** Wiring of conversation-service. */
 public final class ConversationModule extends AbstractModule {
+  /** The outbox of conversation.event_outbox (see its migration). */
+  @Provides
+  @Singleton
+  OutboxStream outbox(HikariDataSource dataSource, DatabaseConfig database) {
+    return new OutboxStream(
+        dataSource, database, "conversation.events_after", "parley_conversation_events");
+  }
+
   @Override
   protected void configure() {
     install(new StoreModule());
@@ -32,6 +46,8 @@ public final class ConversationModule extends AbstractModule {
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(ConversationGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(ConversationEventsGrpcService.class).in(Scopes.SINGLETON);
+    Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(OutboxStream.class);
     services.addBinding().to(InkeepConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepFeedbackGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepEventsGrpcService.class).in(Scopes.SINGLETON);

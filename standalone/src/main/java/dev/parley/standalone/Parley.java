@@ -229,6 +229,12 @@ public final class Parley {
       List<ParleyService> services = new ArrayList<>();
       try {
         Map<Backend, String> targets = new EnumMap<>(Backend.class);
+        // One secret for the services' internal calls: the configured one, or a new one per run.
+        String internalToken =
+            environment
+                .find(Setting.INTERNAL_TOKEN)
+                .filter(token -> !token.isBlank())
+                .orElseGet(ServerConfig::newInternalToken);
         for (ServiceDefinition definition :
             List.of(
                 ConversationServer.DEFINITION,
@@ -238,7 +244,8 @@ public final class Parley {
               ParleyService.start(
                   definition,
                   database,
-                  ServerConfig.fromEnvironment(environment, definition.portSetting()));
+                  ServerConfig.fromEnvironment(environment, definition.portSetting())
+                      .withInternalToken(internalToken));
           services.add(service);
           targets.put(definition.backend(), "127.0.0.1:" + service.port());
           out.println(definition.name() + " gRPC on :" + service.port());

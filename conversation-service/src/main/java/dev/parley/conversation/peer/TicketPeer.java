@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import dev.parley.conversation.compat.ContentText;
+import dev.parley.conversation.domain.ContentText;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.TicketLink;

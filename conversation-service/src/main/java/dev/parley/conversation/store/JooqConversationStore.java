@@ -7,6 +7,9 @@ import static dev.parley.conversation.store.schema.Tables.MESSAGE;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.parley.conversation.domain.ContentText;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.ConversationKind;
@@ -158,33 +161,63 @@ final class JooqConversationStore implements ConversationStore {
     changes.put(CONVERSATION.UPDATE_TIME, timestamp(now));
     return database.inTenant(
         tenantId,
-        dsl -> dsl.update(CONVERSATION).set(changes).where(matching(tenantId, filter)).execute());
+        dsl -> {
+          List<String> updated =
+              dsl.update(CONVERSATION)
+                  .set(changes)
+                  .where(matching(tenantId, filter))
+                  .returning(CONVERSATION.ID)
+                  .fetch(CONVERSATION.ID);
+          Struct data = updatedFields(title, handling);
+          for (String id : updated) {
+            EventOutbox.append(dsl, tenantId, "conversation.updated", id, data);
+          }
+          return updated.size();
+        });
   }
 
   @Override
   public List<String> delete(String tenantId, ConversationFilter filter) {
     return database.inTenant(
         tenantId,
-        dsl ->
-            dsl.deleteFrom(CONVERSATION)
-                .where(matching(tenantId, filter))
-                .returning(CONVERSATION.ID)
-                .fetch(CONVERSATION.ID));
+        dsl -> {
+          List<String> deleted =
+              dsl.deleteFrom(CONVERSATION)
+                  .where(matching(tenantId, filter))
+                  .returning(CONVERSATION.ID)
+                  .fetch(CONVERSATION.ID);
+          for (String id : deleted) {
+            EventOutbox.append(
+                dsl, tenantId, "conversation.deleted", id, new EventOutbox.Data().build());
+          }
+          return deleted;
+        });
   }
 
   @Override
   public boolean softDelete(String tenantId, String id, Instant now) {
     return database.inTenant(
         tenantId,
-        dsl ->
-            dsl.update(CONVERSATION)
-                    .set(CONVERSATION.DELETE_TIME, timestamp(now))
-                    .where(
-                        CONVERSATION.TENANT_ID.eq(tenantId),
-                        CONVERSATION.ID.eq(id),
-                        CONVERSATION.DELETE_TIME.isNull())
-                    .execute()
-                > 0);
+        dsl -> {
+          boolean deleted =
+              dsl.update(CONVERSATION)
+                      .set(CONVERSATION.DELETE_TIME, timestamp(now))
+                      .where(
+                          CONVERSATION.TENANT_ID.eq(tenantId),
+                          CONVERSATION.ID.eq(id),
+                          CONVERSATION.DELETE_TIME.isNull())
+                      .execute()
+                  > 0;
+          if (deleted) {
+            EventOutbox.append(
+                dsl,
+                tenantId,
+                "conversation.deleted",
+                id,
+                new EventOutbox.Data().put("soft", true).build());
+          }
+          return deleted;
+        });
   }
 
   @Override
@@ -216,6 +249,57 @@ final class JooqConversationStore implements ConversationStore {
   @Override
   public List<SearchHit> search(String tenantId, String query, int limit) {
     return database.inTenant(tenantId, dsl -> ConversationSearch.run(dsl, tenantId, query, limit));
+  }
+
+  /** The data of a conversation.upserted event: the conversation and its new messages. */
+  private static Struct upserted(Conversation conversation, List<Message> before, boolean created) {
+    Set<String> known = before.stream().map(Message::id).collect(Collectors.toSet());
+    List<Value> added = new ArrayList<>();
+    for (Message message : conversation.messages()) {
+      if (!known.contains(message.id())) {
+        String text = ContentText.plain(message.contentJson());
+        added.add(
+            Value.newBuilder()
+                .setStructValue(
+                    new EventOutbox.Data()
+                        .put("id", message.id())
+                        .put("role", message.role())
+                        .put("text", text.length() > 2000 ? text.substring(0, 2000) : text)
+                        .put("create_time", message.createTime().toString())
+                        .build())
+                .build());
+      }
+    }
+    return new EventOutbox.Data()
+        .put("created", created)
+        .put("source", conversation.source())
+        .put("origin", conversation.origin())
+        .put("kind", conversation.kind().name())
+        .put("title", conversation.title())
+        .put("end_user_id", conversation.handling().endUserId())
+        .put("create_time", conversation.createTime().toString())
+        .put("message_count", conversation.messages().size())
+        .putList("new_messages", added)
+        .build();
+  }
+
+  private static Struct updatedFields(String title, Handling handling) {
+    EventOutbox.Data data = new EventOutbox.Data();
+    if (title != null) {
+      data.put("title", title);
+    }
+    if (handling != null) {
+      if (handling.state() != null) {
+        data.put("state", handling.state());
+      }
+      if (handling.assignee() != null) {
+        data.put("assignee", handling.assignee());
+      }
+      if (handling.ticketId() != null) {
+        data.put("ticket_id", handling.ticketId());
+      }
+    }
+    return data.build();
   }
 
   /** The condition selecting a tenant's visible conversations that match the filter. */
@@ -328,7 +412,14 @@ final class JooqConversationStore implements ConversationStore {
               .doUpdate()
               .set(changedRow)
               .execute();
-          replaceMessages(dsl, changed, existing == null ? List.of() : existing.messages());
+          List<Message> before = existing == null ? List.of() : existing.messages();
+          replaceMessages(dsl, changed, before);
+          EventOutbox.append(
+              dsl,
+              tenantId,
+              "conversation.upserted",
+              id,
+              upserted(changed, before, existing == null));
           return changed;
         });
   }

@@ -125,6 +125,18 @@ final class JooqFeedbackStore implements FeedbackStore {
               .doUpdate()
               .set(row)
               .execute();
+          EventOutbox.append(
+              dsl,
+              feedback.tenantId(),
+              "feedback.recorded",
+              feedback.id(),
+              new EventOutbox.Data()
+                  .put("conversation_id", feedback.conversationId())
+                  .put("message_id", feedback.messageId())
+                  .put("rating", feedback.rating().name())
+                  .put("author", feedback.author().name())
+                  .put("create_time", feedback.createTime().toString())
+                  .build());
           return feedback;
         });
   }
@@ -133,11 +145,18 @@ final class JooqFeedbackStore implements FeedbackStore {
   public boolean delete(String tenantId, String id) {
     return database.inTenant(
         tenantId,
-        dsl ->
-            dsl.deleteFrom(FEEDBACK)
-                    .where(FEEDBACK.TENANT_ID.eq(tenantId), FEEDBACK.ID.eq(id))
-                    .execute()
-                > 0);
+        dsl -> {
+          boolean deleted =
+              dsl.deleteFrom(FEEDBACK)
+                      .where(FEEDBACK.TENANT_ID.eq(tenantId), FEEDBACK.ID.eq(id))
+                      .execute()
+                  > 0;
+          if (deleted) {
+            EventOutbox.append(
+                dsl, tenantId, "feedback.deleted", id, new EventOutbox.Data().build());
+          }
+          return deleted;
+        });
   }
 
   @Override
@@ -164,6 +183,19 @@ final class JooqFeedbackStore implements FeedbackStore {
               .doUpdate()
               .set(row)
               .execute();
+          EventOutbox.append(
+              dsl,
+              event.tenantId(),
+              "event.logged",
+              event.id(),
+              new EventOutbox.Data()
+                  .put("type", event.type())
+                  .put("entity_type", event.entityType().name())
+                  .put("conversation_id", event.conversationId())
+                  .put("message_id", event.messageId())
+                  .put("search_query", event.searchQuery())
+                  .put("create_time", event.createTime().toString())
+                  .build());
           return event;
         });
   }

@@ -95,14 +95,14 @@ class JooqConversationStoreTest {
     store.save(many);
 
     // set_config, locking read of the conversation, conversation upsert, one multi-row message
-    // upsert; nothing stored yet, so no message read and nothing to delete.
-    assertThat(statements.get()).isEqualTo(4);
+    // upsert, the event; nothing stored yet, so no message read and nothing to delete.
+    assertThat(statements.get()).isEqualTo(5);
 
     statements.set(0);
     store.save(conversation("acme", "c-batch", T0, 150));
 
     // The same plus the stored messages' read and one delete of the 50 dropped ones.
-    assertThat(statements.get()).isEqualTo(6);
+    assertThat(statements.get()).isEqualTo(7);
     assertThat(store.find("acme", "c-batch", false).orElseThrow().messageCount()).isEqualTo(150);
   }
 

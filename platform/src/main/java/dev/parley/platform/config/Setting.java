@@ -64,6 +64,11 @@ public enum Setting {
       "PARLEY_KEY_CACHE_SECONDS",
       "5",
       "How long a service trusts a verified API key; a revocation takes effect within this time."),
+  INTERNAL_TOKEN(
+      "PARLEY_INTERNAL_TOKEN",
+      "",
+      "Secret Parley's services share for internal calls (event streams); `parley up` generates one"
+          + " per run when unset. Set the same value on every service deployed on its own."),
   LOG_FORMAT("PARLEY_LOG_FORMAT", "json", "`json` (one object per line) or `text`."),
   JAVA_OPTS("PARLEY_JAVA_OPTS", "", "Extra JVM options the `parley` script passes, e.g. `-Xmx2g`.");
 

@@ -36,11 +36,20 @@ final class AuthenticationInterceptor implements ServerInterceptor {
   private static final Metadata.Key<String> API_KEY =
       Metadata.Key.of("api-key", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** Metadata by which Parley's services prove an internal call. */
+  public static final Metadata.Key<String> INTERNAL_TOKEN =
+      Metadata.Key.of("parley-internal-token", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The caller of an internal method: Parley itself, no tenant. */
+  public static final Principal INTERNAL = new Principal("", "internal", java.util.Set.of());
+
   private final ApiKeyAuthenticator authenticator;
+  private final byte[] internalToken;
   private final Map<String, Optional<AccessRule>> rules = new ConcurrentHashMap<>();
 
-  AuthenticationInterceptor(ApiKeyAuthenticator authenticator) {
+  AuthenticationInterceptor(ApiKeyAuthenticator authenticator, String internalToken) {
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
+    this.internalToken = internalToken.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override
@@ -72,6 +81,17 @@ final class AuthenticationInterceptor implements ServerInterceptor {
                 () ->
                     new ParleyException(
                         ErrorCode.PERMISSION_DENIED, "This method is not open to API keys"));
+    if (rule.getInternal()) {
+      String presented = headers.get(INTERNAL_TOKEN);
+      if (internalToken.length == 0
+          || presented == null
+          || !java.security.MessageDigest.isEqual(
+              internalToken, presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        throw new ParleyException(
+            ErrorCode.PERMISSION_DENIED, "This method is internal to Parley's services");
+      }
+      return INTERNAL;
+    }
     String secret = presentedSecret(headers);
     if (secret == null) {
       throw new ParleyException(
@@ -115,7 +135,7 @@ final class AuthenticationInterceptor implements ServerInterceptor {
       var options = supplier.getMethodDescriptor().getOptions();
       if (options.hasExtension(OptionsProto.access)) {
         AccessRule rule = options.getExtension(OptionsProto.access);
-        return rule.getAnyScopeCount() == 0 && rule.getAllScopeCount() == 0
+        return rule.getAnyScopeCount() == 0 && rule.getAllScopeCount() == 0 && !rule.getInternal()
             ? Optional.empty()
             : Optional.of(rule);
       }

@@ -64,7 +64,7 @@ public final class GrpcServer implements AutoCloseable {
     List<io.grpc.ServerInterceptor> interceptors =
         List.of(
             new RequestLoggingInterceptor(name),
-            new AuthenticationInterceptor(authenticator),
+            new AuthenticationInterceptor(authenticator, config.internalToken()),
             new SuccessStatusInterceptor(),
             new ExceptionMappingInterceptor());
     for (BindableService service : services) {

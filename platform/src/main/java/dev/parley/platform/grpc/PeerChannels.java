@@ -32,10 +32,12 @@ public final class PeerChannels implements AutoCloseable {
 
   private final Map<Backend, String> targets = new ConcurrentHashMap<>();
   private final Map<Backend, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final String internalToken;
 
   @Inject
   public PeerChannels(ServerConfig config) {
     targets.putAll(requireNonNull(config, "config is null").peers());
+    this.internalToken = config.internalToken();
   }
 
   /**
@@ -52,14 +54,32 @@ public final class PeerChannels implements AutoCloseable {
 
   /** A channel to the peer, or empty when this service has no target for it. */
   public Optional<Channel> channel(Backend backend) {
+    return managed(backend)
+        .map(channel -> ClientInterceptors.intercept(channel, new CallerCredentials()));
+  }
+
+  /**
+   * A channel to the peer for internal methods (event streams): calls carry the internal token, not
+   * a caller's key.
+   */
+  public Optional<Channel> internalChannel(Backend backend) {
+    Metadata headers = new Metadata();
+    headers.put(AuthenticationInterceptor.INTERNAL_TOKEN, internalToken);
+    return managed(backend)
+        .map(
+            channel ->
+                ClientInterceptors.intercept(
+                    channel, io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers)));
+  }
+
+  private Optional<ManagedChannel> managed(Backend backend) {
     String target = targets.get(backend);
     if (target == null || target.isBlank()) {
       return Optional.empty();
     }
-    ManagedChannel channel =
+    return Optional.of(
         channels.computeIfAbsent(
-            backend, ignored -> ManagedChannelBuilder.forTarget(target).usePlaintext().build());
-    return Optional.of(ClientInterceptors.intercept(channel, new CallerCredentials()));
+            backend, ignored -> ManagedChannelBuilder.forTarget(target).usePlaintext().build()));
   }
 
   @Override

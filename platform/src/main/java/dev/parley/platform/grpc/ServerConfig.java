@@ -15,11 +15,29 @@ import java.util.Map;
  * picks a free port (tests).
  */
 public record ServerConfig(
-    String host, int port, int threads, Duration keyCacheTime, Map<Backend, String> peers) {
+    String host,
+    int port,
+    int threads,
+    Duration keyCacheTime,
+    Map<Backend, String> peers,
+    String internalToken) {
   public ServerConfig {
     requireNonNull(host, "host is null");
     requireNonNull(keyCacheTime, "keyCacheTime is null");
     peers = Map.copyOf(peers);
+    internalToken = internalToken == null ? "" : internalToken;
+  }
+
+  /** The same server with this internal token (the launcher's, when none is configured). */
+  public ServerConfig withInternalToken(String token) {
+    return new ServerConfig(host, port, threads, keyCacheTime, peers, token);
+  }
+
+  /** A new random internal token. */
+  public static String newInternalToken() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
   }
 
   public static ServerConfig fromEnvironment(Environment environment, Setting portSetting) {
@@ -32,11 +50,12 @@ public record ServerConfig(
         environment.getInt(portSetting, 0, 65535),
         environment.getInt(Setting.GRPC_THREADS, 1, 1024),
         Duration.ofSeconds(environment.getInt(Setting.KEY_CACHE_SECONDS, 0, 3600)),
-        peers);
+        peers,
+        environment.get(Setting.INTERNAL_TOKEN));
   }
 
-  /** Loopback, a free port, no peers: for tests. */
+  /** Loopback, a free port, no peers, a fresh internal token: for tests. */
   public static ServerConfig forTesting() {
-    return new ServerConfig("127.0.0.1", 0, 8, Duration.ofSeconds(1), Map.of());
+    return new ServerConfig("127.0.0.1", 0, 8, Duration.ofSeconds(1), Map.of(), newInternalToken());
   }
 }

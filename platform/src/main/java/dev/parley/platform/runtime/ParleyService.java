@@ -83,6 +83,19 @@ public final class ParleyService implements AutoCloseable {
   public void close() {
     server.close();
     injector.getInstance(PeerChannels.class).close();
+    for (AutoCloseable resource :
+        injector.getInstance(
+            com.google.inject.Key.get(
+                new com.google.inject.TypeLiteral<java.util.Set<AutoCloseable>>() {}))) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(ParleyService.class)
+            .atWarn()
+            .setCause(e)
+            .log("A resource did not close cleanly");
+      }
+    }
     dataSource.close();
   }
 }

@@ -34,6 +34,8 @@ final class PlatformModule extends AbstractModule {
     bind(DatabaseConfig.class).toInstance(databaseConfig);
     bind(ServerConfig.class).toInstance(serverConfig);
     bind(dev.parley.platform.grpc.PeerChannels.class).in(com.google.inject.Scopes.SINGLETON);
+    // Resources a service module opens (event streams); closed before the pool.
+    com.google.inject.multibindings.Multibinder.newSetBinder(binder(), AutoCloseable.class);
   }
 
   @Provides

@@ -3,7 +3,7 @@ package dev.parley.conversation.compat.alli;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.parley.compat.alli.v2.Chat;
-import dev.parley.conversation.compat.ContentText;
+import dev.parley.conversation.domain.ContentText;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.Handling;

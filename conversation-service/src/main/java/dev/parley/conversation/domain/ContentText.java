@@ -1,4 +1,4 @@
-package dev.parley.conversation.compat;
+package dev.parley.conversation.domain;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;

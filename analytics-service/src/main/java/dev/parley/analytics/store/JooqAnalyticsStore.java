@@ -1,0 +1,118 @@
+package dev.parley.analytics.store;
+
+import static dev.parley.analytics.store.schema.Tables.APPLIED_EVENT;
+import static dev.parley.analytics.store.schema.Tables.CONVERSATION_DAY;
+import static dev.parley.analytics.store.schema.Tables.STREAM_CURSOR;
+import static java.util.Objects.requireNonNull;
+
+import dev.parley.analytics.domain.AnalyticsStore;
+import dev.parley.event.v1.Event;
+import dev.parley.platform.db.TenantDatabase;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/** analytics-service's tables in PostgreSQL. */
+final class JooqAnalyticsStore implements AnalyticsStore {
+  private final TenantDatabase database;
+  private final DSLContext dsl;
+
+  @Inject
+  JooqAnalyticsStore(TenantDatabase database, DSLContext dsl) {
+    this.database = requireNonNull(database, "database is null");
+    this.dsl = requireNonNull(dsl, "dsl is null");
+  }
+
+  @Override
+  public Optional<String> cursor(String stream) {
+    return dsl.select(STREAM_CURSOR.CURSOR)
+        .from(STREAM_CURSOR)
+        .where(STREAM_CURSOR.STREAM.eq(stream))
+        .fetchOptional(STREAM_CURSOR.CURSOR);
+  }
+
+  @Override
+  public void apply(String stream, String cursor, Event event) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    database.inTenant(
+        event.getTenantId(),
+        tx -> {
+          boolean fresh =
+              tx.insertInto(APPLIED_EVENT)
+                      .set(APPLIED_EVENT.TENANT_ID, event.getTenantId())
+                      .set(APPLIED_EVENT.EVENT_ID, UUID.fromString(event.getId()))
+                      .set(APPLIED_EVENT.APPLIED_AT, now)
+                      .onConflictDoNothing()
+                      .execute()
+                  > 0;
+          if (fresh) {
+            effect(tx, event);
+          }
+          tx.insertInto(STREAM_CURSOR)
+              .set(STREAM_CURSOR.STREAM, stream)
+              .set(STREAM_CURSOR.CURSOR, cursor)
+              .set(STREAM_CURSOR.UPDATED_AT, now)
+              .onConflict(STREAM_CURSOR.STREAM)
+              .doUpdate()
+              .set(STREAM_CURSOR.CURSOR, cursor)
+              .set(STREAM_CURSOR.UPDATED_AT, now)
+              .execute();
+          return null;
+        });
+  }
+
+  /** What an event changes: the start day of a conversation, kept while it exists. */
+  private static void effect(DSLContext tx, Event event) {
+    switch (event.getType()) {
+      case "conversation.upserted" -> {
+        LocalDate day =
+            Instant.parse(event.getData().getFieldsOrThrow("create_time").getStringValue())
+                .atZone(ZoneOffset.UTC)
+                .toLocalDate();
+        tx.insertInto(CONVERSATION_DAY)
+            .set(CONVERSATION_DAY.TENANT_ID, event.getTenantId())
+            .set(CONVERSATION_DAY.CONVERSATION_ID, event.getSubjectId())
+            .set(CONVERSATION_DAY.DAY, day)
+            .onConflict(CONVERSATION_DAY.TENANT_ID, CONVERSATION_DAY.CONVERSATION_ID)
+            .doUpdate()
+            .set(CONVERSATION_DAY.DAY, day)
+            .execute();
+      }
+      case "conversation.deleted" ->
+          tx.deleteFrom(CONVERSATION_DAY)
+              .where(
+                  CONVERSATION_DAY.TENANT_ID.eq(event.getTenantId()),
+                  CONVERSATION_DAY.CONVERSATION_ID.eq(event.getSubjectId()))
+              .execute();
+      default -> {
+        // Not used by analytics yet; recorded as applied all the same.
+      }
+    }
+  }
+
+  @Override
+  public Map<LocalDate, Integer> conversationsPerDay(
+      String tenantId, LocalDate from, LocalDate to) {
+    return database.inTenant(
+        tenantId,
+        tx -> {
+          Map<LocalDate, Integer> counts = new HashMap<>();
+          tx.select(CONVERSATION_DAY.DAY, DSL.count())
+              .from(CONVERSATION_DAY)
+              .where(
+                  CONVERSATION_DAY.TENANT_ID.eq(tenantId), CONVERSATION_DAY.DAY.between(from, to))
+              .groupBy(CONVERSATION_DAY.DAY)
+              .fetch()
+              .forEach(row -> counts.put(row.value1(), row.value2()));
+          return counts;
+        });
+  }
+}

@@ -81,8 +81,7 @@ public final class ParleyService implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
-    injector.getInstance(PeerChannels.class).close();
+    // Open streams first: they never end on their own, and the server waits for calls in flight.
     for (AutoCloseable resource :
         injector.getInstance(
             com.google.inject.Key.get(
@@ -96,6 +95,8 @@ public final class ParleyService implements AutoCloseable {
             .log("A resource did not close cleanly");
       }
     }
+    server.close();
+    injector.getInstance(PeerChannels.class).close();
     dataSource.close();
   }
 }

@@ -22,6 +22,10 @@ import java.util.Map;
  */
 final class TestingParley {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The services' shared secret for internal calls (event streams) in the test suite. */
+  static final String INTERNAL_TOKEN = dev.parley.platform.grpc.ServerConfig.newInternalToken();
+
   private static TestingParley instance;
 
   private final Parley.Suite suite;
@@ -44,7 +48,8 @@ final class TestingParley {
                   "PARLEY_CONVERSATION_PORT", "0",
                   "PARLEY_TICKET_PORT", "0",
                   "PARLEY_ANALYTICS_PORT", "0",
-                  "PARLEY_KEY_CACHE_SECONDS", "1"));
+                  "PARLEY_KEY_CACHE_SECONDS", "1",
+                  "PARLEY_INTERNAL_TOKEN", INTERNAL_TOKEN));
       Parley.Suite suite =
           Parley.Suite.start(
               environment,
@@ -120,6 +125,15 @@ final class TestingParley {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The gRPC port of a service of the suite, by its name ("ticket-service"). */
+  int servicePort(String name) {
+    return suite.services().stream()
+        .filter(service -> service.name().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .port();
   }
 
   /** A gRPC channel to the gateway (it serves gRPC as well as REST), shared by the tests. */

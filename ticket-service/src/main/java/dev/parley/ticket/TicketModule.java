@@ -1,8 +1,14 @@
 package dev.parley.ticket;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
+import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.platform.db.DatabaseConfig;
+import dev.parley.platform.events.OutboxStream;
+import dev.parley.ticket.api.TicketEventsGrpcService;
 import dev.parley.ticket.api.TicketGrpcService;
 import dev.parley.ticket.compat.posthog.PostHogTicketsGrpcService;
 import dev.parley.ticket.domain.Tickets;
@@ -13,6 +19,13 @@ import java.time.Clock;
 
 /** Wiring of ticket-service. */
 public final class TicketModule extends AbstractModule {
+  /** The outbox of ticket.event_outbox (see its migration). */
+  @Provides
+  @Singleton
+  OutboxStream outbox(HikariDataSource dataSource, DatabaseConfig database) {
+    return new OutboxStream(dataSource, database, "ticket.events_after", "parley_ticket_events");
+  }
+
   @Override
   protected void configure() {
     install(new StoreModule());
@@ -22,6 +35,8 @@ public final class TicketModule extends AbstractModule {
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(TicketGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(TicketEventsGrpcService.class).in(Scopes.SINGLETON);
+    Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(OutboxStream.class);
     services.addBinding().to(PostHogTicketsGrpcService.class).in(Scopes.SINGLETON);
   }
 }

@@ -22,6 +22,7 @@ import dev.parley.conversation.domain.Visibility;
 import dev.parley.conversation.store.schema.tables.records.ConversationRecord;
 import dev.parley.conversation.store.schema.tables.records.MessageRecord;
 import dev.parley.platform.db.TenantDatabase;
+import dev.parley.platform.events.Outbox;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -42,6 +43,8 @@ import org.jooq.impl.DSL;
 
 /** Conversations in PostgreSQL. Every query names the tenant; RLS backs it up. */
 final class JooqConversationStore implements ConversationStore {
+  private static final Outbox EVENTS = new Outbox("conversation");
+
   // The generator names the table CONVERSATION_ because its schema is also "conversation".
   static final dev.parley.conversation.store.schema.tables.Conversation CONVERSATION =
       dev.parley.conversation.store.schema.Tables.CONVERSATION_;
@@ -170,7 +173,7 @@ final class JooqConversationStore implements ConversationStore {
                   .fetch(CONVERSATION.ID);
           Struct data = updatedFields(title, handling);
           for (String id : updated) {
-            EventOutbox.append(dsl, tenantId, "conversation.updated", id, data);
+            EVENTS.append(dsl, tenantId, "conversation.updated", id, data);
           }
           return updated.size();
         });
@@ -187,8 +190,7 @@ final class JooqConversationStore implements ConversationStore {
                   .returning(CONVERSATION.ID)
                   .fetch(CONVERSATION.ID);
           for (String id : deleted) {
-            EventOutbox.append(
-                dsl, tenantId, "conversation.deleted", id, new EventOutbox.Data().build());
+            EVENTS.append(dsl, tenantId, "conversation.deleted", id, new Outbox.Data().build());
           }
           return deleted;
         });
@@ -209,12 +211,12 @@ final class JooqConversationStore implements ConversationStore {
                       .execute()
                   > 0;
           if (deleted) {
-            EventOutbox.append(
+            EVENTS.append(
                 dsl,
                 tenantId,
                 "conversation.deleted",
                 id,
-                new EventOutbox.Data().put("soft", true).build());
+                new Outbox.Data().put("soft", true).build());
           }
           return deleted;
         });
@@ -261,7 +263,7 @@ final class JooqConversationStore implements ConversationStore {
         added.add(
             Value.newBuilder()
                 .setStructValue(
-                    new EventOutbox.Data()
+                    new Outbox.Data()
                         .put("id", message.id())
                         .put("role", message.role())
                         .put("text", text.length() > 2000 ? text.substring(0, 2000) : text)
@@ -270,7 +272,7 @@ final class JooqConversationStore implements ConversationStore {
                 .build());
       }
     }
-    return new EventOutbox.Data()
+    return new Outbox.Data()
         .put("created", created)
         .put("source", conversation.source())
         .put("origin", conversation.origin())
@@ -284,7 +286,7 @@ final class JooqConversationStore implements ConversationStore {
   }
 
   private static Struct updatedFields(String title, Handling handling) {
-    EventOutbox.Data data = new EventOutbox.Data();
+    Outbox.Data data = new Outbox.Data();
     if (title != null) {
       data.put("title", title);
     }
@@ -414,7 +416,7 @@ final class JooqConversationStore implements ConversationStore {
               .execute();
           List<Message> before = existing == null ? List.of() : existing.messages();
           replaceMessages(dsl, changed, before);
-          EventOutbox.append(
+          EVENTS.append(
               dsl,
               tenantId,
               "conversation.upserted",

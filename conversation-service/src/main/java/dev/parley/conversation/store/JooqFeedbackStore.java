@@ -14,12 +14,15 @@ import dev.parley.conversation.domain.FeedbackStore;
 import dev.parley.conversation.store.schema.tables.records.EventRecord;
 import dev.parley.conversation.store.schema.tables.records.FeedbackRecord;
 import dev.parley.platform.db.TenantDatabase;
+import dev.parley.platform.events.Outbox;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
 
 /** Feedback and events in PostgreSQL. Every query names the tenant; RLS backs it up. */
 final class JooqFeedbackStore implements FeedbackStore {
+  private static final Outbox EVENTS = new Outbox("conversation");
+
   private final TenantDatabase database;
 
   @Inject
@@ -125,12 +128,12 @@ final class JooqFeedbackStore implements FeedbackStore {
               .doUpdate()
               .set(row)
               .execute();
-          EventOutbox.append(
+          EVENTS.append(
               dsl,
               feedback.tenantId(),
               "feedback.recorded",
               feedback.id(),
-              new EventOutbox.Data()
+              new Outbox.Data()
                   .put("conversation_id", feedback.conversationId())
                   .put("message_id", feedback.messageId())
                   .put("rating", feedback.rating().name())
@@ -152,8 +155,7 @@ final class JooqFeedbackStore implements FeedbackStore {
                       .execute()
                   > 0;
           if (deleted) {
-            EventOutbox.append(
-                dsl, tenantId, "feedback.deleted", id, new EventOutbox.Data().build());
+            EVENTS.append(dsl, tenantId, "feedback.deleted", id, new Outbox.Data().build());
           }
           return deleted;
         });
@@ -183,12 +185,12 @@ final class JooqFeedbackStore implements FeedbackStore {
               .doUpdate()
               .set(row)
               .execute();
-          EventOutbox.append(
+          EVENTS.append(
               dsl,
               event.tenantId(),
               "event.logged",
               event.id(),
-              new EventOutbox.Data()
+              new Outbox.Data()
                   .put("type", event.type())
                   .put("entity_type", event.entityType().name())
                   .put("conversation_id", event.conversationId())

@@ -8,6 +8,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Value;
 import dev.parley.platform.db.TenantDatabase;
+import dev.parley.platform.events.Outbox;
 import dev.parley.platform.proto.ProtoJson;
 import dev.parley.ticket.domain.Ticket;
 import dev.parley.ticket.domain.TicketStore;
@@ -29,6 +30,8 @@ import org.jooq.impl.DSL;
 
 /** Tickets in PostgreSQL. Every query names the tenant; RLS backs it up. */
 final class JooqTicketStore implements TicketStore {
+  private static final Outbox EVENTS = new Outbox("ticket");
+
   // The generator names the table TICKET_ because its schema is also "ticket".
   private static final dev.parley.ticket.store.schema.tables.Ticket TICKET =
       dev.parley.ticket.store.schema.Tables.TICKET_;
@@ -78,7 +81,9 @@ final class JooqTicketStore implements TicketStore {
           TicketRecord row = record(ticket);
           row.setTicketNumber(last + 1);
           dsl.insertInto(TICKET).set(row).execute();
-          return ticket(row);
+          Ticket created = ticket(row);
+          EVENTS.append(dsl, tenantId, "ticket.created", created.id().toString(), state(created));
+          return created;
         });
   }
 
@@ -143,6 +148,17 @@ final class JooqTicketStore implements TicketStore {
               .set(record(after))
               .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
               .execute();
+          EVENTS.append(
+              dsl,
+              tenantId,
+              "ticket.messages_recorded",
+              id.toString(),
+              new Outbox.Data()
+                  .put("messages", counted.size())
+                  .put("from_customer", counted.stream().filter(NewMessage::fromCustomer).count())
+                  .put("unread_team_count", after.unreadTeamCount())
+                  .put("unread_customer_count", after.unreadCustomerCount())
+                  .build());
           return Optional.of(after);
         });
   }
@@ -212,6 +228,7 @@ final class JooqTicketStore implements TicketStore {
                 .set(changed)
                 .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
                 .execute();
+            EVENTS.append(dsl, tenantId, "ticket.updated", id.toString(), state(after));
             for (Activity entry : activity.apply(before, after)) {
               dsl.insertInto(TICKET_ACTIVITY)
                   .set(TICKET_ACTIVITY.TENANT_ID, tenantId)
@@ -250,9 +267,18 @@ final class JooqTicketStore implements TicketStore {
   public boolean delete(String tenantId, UUID id) {
     return database.inTenant(
         tenantId,
-        dsl ->
-            dsl.deleteFrom(TICKET).where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id)).execute()
-                > 0);
+        dsl -> {
+          boolean deleted =
+              dsl.deleteFrom(TICKET)
+                      .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
+                      .execute()
+                  > 0;
+          if (deleted) {
+            EVENTS.append(
+                dsl, tenantId, "ticket.deleted", id.toString(), new Outbox.Data().build());
+          }
+          return deleted;
+        });
   }
 
   @Override
@@ -267,6 +293,27 @@ final class JooqTicketStore implements TicketStore {
                     TICKET.STATUS.ne("resolved"),
                     TICKET.UNREAD_TEAM_COUNT.gt(0))
                 .fetchOne(0, Integer.class));
+  }
+
+  /** The data of ticket.created and ticket.updated events: the ticket's state after the change. */
+  private static com.google.protobuf.Struct state(Ticket ticket) {
+    return new Outbox.Data()
+        .put("ticket_number", ticket.number())
+        .put("status", ticket.status())
+        .put("priority", ticket.priority())
+        .put(
+            "assignee",
+            ticket.assignee() == null
+                ? null
+                : ticket.assignee().type() + ":" + ticket.assignee().id())
+        .put("channel_source", ticket.channelSource())
+        .put("distinct_id", ticket.distinctId())
+        .put("conversation_id", ticket.conversationId())
+        .put("unread_team_count", ticket.unreadTeamCount())
+        .put("unread_customer_count", ticket.unreadCustomerCount())
+        .put("created_at", ticket.createdAt().toString())
+        .put("updated_at", ticket.updatedAt().toString())
+        .build();
   }
 
   private static Condition matching(String tenantId, TicketFilter filter) {

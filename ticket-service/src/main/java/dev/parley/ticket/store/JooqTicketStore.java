@@ -165,22 +165,20 @@ final class JooqTicketStore implements TicketStore {
 
   @Override
   public Optional<Ticket> find(String tenantId, UUID id) {
-    return database.inTenant(
-        tenantId,
-        dsl ->
-            dsl.selectFrom(TICKET)
-                .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
-                .fetchOptional()
-                .map(JooqTicketStore::ticket));
+    return findOne(tenantId, TICKET.ID.eq(id));
   }
 
   @Override
   public Optional<Ticket> findByNumber(String tenantId, int number) {
+    return findOne(tenantId, TICKET.TICKET_NUMBER.eq(number));
+  }
+
+  private Optional<Ticket> findOne(String tenantId, Condition condition) {
     return database.inTenant(
         tenantId,
         dsl ->
             dsl.selectFrom(TICKET)
-                .where(TICKET.TENANT_ID.eq(tenantId), TICKET.TICKET_NUMBER.eq(number))
+                .where(TICKET.TENANT_ID.eq(tenantId), condition)
                 .fetchOptional()
                 .map(JooqTicketStore::ticket));
   }

@@ -15,9 +15,9 @@ import dev.parley.conversation.v1.DeleteConversationRequest;
 import dev.parley.conversation.v1.Message;
 import dev.parley.platform.db.Database;
 import dev.parley.platform.db.DatabaseConfig;
+import dev.parley.platform.db.EmbeddedPostgresServer;
 import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.runtime.ParleyService;
-import dev.parley.platform.testing.TestingDatabase;
 import dev.parley.platform.testing.TestingKeys;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -32,21 +32,23 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * analytics-service killed with SIGKILL in the middle of the event stream, and conversation-service
- * restarted under it: when both are back, every event is applied exactly once in effect.
+ * analytics-service killed with SIGKILL in the middle of the event stream, conversation-service and
+ * PostgreSQL restarted under it: when all are back, every event is applied exactly once in effect.
  */
 class EventStreamCrashTest {
   private static final Instant DAY = Instant.parse("2026-09-01T12:00:00Z");
 
   @Test
-  void killingTheConsumerOrRestartingTheProducerLosesAndDoubleCountsNothing() throws Exception {
-    DatabaseConfig database = TestingDatabase.newDatabase();
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+  void killingTheConsumerOrRestartingTheProducerOrTheDatabaseLosesAndDoubleCountsNothing(
+      @TempDir Path data) throws Exception {
+    // A PostgreSQL of its own, on a fixed port, that the test can restart.
+    int databasePort = freePort();
+    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startPersistent(data, databasePort);
+    DatabaseConfig database = postgres.databaseConfig("postgres", "crash-app-password", 4);
+    int port = freePort();
     ServerConfig config = ServerConfig.forTesting();
     ServerConfig fixedPort =
         new ServerConfig(
@@ -82,6 +84,12 @@ class EventStreamCrashTest {
       conversations = ParleyService.start(ConversationServer.DEFINITION, database, fixedPort);
       write(api, 200, 20);
 
+      // PostgreSQL restarts under both; they reconnect, and more is written after.
+      postgres.close();
+      postgres = EmbeddedPostgresServer.startPersistent(data, databasePort);
+      waitUntil(() -> writes(api, 220));
+      write(api, 221, 9);
+
       long events = count(owner, "SELECT count(*) FROM conversation.event_outbox");
       waitUntil(() -> count(owner, "SELECT count(*) FROM analytics.applied_event") == events);
       assertThat(count(owner, "SELECT count(*) FROM analytics.applied_event")).isEqualTo(events);
@@ -94,13 +102,30 @@ class EventStreamCrashTest {
                   owner,
                   "SELECT (create_time AT TIME ZONE 'UTC')::date::text, count(*)"
                       + " FROM conversation.conversation GROUP BY 1"));
-      assertThat(count(owner, "SELECT count(*) FROM analytics.conversation_day")).isEqualTo(200);
+      assertThat(count(owner, "SELECT count(*) FROM analytics.conversation_day")).isEqualTo(210);
     } finally {
       if (analytics != null) {
         analytics.destroyForcibly().waitFor();
       }
       channel.shutdownNow();
       conversations.close();
+      postgres.close();
+    }
+  }
+
+  /** Whether the conversation could be written (false while the database is coming back). */
+  private static boolean writes(ConversationServiceBlockingStub api, int index) {
+    try {
+      write(api, index, 1);
+      return true;
+    } catch (io.grpc.StatusRuntimeException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 

@@ -87,6 +87,7 @@ public final class OutboxStream implements AutoCloseable {
                       while (rows.next()) {
                         transaction = rows.getLong("transaction_id");
                         position = rows.getLong("position");
+                        awaitReady(call);
                         call.onNext(record(rows, transaction, position));
                         sent++;
                       }
@@ -112,6 +113,13 @@ public final class OutboxStream implements AutoCloseable {
                 Thread.currentThread().interrupt();
               }
             });
+  }
+
+  /** Flow control: a slow consumer makes the stream wait, not the server buffer the backlog. */
+  private void awaitReady(ServerCallStreamObserver<EventRecord> call) throws InterruptedException {
+    while (!call.isReady() && !call.isCancelled() && !closed) {
+      Thread.sleep(5);
+    }
   }
 
   @Override

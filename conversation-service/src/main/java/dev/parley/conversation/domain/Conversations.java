@@ -122,6 +122,18 @@ public final class Conversations {
     return store.find(tenantId, id, true).orElseThrow(() -> notFound(id));
   }
 
+  /** The conversation without its messages (messageCount is right), if the tenant has it. */
+  public Optional<Conversation> summary(String tenantId, String id) {
+    return store.find(tenantId, id, false);
+  }
+
+  /** NOT_FOUND unless the tenant has the conversation; its messages are not read. */
+  public void checkExists(String tenantId, String id) {
+    if (summary(tenantId, id).isEmpty()) {
+      throw notFound(id);
+    }
+  }
+
   public Conversation getByExternalId(String tenantId, String externalId) {
     return findByExternalId(tenantId, externalId)
         .orElseThrow(

@@ -231,7 +231,7 @@ public final class AlliConversationsGrpcService
   @Override
   public void rateChat(RateChatRequest request, StreamObserver<Empty> response) {
     String tenantId = CallContext.tenantId();
-    conversations.get(tenantId, request.getConversationId());
+    conversations.checkExists(tenantId, request.getConversationId());
     String agentEmail = CallContext.header("agent-email");
     Feedback.Author author = agentEmail == null ? Feedback.Author.USER : Feedback.Author.AGENT;
     String userId = ownUserId();

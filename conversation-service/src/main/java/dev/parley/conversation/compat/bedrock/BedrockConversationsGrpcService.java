@@ -71,11 +71,12 @@ public final class BedrockConversationsGrpcService
     Cursor after = null;
     if (!request.getBefore().isEmpty()) {
       Conversation before =
-          conversations.getAll(tenantId, List.of(request.getBefore())).get(request.getBefore());
-      if (before == null) {
-        throw ParleyException.invalidArgument(
-            "before", "no conversation " + request.getBefore() + " to page from");
-      }
+          conversations
+              .summary(tenantId, request.getBefore())
+              .orElseThrow(
+                  () ->
+                      ParleyException.invalidArgument(
+                          "before", "no conversation " + request.getBefore() + " to page from"));
       after = new Cursor(before.createTime(), before.id());
     }
     Conversations.CursorPage page =
@@ -151,7 +152,7 @@ public final class BedrockConversationsGrpcService
     String comment = request.hasComment() ? request.getComment() : "";
     String tenantId = CallContext.tenantId();
     // The conversation first: an unknown conversation is reported as such.
-    conversations.get(tenantId, request.getConversationId());
+    conversations.checkExists(tenantId, request.getConversationId());
     feedback.rate(
         tenantId,
         request.getConversationId(),

@@ -44,6 +44,7 @@ import dev.parley.conversation.v1.UpdateConversationRequest;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.proto.ProtoJson;
+import dev.parley.platform.proto.ProtoTime;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -262,7 +263,7 @@ public final class ConversationGrpcService
       EndUserProfile.Builder profile =
           EndUserProfile.newBuilder()
               .setId(endUser.id())
-              .setFirstSeenTime(ConversationMessages.timestamp(endUser.firstSeen()))
+              .setFirstSeenTime(ProtoTime.timestamp(endUser.firstSeen()))
               .setConversationCount(endUser.conversationCount());
       if (endUser.email() != null) {
         profile.setEmail(endUser.email());
@@ -321,8 +322,8 @@ public final class ConversationGrpcService
             .setId(saved.id())
             .setConversationId(conversationId)
             .setMessageId(messageId)
-            .setCreateTime(ConversationMessages.timestamp(saved.createTime()))
-            .setUpdateTime(ConversationMessages.timestamp(saved.updateTime()))
+            .setCreateTime(ProtoTime.timestamp(saved.createTime()))
+            .setUpdateTime(ProtoTime.timestamp(saved.updateTime()))
             .build());
   }
 

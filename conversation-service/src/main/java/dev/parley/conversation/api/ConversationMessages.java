@@ -1,6 +1,5 @@
 package dev.parley.conversation.api;
 
-import com.google.protobuf.Timestamp;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
@@ -11,7 +10,7 @@ import dev.parley.conversation.domain.Visibility;
 import dev.parley.conversation.v1.ConversationView;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.proto.ProtoJson;
-import java.time.Instant;
+import dev.parley.platform.proto.ProtoTime;
 import java.util.List;
 
 /** Native protobuf messages to and from the domain. */
@@ -26,8 +25,8 @@ final class ConversationMessages {
             .setKind(kind(conversation.kind()))
             .setSource(conversation.source())
             .setMessageCount(conversation.messageCount())
-            .setCreateTime(timestamp(conversation.createTime()))
-            .setUpdateTime(timestamp(conversation.updateTime()));
+            .setCreateTime(ProtoTime.timestamp(conversation.createTime()))
+            .setUpdateTime(ProtoTime.timestamp(conversation.updateTime()));
     if (conversation.externalId() != null) {
       proto.setExternalId(conversation.externalId());
     }
@@ -83,7 +82,7 @@ final class ConversationMessages {
       proto.setEndUser(endUser);
     }
     if (conversation.lastMessageTime() != null) {
-      proto.setLastMessageTime(timestamp(conversation.lastMessageTime()));
+      proto.setLastMessageTime(ProtoTime.timestamp(conversation.lastMessageTime()));
     }
     if (view != ConversationView.CONVERSATION_VIEW_BASIC) {
       for (Message message : conversation.messages()) {
@@ -100,8 +99,8 @@ final class ConversationMessages {
             .setConversationId(conversationId)
             .setRole(message.role())
             .setContent(ProtoJson.toValue(message.contentJson()))
-            .setCreateTime(timestamp(message.createTime()))
-            .setUpdateTime(timestamp(message.updateTime()));
+            .setCreateTime(ProtoTime.timestamp(message.createTime()))
+            .setUpdateTime(ProtoTime.timestamp(message.updateTime()));
     if (message.parentId() != null) {
       proto.setParentId(message.parentId());
     }
@@ -147,8 +146,8 @@ final class ConversationMessages {
         proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null,
         proto.getTagsCount() == 0 ? null : List.copyOf(proto.getTagsList()),
         handling(proto),
-        proto.hasCreateTime() ? instant(proto.getCreateTime()) : null,
-        proto.hasUpdateTime() ? instant(proto.getUpdateTime()) : null,
+        proto.hasCreateTime() ? ProtoTime.instant(proto.getCreateTime()) : null,
+        proto.hasUpdateTime() ? ProtoTime.instant(proto.getUpdateTime()) : null,
         proto.getMessagesList().stream().map(ConversationMessages::toDraft).toList());
   }
 
@@ -175,8 +174,8 @@ final class ConversationMessages {
         proto.hasToolCalls() ? ProtoJson.toJson(proto.getToolCalls()) : null,
         proto.hasProperties() ? ProtoJson.toJson(proto.getProperties()) : null,
         proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null,
-        proto.hasCreateTime() ? instant(proto.getCreateTime()) : null,
-        proto.hasUpdateTime() ? instant(proto.getUpdateTime()) : null);
+        proto.hasCreateTime() ? ProtoTime.instant(proto.getCreateTime()) : null,
+        proto.hasUpdateTime() ? ProtoTime.instant(proto.getUpdateTime()) : null);
   }
 
   static ConversationKind kind(dev.parley.conversation.v1.ConversationKind kind) {
@@ -208,17 +207,6 @@ final class ConversationMessages {
       case UNRECOGNIZED ->
           throw ParleyException.invalidArgument("conversation.visibility", "unknown value");
     };
-  }
-
-  static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder()
-        .setSeconds(instant.getEpochSecond())
-        .setNanos(instant.getNano())
-        .build();
-  }
-
-  private static Instant instant(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
 
   static String emptyToNull(String value) {

@@ -2,12 +2,12 @@ package dev.parley.platform.events;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.Timestamp;
 import dev.parley.event.v1.Event;
 import dev.parley.event.v1.EventRecord;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.proto.ProtoJson;
+import dev.parley.platform.proto.ProtoTime;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
@@ -136,10 +136,7 @@ public final class OutboxStream implements AutoCloseable {
             .setId(rows.getString("id"))
             .setTenantId(rows.getString("tenant_id"))
             .setType(rows.getString("type"))
-            .setTime(
-                Timestamp.newBuilder()
-                    .setSeconds(created.toEpochSecond())
-                    .setNanos(created.getNano()))
+            .setTime(ProtoTime.timestamp(created.toInstant()))
             .setData(ProtoJson.toStruct(rows.getString("data_json")));
     String subject = rows.getString("subject_id");
     if (subject != null) {

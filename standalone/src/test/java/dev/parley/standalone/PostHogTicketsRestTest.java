@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.FieldMask;
 import dev.parley.standalone.TestingParley.Response;
+import dev.parley.ticket.v1.CreateTicketRequest;
 import dev.parley.ticket.v1.ListTicketActivityRequest;
 import dev.parley.ticket.v1.RecordTicketMessagesRequest;
 import dev.parley.ticket.v1.Ticket;
@@ -322,6 +323,26 @@ class PostHogTicketsRestTest {
                   .getCode())
           .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
+    // Create parses the assignee as update does: a malformed one is refused, never stored.
+    assertThat(
+            catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () ->
+                        tickets.createTicket(
+                            CreateTicketRequest.newBuilder()
+                                .setTicket(Ticket.newBuilder().setAssignee("user:abc"))
+                                .build()))
+                .getStatus()
+                .getCode())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(
+            tickets
+                .createTicket(
+                    CreateTicketRequest.newBuilder()
+                        .setTicket(Ticket.newBuilder().setAssignee("user:007"))
+                        .build())
+                .getAssignee())
+        .isEqualTo("user:7");
     assertThat(
             catchThrowableOfType(
                     StatusRuntimeException.class,

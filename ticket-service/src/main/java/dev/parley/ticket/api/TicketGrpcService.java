@@ -4,10 +4,10 @@ import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Empty;
-import com.google.protobuf.Timestamp;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.proto.ProtoJson;
+import dev.parley.platform.proto.ProtoTime;
 import dev.parley.ticket.domain.Ticket;
 import dev.parley.ticket.domain.TicketStore;
 import dev.parley.ticket.domain.TicketUpdate;
@@ -49,15 +49,7 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
   public void createTicket(
       CreateTicketRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
     var sent = request.getTicket();
-    Ticket.Assignee assignee = null;
-    if (!sent.getAssignee().isEmpty()) {
-      String[] parts = sent.getAssignee().split(":", 2);
-      if (parts.length != 2 || !(parts[0].equals("user") || parts[0].equals("role"))) {
-        throw ParleyException.invalidArgument(
-            "ticket.assignee", "must be user:<id> or role:<uuid>");
-      }
-      assignee = new Ticket.Assignee(parts[0], parts[1]);
-    }
+    Ticket.Assignee assignee = assignee("ticket.assignee", sent.getAssignee());
     TicketUpdate fields =
         new TicketUpdate(
             sent.getStatus().isEmpty() ? null : new Set<>(sent.getStatus()),
@@ -68,8 +60,8 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
                 : null,
             new Set<>(sent.getAiResolved()),
             sent.getEscalationReason().isEmpty() ? null : new Set<>(sent.getEscalationReason()),
-            sent.hasSlaDueTime() ? new Set<>(instant(sent.getSlaDueTime())) : null,
-            sent.hasSnoozedUntil() ? new Set<>(instant(sent.getSnoozedUntil())) : null,
+            sent.hasSlaDueTime() ? new Set<>(ProtoTime.instant(sent.getSlaDueTime())) : null,
+            sent.hasSnoozedUntil() ? new Set<>(ProtoTime.instant(sent.getSnoozedUntil())) : null,
             new Set<>(List.copyOf(sent.getTagsList())));
     Ticket created =
         tickets.create(
@@ -139,10 +131,13 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
                 new Set<>(
                     values.getEscalationReason().isEmpty() ? null : values.getEscalationReason());
         case "sla_due_time" ->
-            slaDue = new Set<>(values.hasSlaDueTime() ? instant(values.getSlaDueTime()) : null);
+            slaDue =
+                new Set<>(
+                    values.hasSlaDueTime() ? ProtoTime.instant(values.getSlaDueTime()) : null);
         case "snoozed_until" ->
             snoozed =
-                new Set<>(values.hasSnoozedUntil() ? instant(values.getSnoozedUntil()) : null);
+                new Set<>(
+                    values.hasSnoozedUntil() ? ProtoTime.instant(values.getSnoozedUntil()) : null);
         case "tags" -> tags = new Set<>(List.copyOf(values.getTagsList()));
         default ->
             throw ParleyException.invalidArgument("update_mask", "cannot update '" + path + "'");
@@ -171,13 +166,10 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
     if (text.isEmpty()) {
       return null;
     }
-    String[] parts = text.split(":", 2);
-    if (parts.length != 2
-        || !((parts[0].equals("user") && parts[1].matches("\\d{1,18}"))
-            || (parts[0].equals("role") && parts[1].matches("[0-9a-fA-F-]{36}")))) {
-      throw ParleyException.invalidArgument(field, "must be user:<numeric id> or role:<uuid>");
-    }
-    return new Ticket.Assignee(parts[0], parts[1].toLowerCase(java.util.Locale.ROOT));
+    return Ticket.Assignee.parse(text)
+        .orElseThrow(
+            () ->
+                ParleyException.invalidArgument(field, "must be user:<numeric id> or role:<uuid>"));
   }
 
   @Override
@@ -230,7 +222,7 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
               .setBefore(entry.before() == null ? "" : entry.before())
               .setAfter(entry.after() == null ? "" : entry.after())
               .setActor(entry.actor())
-              .setTime(timestamp(entry.time())));
+              .setTime(ProtoTime.timestamp(entry.time())));
     }
     respond(response, result.build());
   }
@@ -259,43 +251,32 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
             .setUnreadTeamCount(ticket.unreadTeamCount())
             .setUnreadCustomerCount(ticket.unreadCustomerCount())
             .addAllTags(ticket.tags())
-            .setCreateTime(timestamp(ticket.createdAt()))
-            .setUpdateTime(timestamp(ticket.updatedAt()));
+            .setCreateTime(ProtoTime.timestamp(ticket.createdAt()))
+            .setUpdateTime(ProtoTime.timestamp(ticket.updatedAt()));
     if (ticket.priority() != null) {
       proto.setPriority(ticket.priority());
     }
     if (ticket.assignee() != null) {
-      proto.setAssignee(ticket.assignee().type() + ":" + ticket.assignee().id());
+      proto.setAssignee(ticket.assignee().text());
     }
     if (ticket.escalationReason() != null) {
       proto.setEscalationReason(ticket.escalationReason());
     }
     if (ticket.lastMessageAt() != null) {
-      proto.setLastMessageTime(timestamp(ticket.lastMessageAt()));
+      proto.setLastMessageTime(ProtoTime.timestamp(ticket.lastMessageAt()));
     }
     if (ticket.lastMessageText() != null) {
       proto.setLastMessageText(ticket.lastMessageText());
     }
     if (ticket.slaDueAt() != null) {
-      proto.setSlaDueTime(timestamp(ticket.slaDueAt()));
+      proto.setSlaDueTime(ProtoTime.timestamp(ticket.slaDueAt()));
     }
     if (ticket.snoozedUntil() != null) {
-      proto.setSnoozedUntil(timestamp(ticket.snoozedUntil()));
+      proto.setSnoozedUntil(ProtoTime.timestamp(ticket.snoozedUntil()));
     }
     if (ticket.conversationId() != null) {
       proto.setConversationId(ticket.conversationId());
     }
     return proto.build();
-  }
-
-  private static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder()
-        .setSeconds(instant.getEpochSecond())
-        .setNanos(instant.getNano())
-        .build();
-  }
-
-  private static Instant instant(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
 }

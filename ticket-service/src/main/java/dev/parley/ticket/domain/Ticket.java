@@ -51,9 +51,40 @@ public record Ticket(
 
   /** A user (numeric id) or a role (UUID). */
   public record Assignee(String type, String id) {
+    private static final java.util.regex.Pattern USER =
+        java.util.regex.Pattern.compile("\\d{1,18}");
+    private static final java.util.regex.Pattern ROLE =
+        java.util.regex.Pattern.compile("[0-9a-fA-F-]{36}");
+
     public Assignee {
       requireNonNull(type, "type is null");
       requireNonNull(id, "id is null");
+    }
+
+    /**
+     * {@code user:<numeric id>} or {@code role:<uuid>}, in the canonical form Parley stores (no
+     * leading zeros, lower-case UUID); empty for anything else.
+     */
+    public static java.util.Optional<Assignee> parse(String text) {
+      int colon = text.indexOf(':');
+      String type = colon < 0 ? "" : text.substring(0, colon);
+      String id = colon < 0 ? "" : text.substring(colon + 1);
+      if (type.equals("user") && USER.matcher(id).matches()) {
+        return java.util.Optional.of(new Assignee("user", Long.toString(Long.parseLong(id))));
+      }
+      if (type.equals("role") && ROLE.matcher(id).matches()) {
+        try {
+          return java.util.Optional.of(new Assignee("role", UUID.fromString(id).toString()));
+        } catch (IllegalArgumentException e) {
+          return java.util.Optional.empty();
+        }
+      }
+      return java.util.Optional.empty();
+    }
+
+    /** {@code user:<id>} or {@code role:<uuid>}. */
+    public String text() {
+      return type + ":" + id;
     }
   }
 }

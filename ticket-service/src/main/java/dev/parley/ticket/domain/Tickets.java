@@ -205,8 +205,8 @@ public final class Tickets {
     record(
         changes,
         "assignee",
-        before.assignee() == null ? null : before.assignee().type() + ":" + before.assignee().id(),
-        after.assignee() == null ? null : after.assignee().type() + ":" + after.assignee().id(),
+        before.assignee() == null ? null : before.assignee().text(),
+        after.assignee() == null ? null : after.assignee().text(),
         actor,
         now);
     return changes;

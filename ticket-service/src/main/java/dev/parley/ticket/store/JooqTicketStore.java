@@ -299,11 +299,7 @@ final class JooqTicketStore implements TicketStore {
         .put("ticket_number", ticket.number())
         .put("status", ticket.status())
         .put("priority", ticket.priority())
-        .put(
-            "assignee",
-            ticket.assignee() == null
-                ? null
-                : ticket.assignee().type() + ":" + ticket.assignee().id())
+        .put("assignee", ticket.assignee() == null ? null : ticket.assignee().text())
         .put("channel_source", ticket.channelSource())
         .put("distinct_id", ticket.distinctId())
         .put("conversation_id", ticket.conversationId())

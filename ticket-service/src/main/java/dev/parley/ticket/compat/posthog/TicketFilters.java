@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,7 +55,7 @@ final class TicketFilters {
         choices(request.getStatus(), Tickets.STATUSES),
         choices(request.getPriority(), Tickets.PRIORITIES),
         Tickets.CHANNELS.contains(request.getChannelSource()) ? request.getChannelSource() : null,
-        assignee(assignee),
+        Ticket.Assignee.parse(assignee).orElse(null),
         assignee.equals("unassigned"),
         date(request.getDateFrom(), now, false),
         date(request.getDateTo(), now, true),
@@ -90,20 +89,6 @@ final class TicketFilters {
         .filter(known::contains)
         .forEach(values::add);
     return values;
-  }
-
-  private static Ticket.Assignee assignee(String text) {
-    if (text.startsWith("user:") && text.substring(5).matches("\\d{1,18}")) {
-      return new Ticket.Assignee("user", Long.toString(Long.parseLong(text.substring(5))));
-    }
-    if (text.startsWith("role:")) {
-      try {
-        return new Ticket.Assignee("role", UUID.fromString(text.substring(5)).toString());
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
-    return null;
   }
 
   /**

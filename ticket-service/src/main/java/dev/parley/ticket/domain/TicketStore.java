@@ -21,16 +21,28 @@ public interface TicketStore {
    */
   Optional<Ticket> recordMessages(
       String tenantId,
-      UUID id,
+      TicketRef ref,
       List<NewMessage> messages,
       java.util.function.BiFunction<Ticket, List<NewMessage>, Ticket> count);
+
+  /**
+   * A ticket by its UUID or by its number (exactly one is set), resolved in the statement that
+   * reads or locks it.
+   */
+  record TicketRef(UUID id, Integer number) {
+    public static TicketRef of(UUID id) {
+      return new TicketRef(id, null);
+    }
+
+    public static TicketRef of(int number) {
+      return new TicketRef(null, number);
+    }
+  }
 
   /** A message to record: its id (null: always counted), author and text. */
   record NewMessage(String messageId, boolean fromCustomer, String text) {}
 
-  Optional<Ticket> find(String tenantId, UUID id);
-
-  Optional<Ticket> findByNumber(String tenantId, int number);
+  Optional<Ticket> find(String tenantId, TicketRef ref);
 
   /**
    * Applies the change to the ticket under its row lock and records the activity it makes of the
@@ -38,7 +50,7 @@ public interface TicketStore {
    */
   Optional<Ticket> change(
       String tenantId,
-      UUID id,
+      TicketRef ref,
       UnaryOperator<Ticket> change,
       java.util.function.BiFunction<Ticket, Ticket, List<Activity>> activity);
 
@@ -51,7 +63,7 @@ public interface TicketStore {
   /** A page of the tickets matching the filter, in its order, with the total. */
   Page list(String tenantId, TicketFilter filter, TicketOrder order, int offset, int limit);
 
-  boolean delete(String tenantId, UUID id);
+  boolean delete(String tenantId, TicketRef ref);
 
   /** The sum of unread_team_count over unresolved tickets. */
   int unreadCount(String tenantId);

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -78,7 +77,7 @@ public final class Tickets {
 
   /** A ticket by UUID or ticket number; NOT_FOUND for anything else. */
   public Ticket get(String tenantId, String idOrNumber) {
-    return find(tenantId, idOrNumber).orElseThrow(() -> notFound(idOrNumber));
+    return store.find(tenantId, ref(idOrNumber)).orElseThrow(() -> notFound(idOrNumber));
   }
 
   /** Retrieves the ticket as the team sees it: its team-unread messages become read. */
@@ -107,12 +106,11 @@ public final class Tickets {
       throw ParleyException.invalidArgument(
           "messages", "must hold 1.." + MAX_MESSAGES_PER_CALL + " messages");
     }
-    Ticket ticket = get(tenantId, idOrNumber);
     Instant now = now();
     return store
         .recordMessages(
             tenantId,
-            ticket.id(),
+            ref(idOrNumber),
             messages,
             (before, fresh) -> {
               int customer =
@@ -150,8 +148,7 @@ public final class Tickets {
   }
 
   public void delete(String tenantId, String idOrNumber) {
-    Ticket ticket = get(tenantId, idOrNumber);
-    if (!store.delete(tenantId, ticket.id())) {
+    if (!store.delete(tenantId, ref(idOrNumber))) {
       throw notFound(idOrNumber);
     }
   }
@@ -175,17 +172,20 @@ public final class Tickets {
   }
 
   private Ticket change(String tenantId, String idOrNumber, UnaryOperator<Ticket> change) {
-    Ticket ticket = get(tenantId, idOrNumber);
     Instant now = now();
     String actor = actor();
     return store
         .change(
-            tenantId, ticket.id(), change, (before, after) -> activity(before, after, actor, now))
+            tenantId,
+            ref(idOrNumber),
+            change,
+            (before, after) -> activity(before, after, actor, now))
         .orElseThrow(() -> notFound(idOrNumber));
   }
 
   /** The recorded changes of a ticket, oldest first. */
   public List<TicketStore.Activity> activity(String tenantId, String idOrNumber) {
+    // Read first: an unknown ticket is NOT_FOUND, not an empty history.
     return store.activity(tenantId, get(tenantId, idOrNumber).id());
   }
 
@@ -233,18 +233,19 @@ public final class Tickets {
     }
   }
 
-  private Optional<Ticket> find(String tenantId, String idOrNumber) {
-    if (idOrNumber.chars().allMatch(Character::isDigit) && !idOrNumber.isEmpty()) {
+  /** The ticket a path names: its number (digits) or its UUID; NOT_FOUND for anything else. */
+  private static TicketStore.TicketRef ref(String idOrNumber) {
+    if (!idOrNumber.isEmpty() && idOrNumber.chars().allMatch(Character::isDigit)) {
       try {
-        return store.findByNumber(tenantId, Integer.parseInt(idOrNumber));
+        return TicketStore.TicketRef.of(Integer.parseInt(idOrNumber));
       } catch (NumberFormatException e) {
-        return Optional.empty();
+        throw notFound(idOrNumber);
       }
     }
     try {
-      return store.find(tenantId, UUID.fromString(idOrNumber));
+      return TicketStore.TicketRef.of(UUID.fromString(idOrNumber));
     } catch (IllegalArgumentException e) {
-      return Optional.empty();
+      throw notFound(idOrNumber);
     }
   }
 

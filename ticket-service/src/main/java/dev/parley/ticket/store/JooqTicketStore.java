@@ -90,7 +90,7 @@ final class JooqTicketStore implements TicketStore {
   @Override
   public Optional<Ticket> recordMessages(
       String tenantId,
-      UUID id,
+      TicketRef ref,
       List<NewMessage> messages,
       java.util.function.BiFunction<Ticket, List<NewMessage>, Ticket> count) {
     return database.inTenant(
@@ -98,12 +98,13 @@ final class JooqTicketStore implements TicketStore {
         dsl -> {
           TicketRecord row =
               dsl.selectFrom(TICKET)
-                  .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
+                  .where(TICKET.TENANT_ID.eq(tenantId), key(ref))
                   .forUpdate()
                   .fetchOne();
           if (row == null) {
             return Optional.empty();
           }
+          UUID id = row.getId();
           // Only messages never recorded count; a message without an id is a new one.
           List<NewMessage> identified =
               messages.stream()
@@ -164,23 +165,19 @@ final class JooqTicketStore implements TicketStore {
   }
 
   @Override
-  public Optional<Ticket> find(String tenantId, UUID id) {
-    return findOne(tenantId, TICKET.ID.eq(id));
-  }
-
-  @Override
-  public Optional<Ticket> findByNumber(String tenantId, int number) {
-    return findOne(tenantId, TICKET.TICKET_NUMBER.eq(number));
-  }
-
-  private Optional<Ticket> findOne(String tenantId, Condition condition) {
+  public Optional<Ticket> find(String tenantId, TicketRef ref) {
     return database.inTenant(
         tenantId,
         dsl ->
             dsl.selectFrom(TICKET)
-                .where(TICKET.TENANT_ID.eq(tenantId), condition)
+                .where(TICKET.TENANT_ID.eq(tenantId), key(ref))
                 .fetchOptional()
                 .map(JooqTicketStore::ticket));
+  }
+
+  /** The ticket a reference names. */
+  private static Condition key(TicketRef ref) {
+    return ref.id() != null ? TICKET.ID.eq(ref.id()) : TICKET.TICKET_NUMBER.eq(ref.number());
   }
 
   @Override
@@ -204,7 +201,7 @@ final class JooqTicketStore implements TicketStore {
   @Override
   public Optional<Ticket> change(
       String tenantId,
-      UUID id,
+      TicketRef ref,
       UnaryOperator<Ticket> change,
       java.util.function.BiFunction<Ticket, Ticket, List<Activity>> activity) {
     return database.inTenant(
@@ -212,12 +209,13 @@ final class JooqTicketStore implements TicketStore {
         dsl -> {
           TicketRecord row =
               dsl.selectFrom(TICKET)
-                  .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
+                  .where(TICKET.TENANT_ID.eq(tenantId), key(ref))
                   .forUpdate()
                   .fetchOne();
           if (row == null) {
             return Optional.empty();
           }
+          UUID id = row.getId();
           Ticket before = ticket(row);
           Ticket after = change.apply(before);
           if (!after.equals(before)) {
@@ -262,20 +260,21 @@ final class JooqTicketStore implements TicketStore {
   }
 
   @Override
-  public boolean delete(String tenantId, UUID id) {
+  public boolean delete(String tenantId, TicketRef ref) {
     return database.inTenant(
         tenantId,
         dsl -> {
-          boolean deleted =
+          UUID id =
               dsl.deleteFrom(TICKET)
-                      .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
-                      .execute()
-                  > 0;
-          if (deleted) {
+                  .where(TICKET.TENANT_ID.eq(tenantId), key(ref))
+                  .returning(TICKET.ID)
+                  .fetchOptional(TICKET.ID)
+                  .orElse(null);
+          if (id != null) {
             EVENTS.append(
                 dsl, tenantId, "ticket.deleted", id.toString(), new Outbox.Data().build());
           }
-          return deleted;
+          return id != null;
         });
   }
 

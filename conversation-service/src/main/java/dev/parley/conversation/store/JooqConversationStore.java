@@ -172,9 +172,7 @@ final class JooqConversationStore implements ConversationStore {
                   .returning(CONVERSATION.ID)
                   .fetch(CONVERSATION.ID);
           Struct data = updatedFields(title, handling);
-          for (String id : updated) {
-            EVENTS.append(dsl, tenantId, "conversation.updated", id, data);
-          }
+          EVENTS.appendAll(dsl, tenantId, "conversation.updated", updated, data);
           return updated.size();
         });
   }
@@ -189,9 +187,8 @@ final class JooqConversationStore implements ConversationStore {
                   .where(matching(tenantId, filter))
                   .returning(CONVERSATION.ID)
                   .fetch(CONVERSATION.ID);
-          for (String id : deleted) {
-            EVENTS.append(dsl, tenantId, "conversation.deleted", id, new Outbox.Data().build());
-          }
+          EVENTS.appendAll(
+              dsl, tenantId, "conversation.deleted", deleted, new Outbox.Data().build());
           return deleted;
         });
   }

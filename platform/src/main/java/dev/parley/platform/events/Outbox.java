@@ -29,16 +29,33 @@ public final class Outbox {
 
   /** Appends an event of the tenant in the transaction of {@code dsl}. */
   public void append(DSLContext dsl, String tenantId, String type, String subjectId, Struct data) {
-    dsl.insertInto(table)
-        .set(DSL.field(DSL.name("tenant_id")), tenantId)
-        .set(DSL.field(DSL.name("id")), UUID.randomUUID())
-        .set(DSL.field(DSL.name("type")), type)
-        .set(DSL.field(DSL.name("subject_id")), subjectId)
-        .set(
+    appendAll(dsl, tenantId, type, List.of(subjectId), data);
+  }
+
+  /**
+   * Appends one event per subject, all of one type and data (a bulk update or delete), in a single
+   * statement; nothing for no subjects.
+   */
+  public void appendAll(
+      DSLContext dsl, String tenantId, String type, List<String> subjectIds, Struct data) {
+    if (subjectIds.isEmpty()) {
+      return;
+    }
+    JSONB json = JSONB.valueOf(ProtoJson.toJson(data));
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    var insert =
+        dsl.insertInto(
+            table,
+            DSL.field(DSL.name("tenant_id")),
+            DSL.field(DSL.name("id")),
+            DSL.field(DSL.name("type")),
+            DSL.field(DSL.name("subject_id")),
             DSL.field(DSL.name("data_json"), SQLDataType.JSONB),
-            JSONB.valueOf(ProtoJson.toJson(data)))
-        .set(DSL.field(DSL.name("created_at")), OffsetDateTime.now(ZoneOffset.UTC))
-        .execute();
+            DSL.field(DSL.name("created_at")));
+    for (String subjectId : subjectIds) {
+      insert = insert.values(tenantId, UUID.randomUUID(), type, subjectId, json, now);
+    }
+    insert.execute();
   }
 
   /** A small builder for event data. */

@@ -53,6 +53,8 @@ class DailyConversationCountTest {
       Response response =
           parley.send("GET", "/alli/webapi/v2/conversations/daily_count" + RANGE, key, null);
       assertThat(response.status()).as(response.body()).isEqualTo(200);
+      assertThat(response.header("content-type")).startsWith("application/json");
+      assertThat(response.header("x-request-id")).startsWith("req_");
       latest = response.json();
       if (latest.equals(expected)) {
         return latest;

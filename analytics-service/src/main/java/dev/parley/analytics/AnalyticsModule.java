@@ -5,25 +5,33 @@ import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import dev.parley.analytics.api.AnalyticsGrpcService;
 import dev.parley.analytics.compat.alli.AlliAnalyticsGrpcService;
+import dev.parley.analytics.compat.gitbook.GitBookIssuesGrpcService;
 import dev.parley.analytics.domain.ConversationDays;
+import dev.parley.analytics.domain.IssueClusterRefresh;
+import dev.parley.analytics.domain.Issues;
 import dev.parley.analytics.peer.ConversationEventConsumer;
 import dev.parley.analytics.store.StoreModule;
 import io.grpc.BindableService;
+import java.time.Clock;
 
 /** Wiring of analytics-service: the event consumer, the store, the APIs. */
 public final class AnalyticsModule extends AbstractModule {
   @Override
   protected void configure() {
     install(new StoreModule());
+    bind(Clock.class).toInstance(Clock.systemUTC());
     bind(ConversationDays.class).in(Scopes.SINGLETON);
-    // Starts following conversation-service's events when the service starts.
+    bind(Issues.class).in(Scopes.SINGLETON);
+    // Start following conversation-service's events and clustering issues with the service.
     bind(ConversationEventConsumer.class).asEagerSingleton();
-    Multibinder.newSetBinder(binder(), AutoCloseable.class)
-        .addBinding()
-        .to(ConversationEventConsumer.class);
+    bind(IssueClusterRefresh.class).asEagerSingleton();
+    Multibinder<AutoCloseable> resources = Multibinder.newSetBinder(binder(), AutoCloseable.class);
+    resources.addBinding().to(ConversationEventConsumer.class);
+    resources.addBinding().to(IssueClusterRefresh.class);
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(AnalyticsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(AlliAnalyticsGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(GitBookIssuesGrpcService.class).in(Scopes.SINGLETON);
   }
 }

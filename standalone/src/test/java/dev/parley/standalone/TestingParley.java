@@ -127,6 +127,27 @@ final class TestingParley {
     }
   }
 
+  /**
+   * The first answer that satisfies the condition, asked again every 100 ms for up to 30 s (what
+   * analytics-service learns from event streams arrives a moment after the write); the latest
+   * answer when none does, for the caller's assertion to show.
+   */
+  static <T> T eventually(
+      java.util.function.Supplier<T> ask, java.util.function.Predicate<T> condition) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    T latest = ask.get();
+    while (!condition.test(latest) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      latest = ask.get();
+    }
+    return latest;
+  }
+
   /** The gRPC port of a service of the suite, by its name ("ticket-service"). */
   int servicePort(String name) {
     return suite.services().stream()

@@ -9,7 +9,6 @@ import dev.parley.analytics.domain.AnalyticsStore;
 import dev.parley.event.v1.Event;
 import dev.parley.platform.db.TenantDatabase;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -54,7 +53,7 @@ final class JooqAnalyticsStore implements AnalyticsStore {
                       .execute()
                   > 0;
           if (fresh) {
-            effect(tx, event);
+            EventProjection.apply(tx, event, now);
           }
           tx.insertInto(STREAM_CURSOR)
               .set(STREAM_CURSOR.STREAM, stream)
@@ -67,35 +66,6 @@ final class JooqAnalyticsStore implements AnalyticsStore {
               .execute();
           return null;
         });
-  }
-
-  /** What an event changes: the start day of a conversation, kept while it exists. */
-  private static void effect(DSLContext tx, Event event) {
-    switch (event.getType()) {
-      case "conversation.upserted" -> {
-        LocalDate day =
-            Instant.parse(event.getData().getFieldsOrThrow("create_time").getStringValue())
-                .atZone(ZoneOffset.UTC)
-                .toLocalDate();
-        tx.insertInto(CONVERSATION_DAY)
-            .set(CONVERSATION_DAY.TENANT_ID, event.getTenantId())
-            .set(CONVERSATION_DAY.CONVERSATION_ID, event.getSubjectId())
-            .set(CONVERSATION_DAY.DAY, day)
-            .onConflict(CONVERSATION_DAY.TENANT_ID, CONVERSATION_DAY.CONVERSATION_ID)
-            .doUpdate()
-            .set(CONVERSATION_DAY.DAY, day)
-            .execute();
-      }
-      case "conversation.deleted" ->
-          tx.deleteFrom(CONVERSATION_DAY)
-              .where(
-                  CONVERSATION_DAY.TENANT_ID.eq(event.getTenantId()),
-                  CONVERSATION_DAY.CONVERSATION_ID.eq(event.getSubjectId()))
-              .execute();
-      default -> {
-        // Not used by analytics yet; recorded as applied all the same.
-      }
-    }
   }
 
   @Override

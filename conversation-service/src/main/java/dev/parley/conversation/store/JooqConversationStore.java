@@ -269,6 +269,14 @@ final class JooqConversationStore implements ConversationStore {
                 .build());
       }
     }
+    long userMessages =
+        conversation.messages().stream().filter(message -> message.role().equals("user")).count();
+    String firstMessageTime =
+        conversation.messages().stream()
+            .map(Message::createTime)
+            .min(Instant::compareTo)
+            .map(Instant::toString)
+            .orElse(null);
     return new Outbox.Data()
         .put("created", created)
         .put("source", conversation.source())
@@ -276,8 +284,15 @@ final class JooqConversationStore implements ConversationStore {
         .put("kind", conversation.kind().name())
         .put("title", conversation.title())
         .put("end_user_id", conversation.handling().endUserId())
+        .put("external_url", conversation.externalUrl())
+        .put("project_id", conversation.projectId())
+        .put("integration_id", conversation.integrationId())
+        .put("properties_json", conversation.propertiesJson())
+        .put("user_properties_json", conversation.userPropertiesJson())
         .put("create_time", conversation.createTime().toString())
+        .put("first_message_time", firstMessageTime)
         .put("message_count", conversation.messages().size())
+        .put("user_message_count", userMessages)
         .putList("new_messages", added)
         .build();
   }

@@ -138,7 +138,13 @@ final class JooqFeedbackStore implements FeedbackStore {
                   .put("message_id", feedback.messageId())
                   .put("rating", feedback.rating().name())
                   .put("author", feedback.author().name())
+                  .put("reasons_json", feedback.reasonsJson())
+                  .put("sources_json", feedback.sourcesJson())
+                  .put("details", feedback.details())
+                  .put("properties_json", feedback.propertiesJson())
+                  .put("user_properties_json", feedback.userPropertiesJson())
                   .put("create_time", feedback.createTime().toString())
+                  .put("update_time", feedback.updateTime().toString())
                   .build());
           return feedback;
         });
@@ -196,6 +202,10 @@ final class JooqFeedbackStore implements FeedbackStore {
                   .put("conversation_id", event.conversationId())
                   .put("message_id", event.messageId())
                   .put("search_query", event.searchQuery())
+                  .put("project_id", event.projectId())
+                  .put("integration_id", event.integrationId())
+                  .put("properties_json", event.propertiesJson())
+                  .put("user_properties_json", event.userPropertiesJson())
                   .put("create_time", event.createTime().toString())
                   .build());
           return event;

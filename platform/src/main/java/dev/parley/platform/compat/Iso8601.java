@@ -1,4 +1,4 @@
-package dev.parley.conversation.compat;
+package dev.parley.platform.compat;
 
 import dev.parley.platform.error.ParleyException;
 import java.time.Instant;

@@ -1,0 +1,67 @@
+package dev.parley.analytics.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every tenant's clusters up to date as events arrive: applying an event that changes an
+ * issue asks for its tenant to be clustered again (in the event's transaction, so the request
+ * survives a crash), and this job, every {@link #PERIOD_MILLIS} ms, clusters each tenant asked for
+ * from its latest {@link #WINDOW} issues. A tenant is clustered at most once per period however
+ * many events came in.
+ */
+public final class IssueClusterRefresh implements AutoCloseable {
+  static final long PERIOD_MILLIS = 300;
+
+  /** The issues clustered per tenant, newest first; older ones keep the cluster they had. */
+  public static final int WINDOW = 2000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(IssueClusterRefresh.class);
+
+  private final IssueStore store;
+  private final Clock clock;
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> Thread.ofPlatform().name("issue-clusters").daemon().unstarted(runnable));
+
+  @jakarta.inject.Inject
+  public IssueClusterRefresh(IssueStore store, Clock clock) {
+    this.store = requireNonNull(store, "store is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    executor.scheduleWithFixedDelay(
+        this::runOnce, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  void runOnce() {
+    try {
+      for (IssueStore.Refresh refresh : store.pendingRefreshes()) {
+        refresh(refresh);
+      }
+    } catch (RuntimeException e) {
+      LOG.atWarn().setCause(e).log("Clustering issues failed; retrying");
+    }
+  }
+
+  private void refresh(IssueStore.Refresh refresh) {
+    List<IssueClustering.Issue> issues = store.issuesToCluster(refresh.tenantId(), WINDOW);
+    List<IssueClustering.Cluster> clusters = IssueClustering.cluster(issues);
+    store.saveClusters(
+        refresh.tenantId(),
+        refresh.version(),
+        issues.stream().map(IssueClustering.Issue::id).toList(),
+        clusters,
+        clock.instant());
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

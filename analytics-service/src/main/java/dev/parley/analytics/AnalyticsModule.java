@@ -6,9 +6,11 @@ import com.google.inject.multibindings.Multibinder;
 import dev.parley.analytics.api.AnalyticsGrpcService;
 import dev.parley.analytics.compat.alli.AlliAnalyticsGrpcService;
 import dev.parley.analytics.compat.gitbook.GitBookIssuesGrpcService;
+import dev.parley.analytics.compat.inkeep.InkeepQueryGrpcService;
 import dev.parley.analytics.domain.ConversationDays;
 import dev.parley.analytics.domain.IssueClusterRefresh;
 import dev.parley.analytics.domain.Issues;
+import dev.parley.analytics.domain.Queries;
 import dev.parley.analytics.peer.ConversationEventConsumer;
 import dev.parley.analytics.store.StoreModule;
 import io.grpc.BindableService;
@@ -22,6 +24,7 @@ public final class AnalyticsModule extends AbstractModule {
     bind(Clock.class).toInstance(Clock.systemUTC());
     bind(ConversationDays.class).in(Scopes.SINGLETON);
     bind(Issues.class).in(Scopes.SINGLETON);
+    bind(Queries.class).in(Scopes.SINGLETON);
     // Start following conversation-service's events and clustering issues with the service.
     bind(ConversationEventConsumer.class).asEagerSingleton();
     bind(IssueClusterRefresh.class).asEagerSingleton();
@@ -33,5 +36,6 @@ public final class AnalyticsModule extends AbstractModule {
     services.addBinding().to(AnalyticsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(AlliAnalyticsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(GitBookIssuesGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(InkeepQueryGrpcService.class).in(Scopes.SINGLETON);
   }
 }

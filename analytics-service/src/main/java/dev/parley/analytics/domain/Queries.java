@@ -1,0 +1,124 @@
+package dev.parley.analytics.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.parley.analytics.domain.QueryStore.Rows;
+import dev.parley.analytics.domain.QueryStore.SearchCount;
+import dev.parley.analytics.domain.QueryStore.WeekCount;
+import dev.parley.analytics.v1.Filter;
+import dev.parley.analytics.v1.Query;
+import dev.parley.platform.error.ParleyException;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Inkeep's query language over what analytics-service learned, with its bounds. */
+public final class Queries {
+  /** Rows of one JSON answer at most (its pageSize). */
+  public static final int PAGE_SIZE = 1000;
+
+  /** Rows of one CSV export at most. */
+  public static final int EXPORT_ROWS = 10_000;
+
+  /** Property keys or values of one answer at most. */
+  public static final int MAX_PROPERTIES = 1000;
+
+  static final int DEFAULT_PROPERTY_VALUES = 100;
+  static final int TOP_SEARCH_QUERIES = 100;
+
+  private final QueryStore store;
+
+  @Inject
+  public Queries(QueryStore store) {
+    this.store = requireNonNull(store, "store is null");
+  }
+
+  public Rows run(String tenantId, QueryView view, Query query) {
+    return store.run(tenantId, view, query, PAGE_SIZE);
+  }
+
+  public Rows export(String tenantId, QueryView view, Query query) {
+    return store.run(tenantId, view, query, EXPORT_ROWS);
+  }
+
+  public List<String> propertyKeys(
+      String tenantId, String field, List<String> viewNames, Filter where) {
+    return store.propertyKeys(tenantId, views(viewNames), jsonField(field), where, MAX_PROPERTIES);
+  }
+
+  public List<String> propertyValues(
+      String tenantId,
+      String field,
+      String key,
+      List<String> viewNames,
+      Filter where,
+      Integer limit) {
+    if (key == null || key.isEmpty()) {
+      throw ParleyException.invalidArgument("key", "is required");
+    }
+    int size = limit == null ? DEFAULT_PROPERTY_VALUES : limit;
+    if (size < 1 || size > MAX_PROPERTIES) {
+      throw ParleyException.invalidArgument("limit", "must be within 1.." + MAX_PROPERTIES);
+    }
+    return store.propertyValues(tenantId, views(viewNames), jsonField(field), key, where, size);
+  }
+
+  public List<SearchCount> topSearchQueries(String tenantId, String after, String projectId) {
+    return store.topSearchQueries(
+        tenantId, after(after), emptyToNull(projectId), TOP_SEARCH_QUERIES);
+  }
+
+  public List<WeekCount> weeklySearchUsers(String tenantId, String after, String projectId) {
+    return store.weeklySearchUsers(tenantId, after(after), emptyToNull(projectId));
+  }
+
+  private static String jsonField(String field) {
+    if (!field.equals("properties") && !field.equals("userProperties")) {
+      throw ParleyException.invalidArgument("field", "must be properties or userProperties");
+    }
+    return field;
+  }
+
+  /**
+   * The views named (all three when none); semantic_threads_view is accepted and holds no rows
+   * until Parley runs the assistant.
+   */
+  private static List<QueryView> views(List<String> names) {
+    if (names.isEmpty()) {
+      return List.of(QueryView.values());
+    }
+    List<QueryView> views = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (!names.get(i).equals("semantic_threads_view")) {
+        QueryView view = QueryView.byViewName("views[" + i + "]", names.get(i));
+        if (!views.contains(view)) {
+          views.add(view);
+        }
+      }
+    }
+    return views;
+  }
+
+  private static Instant after(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      return text.length() == 10
+          ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+          : OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ParleyException.invalidArgument(
+          "after", "must be an ISO 8601 date or date-time with a zone");
+    }
+  }
+
+  private static String emptyToNull(String text) {
+    return text == null || text.isEmpty() ? null : text;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.parley.analytics.domain;
+
+import com.google.common.collect.ImmutableMap;
+import dev.parley.platform.error.ParleyException;
+import java.util.Arrays;
+import java.util.Map;
+
+/** The views of Inkeep's query language that Parley serves, with their fields and kinds. */
+public enum QueryView {
+  CONVERSATIONS(
+      "conversations_view",
+      "firstMessageTime",
+      ImmutableMap.<String, Kind>builder()
+          .put("id", Kind.TEXT)
+          .put("userMessageCount", Kind.NUMBER)
+          .put("organizationId", Kind.TEXT)
+          .put("projectId", Kind.TEXT)
+          .put("integrationId", Kind.TEXT)
+          .put("firstMessageTime", Kind.TIME)
+          .put("type", Kind.TEXT)
+          .put("properties", Kind.JSON)
+          .put("userProperties", Kind.JSON)
+          .build()),
+  EVENTS(
+      "events_view",
+      "createdAt",
+      ImmutableMap.<String, Kind>builder()
+          .put("id", Kind.TEXT)
+          .put("organizationId", Kind.TEXT)
+          .put("messageId", Kind.TEXT)
+          .put("conversationId", Kind.TEXT)
+          .put("createdAt", Kind.TIME)
+          .put("projectId", Kind.TEXT)
+          .put("integrationId", Kind.TEXT)
+          .put("eventType", Kind.TEXT)
+          .put("type", Kind.TEXT)
+          .put("searchQuery", Kind.TEXT)
+          .put("properties", Kind.JSON)
+          .put("userProperties", Kind.JSON)
+          .build()),
+  FEEDBACK(
+      "feedback_view",
+      "createdAt",
+      ImmutableMap.<String, Kind>builder()
+          .put("id", Kind.TEXT)
+          .put("type", Kind.TEXT)
+          .put("messageId", Kind.TEXT)
+          .put("createdAt", Kind.TIME)
+          .put("updatedAt", Kind.TIME)
+          .put("organizationId", Kind.TEXT)
+          .put("reasons", Kind.JSON)
+          .put("sources", Kind.JSON)
+          .put("details", Kind.TEXT)
+          .put("properties", Kind.JSON)
+          .put("userProperties", Kind.JSON)
+          .put("conversationId", Kind.TEXT)
+          .put("projectId", Kind.TEXT)
+          .put("integrationId", Kind.TEXT)
+          .build());
+
+  /** What a field holds, which decides the operators and aggregations it takes. */
+  public enum Kind {
+    TEXT,
+    NUMBER,
+    TIME,
+    JSON
+  }
+
+  private final String viewName;
+  private final String timeField;
+  private final Map<String, Kind> fields;
+
+  QueryView(String viewName, String timeField, Map<String, Kind> fields) {
+    this.viewName = viewName;
+    this.timeField = timeField;
+    this.fields = fields;
+  }
+
+  /** The name property-keys and property-values take, e.g. "events_view". */
+  public String viewName() {
+    return viewName;
+  }
+
+  /** The field a time selection buckets when it names none. */
+  public String timeField() {
+    return timeField;
+  }
+
+  /** Field names to kinds, in the view's order. */
+  public Map<String, Kind> fields() {
+    return fields;
+  }
+
+  public static QueryView byViewName(String field, String name) {
+    return Arrays.stream(values())
+        .filter(view -> view.viewName.equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ParleyException.invalidArgument(
+                    field,
+                    "unknown view "
+                        + name
+                        + "; expected conversations_view, events_view, feedback_view or"
+                        + " semantic_threads_view"));
+  }
+}

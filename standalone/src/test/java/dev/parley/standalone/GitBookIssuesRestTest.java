@@ -3,10 +3,21 @@ package dev.parley.standalone;
 import static dev.parley.standalone.TestingParley.eventually;
 import static dev.parley.standalone.TestingParley.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.analytics.v1.AnalyticsServiceGrpc;
+import dev.parley.analytics.v1.GetIssueClusterRequest;
+import dev.parley.analytics.v1.GetIssueRequest;
+import dev.parley.analytics.v1.Issue;
+import dev.parley.analytics.v1.IssueCluster;
+import dev.parley.analytics.v1.ListIssueClustersRequest;
+import dev.parley.analytics.v1.ListIssueClustersResponse;
+import dev.parley.analytics.v1.ListIssuesRequest;
+import dev.parley.analytics.v1.ListIssuesResponse;
 import dev.parley.platform.testing.TestingKeys;
 import dev.parley.standalone.TestingParley.Response;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -450,5 +461,52 @@ class GitBookIssuesRestTest {
             () -> parley.send("GET", passwordPath, inkeep, null).json(),
             cluster -> cluster.get("stats").get("issues").asInt() == 4);
     assertThat(shrunk.get("stats").get("issues").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void theNativeApiAnswersTheSame() {
+    JsonNode page = clusters();
+    AnalyticsServiceGrpc.AnalyticsServiceBlockingStub stub =
+        TestingParley.withKey(AnalyticsServiceGrpc.newBlockingStub(parley.grpc()), readKey);
+
+    ListIssueClustersResponse clusters =
+        stub.listIssueClusters(
+            ListIssueClustersRequest.newBuilder().setOrderBy("issue_count desc").build());
+    assertThat(clusters.getTotalSize()).isEqualTo(3);
+    assertThat(clusters.getClustersList())
+        .extracting(IssueCluster::getId)
+        .containsExactlyElementsOf(page.get("items").findValuesAsText("id"));
+    IssueCluster first = clusters.getClusters(0);
+    JsonNode rest = page.get("items").get(0);
+    assertThat(first.getLabel()).isEqualTo(rest.get("label").asText());
+    assertThat(first.getIssueCount()).isEqualTo(4);
+    assertThat(first.getWeeklyPulseList()).hasSize(13);
+    assertThat(
+            stub.getIssueCluster(GetIssueClusterRequest.newBuilder().setId(first.getId()).build()))
+        .isEqualTo(first);
+
+    ListIssuesResponse issues =
+        stub.listIssues(ListIssuesRequest.newBuilder().setClusterId(first.getId()).build());
+    assertThat(issues.getTotalSize()).isEqualTo(4);
+    Issue issue = issues.getIssues(0);
+    assertThat(issue.getClusterId()).isEqualTo(first.getId());
+    assertThat(stub.getIssue(GetIssueRequest.newBuilder().setId(issue.getId()).build()))
+        .isEqualTo(issue);
+
+    AnalyticsServiceGrpc.AnalyticsServiceBlockingStub other =
+        TestingParley.withKey(
+            AnalyticsServiceGrpc.newBlockingStub(parley.grpc()),
+            parley.key("gb-issues-native-other", "conversation:read"));
+    assertThat(other.listIssues(ListIssuesRequest.getDefaultInstance()).getTotalSize()).isZero();
+    assertThatThrownBy(
+            () -> other.getIssue(GetIssueRequest.newBuilder().setId(issue.getId()).build()))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageStartingWith("NOT_FOUND");
+    assertThatThrownBy(
+            () ->
+                other.getIssueCluster(
+                    GetIssueClusterRequest.newBuilder().setId(first.getId()).build()))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageStartingWith("NOT_FOUND");
   }
 }

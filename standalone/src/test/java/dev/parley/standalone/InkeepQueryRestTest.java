@@ -3,9 +3,25 @@ package dev.parley.standalone;
 import static dev.parley.standalone.TestingParley.eventually;
 import static dev.parley.standalone.TestingParley.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.util.JsonFormat;
+import dev.parley.analytics.v1.AnalyticsServiceGrpc;
+import dev.parley.analytics.v1.ExportQueryRequest;
+import dev.parley.analytics.v1.ListPropertyKeysRequest;
+import dev.parley.analytics.v1.ListPropertyValuesRequest;
+import dev.parley.analytics.v1.ListTopSearchQueriesRequest;
+import dev.parley.analytics.v1.ListWeeklySearchUsersRequest;
+import dev.parley.analytics.v1.Query;
+import dev.parley.analytics.v1.QueryResult;
+import dev.parley.analytics.v1.RunQueryRequest;
+import dev.parley.analytics.v1.SearchQueryCount;
+import dev.parley.analytics.v1.View;
+import dev.parley.analytics.v1.WeekUsers;
 import dev.parley.standalone.TestingParley.Response;
+import io.grpc.StatusRuntimeException;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -567,5 +583,89 @@ class InkeepQueryRestTest {
                     "{\"select\": [{\"type\": \"field\", \"field\": \"id\"}]}")
                 .body())
         .isEqualTo("id\n");
+  }
+
+  @Test
+  void theNativeApiAnswersTheSame() throws Exception {
+    AnalyticsServiceGrpc.AnalyticsServiceBlockingStub stub =
+        TestingParley.withKey(AnalyticsServiceGrpc.newBlockingStub(parley.grpc()), key);
+    String body =
+        """
+        {"select": [{"type": "aggregation", "aggregation": "count"},
+                    {"type": "field", "field": "type"}],
+         "where": {"condition": {"field": "reasons", "operator": "jsonArrayContainsObject",
+                                 "value": {"label": "accurate"}}}}
+        """;
+    Query.Builder query = Query.newBuilder();
+    JsonFormat.parser().merge(body, query);
+
+    QueryResult result =
+        stub.runQuery(
+            RunQueryRequest.newBuilder().setView(View.VIEW_FEEDBACK).setQuery(query).build());
+    assertThat(json(JsonFormat.printer().print(result)))
+        .isEqualTo(
+            json(
+                """
+                {"result": [{"count": "1", "type": "positive"}], "total": 1, "pageSize": 1000,
+                 "count": 1}
+                """));
+    assertThat(query("feedback", body).get("data"))
+        .isEqualTo(json(JsonFormat.printer().print(result)));
+    assertThat(
+            stub.exportQuery(
+                    ExportQueryRequest.newBuilder()
+                        .setView(View.VIEW_FEEDBACK)
+                        .setQuery(query)
+                        .build())
+                .getData()
+                .toStringUtf8())
+        .isEqualTo("count,type\n1,positive\n");
+    assertThat(
+            stub.listPropertyKeys(
+                    ListPropertyKeysRequest.newBuilder()
+                        .setField("properties")
+                        .addViews(View.VIEW_FEEDBACK)
+                        .build())
+                .getKeysList())
+        .containsExactly("widget");
+    assertThat(
+            stub.listPropertyValues(
+                    ListPropertyValuesRequest.newBuilder()
+                        .setField("properties")
+                        .setKey("plan")
+                        .build())
+                .getValuesList())
+        .containsExactly("free", "pro");
+    assertThat(
+            stub.listTopSearchQueries(ListTopSearchQueriesRequest.getDefaultInstance())
+                .getQueriesList())
+        .extracting(SearchQueryCount::getSearchQuery, SearchQueryCount::getCount)
+        .containsExactly(tuple("reset password", 3L), tuple("billing", 1L));
+    assertThat(
+            stub.listWeeklySearchUsers(ListWeeklySearchUsersRequest.getDefaultInstance())
+                .getWeeksList())
+        .extracting(WeekUsers::getWeek, WeekUsers::getUsers)
+        .containsExactly(tuple("2026-08-03", 2L), tuple("2026-08-10", 2L));
+
+    AnalyticsServiceGrpc.AnalyticsServiceBlockingStub otherStub =
+        TestingParley.withKey(AnalyticsServiceGrpc.newBlockingStub(parley.grpc()), other);
+    assertThat(
+            otherStub
+                .runQuery(
+                    RunQueryRequest.newBuilder()
+                        .setView(View.VIEW_FEEDBACK)
+                        .setQuery(query)
+                        .build())
+                .getTotal())
+        .isZero();
+    assertThat(
+            otherStub
+                .listTopSearchQueries(ListTopSearchQueriesRequest.getDefaultInstance())
+                .getQueriesCount())
+        .isZero();
+    assertThatThrownBy(() -> stub.runQuery(RunQueryRequest.newBuilder().setQuery(query).build()))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessage(
+            "INVALID_ARGUMENT: view: must be VIEW_CONVERSATIONS, VIEW_EVENTS or VIEW_FEEDBACK");
   }
 }

@@ -47,15 +47,15 @@ public final class Queries {
   }
 
   public List<String> propertyKeys(
-      String tenantId, String field, List<String> viewNames, Filter where) {
-    return store.propertyKeys(tenantId, views(viewNames), jsonField(field), where, MAX_PROPERTIES);
+      String tenantId, String field, List<QueryView> views, Filter where) {
+    return store.propertyKeys(tenantId, all(views), jsonField(field), where, MAX_PROPERTIES);
   }
 
   public List<String> propertyValues(
       String tenantId,
       String field,
       String key,
-      List<String> viewNames,
+      List<QueryView> views,
       Filter where,
       Integer limit) {
     if (key == null || key.isEmpty()) {
@@ -65,16 +65,21 @@ public final class Queries {
     if (size < 1 || size > MAX_PROPERTIES) {
       throw ParleyException.invalidArgument("limit", "must be within 1.." + MAX_PROPERTIES);
     }
-    return store.propertyValues(tenantId, views(viewNames), jsonField(field), key, where, size);
+    return store.propertyValues(tenantId, all(views), jsonField(field), key, where, size);
   }
 
-  public List<SearchCount> topSearchQueries(String tenantId, String after, String projectId) {
-    return store.topSearchQueries(
-        tenantId, after(after), emptyToNull(projectId), TOP_SEARCH_QUERIES);
+  /** The most frequent search queries; {@code after} and {@code projectId} may be null. */
+  public List<SearchCount> topSearchQueries(String tenantId, Instant after, String projectId) {
+    return store.topSearchQueries(tenantId, after, emptyToNull(projectId), TOP_SEARCH_QUERIES);
   }
 
-  public List<WeekCount> weeklySearchUsers(String tenantId, String after, String projectId) {
-    return store.weeklySearchUsers(tenantId, after(after), emptyToNull(projectId));
+  /** Searching users per week; {@code after} and {@code projectId} may be null. */
+  public List<WeekCount> weeklySearchUsers(String tenantId, Instant after, String projectId) {
+    return store.weeklySearchUsers(tenantId, after, emptyToNull(projectId));
+  }
+
+  private static List<QueryView> all(List<QueryView> views) {
+    return views.isEmpty() ? List.of(QueryView.values()) : views;
   }
 
   private static String jsonField(String field) {
@@ -88,7 +93,7 @@ public final class Queries {
    * The views named (all three when none); semantic_threads_view is accepted and holds no rows
    * until Parley runs the assistant.
    */
-  private static List<QueryView> views(List<String> names) {
+  public static List<QueryView> views(List<String> names) {
     if (names.isEmpty()) {
       return List.of(QueryView.values());
     }
@@ -104,7 +109,8 @@ public final class Queries {
     return views;
   }
 
-  private static Instant after(String text) {
+  /** An ISO 8601 date or date-time with a zone as an instant; null when empty. */
+  public static Instant after(String text) {
     if (text == null || text.isEmpty()) {
       return null;
     }

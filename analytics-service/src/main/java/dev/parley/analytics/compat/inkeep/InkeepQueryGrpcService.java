@@ -99,7 +99,7 @@ public final class InkeepQueryGrpcService
                 queries.propertyKeys(
                     CallContext.tenantId(),
                     request.getField(),
-                    request.getViewsList(),
+                    Queries.views(request.getViewsList()),
                     request.hasWhere() ? request.getWhere() : null))
             .build());
   }
@@ -115,7 +115,7 @@ public final class InkeepQueryGrpcService
                     CallContext.tenantId(),
                     request.getField(),
                     request.getKey(),
-                    request.getViewsList(),
+                    Queries.views(request.getViewsList()),
                     request.hasWhere() ? request.getWhere() : null,
                     request.hasLimit() ? request.getLimit() : null))
             .build());
@@ -126,7 +126,8 @@ public final class InkeepQueryGrpcService
       GetTopSearchQueriesRequest request, StreamObserver<TopSearchQueriesResponse> response) {
     TopSearchQueries.Builder data = TopSearchQueries.newBuilder();
     queries
-        .topSearchQueries(CallContext.tenantId(), request.getAfter(), request.getProjectId())
+        .topSearchQueries(
+            CallContext.tenantId(), Queries.after(request.getAfter()), request.getProjectId())
         .forEach(
             count ->
                 data.addResult(
@@ -145,7 +146,8 @@ public final class InkeepQueryGrpcService
       GetWeeklySearchUsersRequest request, StreamObserver<WeeklySearchUsersResponse> response) {
     WeeklySearchUsers.Builder data = WeeklySearchUsers.newBuilder();
     queries
-        .weeklySearchUsers(CallContext.tenantId(), request.getAfter(), request.getProjectId())
+        .weeklySearchUsers(
+            CallContext.tenantId(), Queries.after(request.getAfter()), request.getProjectId())
         .forEach(
             week ->
                 data.addResult(

@@ -11,7 +11,7 @@ import dev.parley.analytics.domain.ConversationDays;
 import dev.parley.analytics.domain.IssueClusterRefresh;
 import dev.parley.analytics.domain.Issues;
 import dev.parley.analytics.domain.Queries;
-import dev.parley.analytics.peer.ConversationEventConsumer;
+import dev.parley.analytics.peer.EventStreams;
 import dev.parley.analytics.store.StoreModule;
 import io.grpc.BindableService;
 import java.time.Clock;
@@ -25,11 +25,11 @@ public final class AnalyticsModule extends AbstractModule {
     bind(ConversationDays.class).in(Scopes.SINGLETON);
     bind(Issues.class).in(Scopes.SINGLETON);
     bind(Queries.class).in(Scopes.SINGLETON);
-    // Start following conversation-service's events and clustering issues with the service.
-    bind(ConversationEventConsumer.class).asEagerSingleton();
+    // Start following the event streams and clustering issues with the service.
+    bind(EventStreams.class).asEagerSingleton();
     bind(IssueClusterRefresh.class).asEagerSingleton();
     Multibinder<AutoCloseable> resources = Multibinder.newSetBinder(binder(), AutoCloseable.class);
-    resources.addBinding().to(ConversationEventConsumer.class);
+    resources.addBinding().to(EventStreams.class);
     resources.addBinding().to(IssueClusterRefresh.class);
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);

@@ -19,6 +19,12 @@ import dev.parley.platform.db.EmbeddedPostgresServer;
 import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.runtime.ParleyService;
 import dev.parley.platform.testing.TestingKeys;
+import dev.parley.ticket.v1.CreateTicketRequest;
+import dev.parley.ticket.v1.RecordTicketMessagesRequest;
+import dev.parley.ticket.v1.Ticket;
+import dev.parley.ticket.v1.TicketMessage;
+import dev.parley.ticket.v1.TicketServiceGrpc;
+import dev.parley.ticket.v1.TicketServiceGrpc.TicketServiceBlockingStub;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.net.ServerSocket;
@@ -35,15 +41,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * analytics-service killed with SIGKILL in the middle of the event stream, conversation-service and
- * PostgreSQL restarted under it: when all are back, every event is applied exactly once in effect.
+ * analytics-service killed with SIGKILL in the middle of the event streams, ticket-service killed
+ * with SIGKILL under it, conversation-service and PostgreSQL restarted under it: when all are back,
+ * every event of both streams is applied exactly once in effect.
  */
 class EventStreamCrashTest {
   private static final Instant DAY = Instant.parse("2026-09-01T12:00:00Z");
 
   @Test
-  void killingTheConsumerOrRestartingTheProducerOrTheDatabaseLosesAndDoubleCountsNothing(
-      @TempDir Path data) throws Exception {
+  void killingAnyServiceOrRestartingTheDatabaseLosesAndDoubleCountsNothing(@TempDir Path data)
+      throws Exception {
     // A PostgreSQL of its own, on a fixed port, that the test can restart.
     int databasePort = freePort();
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startPersistent(data, databasePort);
@@ -55,15 +62,34 @@ class EventStreamCrashTest {
             "127.0.0.1", port, 8, config.keyCacheTime(), Map.of(), config.internalToken());
     ParleyService conversations =
         ParleyService.start(ConversationServer.DEFINITION, database, fixedPort);
-    String key = TestingKeys.create(database, "crash", "conversation:read,conversation:write");
+    String key =
+        TestingKeys.create(
+            database, "crash", "conversation:read,conversation:write,ticket:read,ticket:write");
     ManagedChannel channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     ConversationServiceBlockingStub api =
         TestingParley.withKey(ConversationServiceGrpc.newBlockingStub(channel), key);
+    int ticketPort = freePort();
+    ManagedChannel ticketChannel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", ticketPort).usePlaintext().build();
+    TicketServiceBlockingStub ticketApi =
+        TestingParley.withKey(TicketServiceGrpc.newBlockingStub(ticketChannel), key);
+    Map<String, String> peers =
+        Map.of(
+            "PARLEY_CONVERSATION_TARGET", "127.0.0.1:" + port,
+            "PARLEY_TICKET_TARGET", "127.0.0.1:" + ticketPort);
     Process analytics = null;
+    Process tickets = null;
     try (HikariDataSource owner = Database.ownerPool(database, "crash-test")) {
+      tickets =
+          startService(
+              "dev.parley.ticket.TicketServer",
+              database,
+              config.internalToken(),
+              Map.of("PARLEY_TICKET_PORT", Integer.toString(ticketPort)));
       write(api, 0, 150);
-      analytics = startAnalytics(database, port, config.internalToken());
+      waitUntil(() -> openTickets(ticketApi, 0, 40));
+      analytics = startAnalytics(database, peers, config.internalToken());
       waitUntil(() -> count(owner, "SELECT count(*) FROM analytics.applied_event") >= 30);
       analytics.destroyForcibly().waitFor();
       long appliedAtKill = count(owner, "SELECT count(*) FROM analytics.applied_event");
@@ -76,8 +102,20 @@ class EventStreamCrashTest {
         api.deleteConversation(
             DeleteConversationRequest.newBuilder().setConversationId("c-" + i).build());
       }
-      analytics = startAnalytics(database, port, config.internalToken());
+      openTickets(ticketApi, 40, 20);
+      analytics = startAnalytics(database, peers, config.internalToken());
       waitUntil(() -> count(owner, "SELECT count(*) FROM analytics.applied_event") >= 100);
+
+      // ticket-service dies with SIGKILL under the running consumer and comes back.
+      tickets.destroyForcibly().waitFor();
+      tickets =
+          startService(
+              "dev.parley.ticket.TicketServer",
+              database,
+              config.internalToken(),
+              Map.of("PARLEY_TICKET_PORT", Integer.toString(ticketPort)));
+      waitUntil(() -> openTickets(ticketApi, 60, 1));
+      openTickets(ticketApi, 61, 19);
 
       // The producer restarts under the running consumer; more is written after.
       conversations.close();
@@ -90,7 +128,9 @@ class EventStreamCrashTest {
       waitUntil(() -> writes(api, 220));
       write(api, 221, 9);
 
-      long events = count(owner, "SELECT count(*) FROM conversation.event_outbox");
+      long events =
+          count(owner, "SELECT count(*) FROM conversation.event_outbox")
+              + count(owner, "SELECT count(*) FROM ticket.event_outbox");
       waitUntil(() -> count(owner, "SELECT count(*) FROM analytics.applied_event") == events);
       assertThat(count(owner, "SELECT count(*) FROM analytics.applied_event")).isEqualTo(events);
       // Exactly the live conversations, each on its start day.
@@ -103,11 +143,19 @@ class EventStreamCrashTest {
                   "SELECT (create_time AT TIME ZONE 'UTC')::date::text, count(*)"
                       + " FROM conversation.conversation GROUP BY 1"));
       assertThat(count(owner, "SELECT count(*) FROM analytics.conversation_day")).isEqualTo(210);
+      // Exactly the tickets, each with its messages counted once.
+      assertThat(count(owner, "SELECT count(*) FROM analytics.query_ticket")).isEqualTo(80);
+      assertThat(count(owner, "SELECT sum(message_count) FROM analytics.query_ticket"))
+          .isEqualTo(count(owner, "SELECT count(*) FROM ticket.ticket_message"))
+          .isEqualTo(160);
     } finally {
-      if (analytics != null) {
-        analytics.destroyForcibly().waitFor();
+      for (Process process : new Process[] {analytics, tickets}) {
+        if (process != null) {
+          process.destroyForcibly().waitFor();
+        }
       }
       channel.shutdownNow();
+      ticketChannel.shutdownNow();
       conversations.close();
       postgres.close();
     }
@@ -121,6 +169,39 @@ class EventStreamCrashTest {
     } catch (io.grpc.StatusRuntimeException e) {
       return false;
     }
+  }
+
+  /** Opens tickets, each with two customer messages; false while ticket-service is not up. */
+  private static boolean openTickets(TicketServiceBlockingStub api, int from, int count) {
+    try {
+      for (int i = from; i < from + count; i++) {
+        Ticket ticket =
+            api.createTicket(
+                CreateTicketRequest.newBuilder()
+                    .setTicket(Ticket.newBuilder().setDistinctId("customer-" + i))
+                    .build());
+        api.recordTicketMessages(
+            RecordTicketMessagesRequest.newBuilder()
+                .setTicket(ticket.getId())
+                .addMessages(customerMessage("t-" + i + "-1"))
+                .addMessages(customerMessage("t-" + i + "-2"))
+                .build());
+      }
+      return true;
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static TicketMessage customerMessage(String id) {
+    return TicketMessage.newBuilder()
+        .setMessageId(id)
+        .setAuthor(TicketMessage.Author.AUTHOR_CUSTOMER)
+        .setText("Help with " + id)
+        .build();
   }
 
   private static int freePort() throws java.io.IOException {
@@ -148,7 +229,16 @@ class EventStreamCrashTest {
   }
 
   /** analytics-service in its own JVM, as deployed on its own. */
-  private static Process startAnalytics(DatabaseConfig database, int conversationPort, String token)
+  private static Process startAnalytics(
+      DatabaseConfig database, Map<String, String> peers, String token) throws Exception {
+    Map<String, String> settings = new java.util.HashMap<>(peers);
+    settings.put("PARLEY_ANALYTICS_PORT", "0");
+    return startService("dev.parley.analytics.AnalyticsServer", database, token, settings);
+  }
+
+  /** A service in its own JVM, with the database, the internal token and these settings. */
+  private static Process startService(
+      String mainClass, DatabaseConfig database, String token, Map<String, String> settings)
       throws Exception {
     String java =
         ProcessHandle.current()
@@ -156,11 +246,7 @@ class EventStreamCrashTest {
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ProcessBuilder builder =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.parley.analytics.AnalyticsServer")
+        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), mainClass)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Map<String, String> environment = builder.environment();
@@ -171,9 +257,8 @@ class EventStreamCrashTest {
     environment.put("PARLEY_DATABASE_APP_USER", database.appUser());
     environment.put("PARLEY_DATABASE_APP_PASSWORD", database.appPassword());
     environment.put("PARLEY_BIND_HOST", "127.0.0.1");
-    environment.put("PARLEY_ANALYTICS_PORT", "0");
-    environment.put("PARLEY_CONVERSATION_TARGET", "127.0.0.1:" + conversationPort);
     environment.put("PARLEY_INTERNAL_TOKEN", token);
+    environment.putAll(settings);
     return builder.start();
   }
 

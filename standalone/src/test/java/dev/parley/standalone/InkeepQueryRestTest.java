@@ -666,6 +666,6 @@ class InkeepQueryRestTest {
     assertThatThrownBy(() -> stub.runQuery(RunQueryRequest.newBuilder().setQuery(query).build()))
         .isInstanceOf(StatusRuntimeException.class)
         .hasMessage(
-            "INVALID_ARGUMENT: view: must be VIEW_CONVERSATIONS, VIEW_EVENTS or VIEW_FEEDBACK");
+            "INVALID_ARGUMENT: view: must be VIEW_CONVERSATIONS, VIEW_EVENTS, VIEW_FEEDBACK or VIEW_TICKETS");
   }
 }

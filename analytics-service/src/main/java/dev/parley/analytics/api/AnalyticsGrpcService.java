@@ -252,9 +252,10 @@ public final class AnalyticsGrpcService extends AnalyticsServiceGrpc.AnalyticsSe
       case VIEW_CONVERSATIONS -> QueryView.CONVERSATIONS;
       case VIEW_EVENTS -> QueryView.EVENTS;
       case VIEW_FEEDBACK -> QueryView.FEEDBACK;
+      case VIEW_TICKETS -> QueryView.TICKETS;
       default ->
           throw ParleyException.invalidArgument(
-              field, "must be VIEW_CONVERSATIONS, VIEW_EVENTS or VIEW_FEEDBACK");
+              field, "must be VIEW_CONVERSATIONS, VIEW_EVENTS, VIEW_FEEDBACK or VIEW_TICKETS");
     };
   }
 

@@ -79,7 +79,13 @@ public final class Queries {
   }
 
   private static List<QueryView> all(List<QueryView> views) {
-    return views.isEmpty() ? List.of(QueryView.values()) : views;
+    for (QueryView view : views) {
+      if (!view.fields().containsKey("properties")) {
+        throw ParleyException.invalidArgument(
+            "views", view.viewName() + " has no properties or userProperties");
+      }
+    }
+    return views.isEmpty() ? QueryView.INKEEP : views;
   }
 
   private static String jsonField(String field) {
@@ -95,7 +101,7 @@ public final class Queries {
    */
   public static List<QueryView> views(List<String> names) {
     if (names.isEmpty()) {
-      return List.of(QueryView.values());
+      return QueryView.INKEEP;
     }
     List<QueryView> views = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {

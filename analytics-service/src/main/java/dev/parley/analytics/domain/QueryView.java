@@ -2,10 +2,13 @@ package dev.parley.analytics.domain;
 
 import com.google.common.collect.ImmutableMap;
 import dev.parley.platform.error.ParleyException;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
-/** The views of Inkeep's query language that Parley serves, with their fields and kinds. */
+/**
+ * The views of the query language with their fields and kinds: Inkeep's three, and Parley's tickets
+ * view.
+ */
 public enum QueryView {
   CONVERSATIONS(
       "conversations_view",
@@ -56,7 +59,28 @@ public enum QueryView {
           .put("conversationId", Kind.TEXT)
           .put("projectId", Kind.TEXT)
           .put("integrationId", Kind.TEXT)
+          .build()),
+  /** Parley's own: tickets, from ticket-service's events (native API only). */
+  TICKETS(
+      "tickets_view",
+      "createdAt",
+      ImmutableMap.<String, Kind>builder()
+          .put("id", Kind.TEXT)
+          .put("organizationId", Kind.TEXT)
+          .put("ticketNumber", Kind.NUMBER)
+          .put("status", Kind.TEXT)
+          .put("priority", Kind.TEXT)
+          .put("channelSource", Kind.TEXT)
+          .put("assignee", Kind.TEXT)
+          .put("conversationId", Kind.TEXT)
+          .put("distinctId", Kind.TEXT)
+          .put("messageCount", Kind.NUMBER)
+          .put("createdAt", Kind.TIME)
+          .put("updatedAt", Kind.TIME)
           .build());
+
+  /** The views of Inkeep's language, which property-keys and property-values look in. */
+  public static final List<QueryView> INKEEP = List.of(CONVERSATIONS, EVENTS, FEEDBACK);
 
   /** What a field holds, which decides the operators and aggregations it takes. */
   public enum Kind {
@@ -92,7 +116,7 @@ public enum QueryView {
   }
 
   public static QueryView byViewName(String field, String name) {
-    return Arrays.stream(values())
+    return INKEEP.stream()
         .filter(view -> view.viewName.equals(name))
         .findFirst()
         .orElseThrow(

@@ -6,6 +6,7 @@ import static dev.parley.analytics.store.schema.Tables.ISSUE;
 import static dev.parley.analytics.store.schema.Tables.QUERY_CONVERSATION;
 import static dev.parley.analytics.store.schema.Tables.QUERY_EVENT;
 import static dev.parley.analytics.store.schema.Tables.QUERY_FEEDBACK;
+import static dev.parley.analytics.store.schema.Tables.QUERY_TICKET;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
@@ -69,6 +70,18 @@ final class EventProjection {
                   QUERY_FEEDBACK.TENANT_ID.eq(tenant), QUERY_FEEDBACK.ID.eq(event.getSubjectId()))
               .execute();
       case "event.logged" -> eventLogged(tx, event);
+      case "ticket.created", "ticket.updated" -> ticketState(tx, event);
+      case "ticket.messages_recorded" ->
+          tx.update(QUERY_TICKET)
+              .set(
+                  QUERY_TICKET.MESSAGE_COUNT,
+                  QUERY_TICKET.MESSAGE_COUNT.plus((int) number(data, "messages")))
+              .where(QUERY_TICKET.TENANT_ID.eq(tenant), QUERY_TICKET.ID.eq(event.getSubjectId()))
+              .execute();
+      case "ticket.deleted" ->
+          tx.deleteFrom(QUERY_TICKET)
+              .where(QUERY_TICKET.TENANT_ID.eq(tenant), QUERY_TICKET.ID.eq(event.getSubjectId()))
+              .execute();
       default -> {
         // Not used by analytics; recorded as applied all the same.
       }
@@ -214,6 +227,35 @@ final class EventProjection {
         .onConflict(QUERY_EVENT.TENANT_ID, QUERY_EVENT.ID)
         .doUpdate()
         .set(row)
+        .execute();
+  }
+
+  /** A ticket's state after its creation or an update; its message count is kept. */
+  private static void ticketState(DSLContext tx, Event event) {
+    Struct data = event.getData();
+    var row = tx.newRecord(QUERY_TICKET);
+    row.setTenantId(event.getTenantId());
+    row.setId(event.getSubjectId());
+    row.setTicketNumber((int) number(data, "ticket_number"));
+    row.setStatus(text(data, "status"));
+    row.setPriority(text(data, "priority"));
+    row.setChannelSource(text(data, "channel_source"));
+    row.setAssignee(text(data, "assignee"));
+    row.setConversationId(text(data, "conversation_id"));
+    row.setDistinctId(text(data, "distinct_id"));
+    row.setCreatedAt(time(data, "created_at"));
+    row.setUpdatedAt(time(data, "updated_at"));
+    tx.insertInto(QUERY_TICKET)
+        .set(row)
+        .onConflict(QUERY_TICKET.TENANT_ID, QUERY_TICKET.ID)
+        .doUpdate()
+        .set(QUERY_TICKET.STATUS, row.getStatus())
+        .set(QUERY_TICKET.PRIORITY, row.getPriority())
+        .set(QUERY_TICKET.CHANNEL_SOURCE, row.getChannelSource())
+        .set(QUERY_TICKET.ASSIGNEE, row.getAssignee())
+        .set(QUERY_TICKET.CONVERSATION_ID, row.getConversationId())
+        .set(QUERY_TICKET.DISTINCT_ID, row.getDistinctId())
+        .set(QUERY_TICKET.UPDATED_AT, row.getUpdatedAt())
         .execute();
   }
 

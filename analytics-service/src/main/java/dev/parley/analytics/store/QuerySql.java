@@ -3,6 +3,7 @@ package dev.parley.analytics.store;
 import static dev.parley.analytics.store.schema.Tables.QUERY_CONVERSATION;
 import static dev.parley.analytics.store.schema.Tables.QUERY_EVENT;
 import static dev.parley.analytics.store.schema.Tables.QUERY_FEEDBACK;
+import static dev.parley.analytics.store.schema.Tables.QUERY_TICKET;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.protobuf.Value;
@@ -132,6 +133,21 @@ final class QuerySql {
               .put("conversationId", QUERY_FEEDBACK.CONVERSATION_ID)
               .put("projectId", QUERY_FEEDBACK.PROJECT_ID)
               .put("integrationId", QUERY_FEEDBACK.INTEGRATION_ID)
+              .build(),
+          QueryView.TICKETS,
+          ImmutableMap.<String, TableField<?, ?>>builder()
+              .put("id", QUERY_TICKET.ID)
+              .put("organizationId", QUERY_TICKET.TENANT_ID)
+              .put("ticketNumber", QUERY_TICKET.TICKET_NUMBER)
+              .put("status", QUERY_TICKET.STATUS)
+              .put("priority", QUERY_TICKET.PRIORITY)
+              .put("channelSource", QUERY_TICKET.CHANNEL_SOURCE)
+              .put("assignee", QUERY_TICKET.ASSIGNEE)
+              .put("conversationId", QUERY_TICKET.CONVERSATION_ID)
+              .put("distinctId", QUERY_TICKET.DISTINCT_ID)
+              .put("messageCount", QUERY_TICKET.MESSAGE_COUNT)
+              .put("createdAt", QUERY_TICKET.CREATED_AT)
+              .put("updatedAt", QUERY_TICKET.UPDATED_AT)
               .build());
 
   private final QueryView view;
@@ -145,6 +161,7 @@ final class QuerySql {
       case CONVERSATIONS -> QUERY_CONVERSATION;
       case EVENTS -> QUERY_EVENT;
       case FEEDBACK -> QUERY_FEEDBACK;
+      case TICKETS -> QUERY_TICKET;
     };
   }
 

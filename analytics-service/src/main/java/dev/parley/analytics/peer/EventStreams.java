@@ -1,0 +1,42 @@
+package dev.parley.analytics.peer;
+
+import dev.parley.analytics.domain.AnalyticsStore;
+import dev.parley.event.v1.ConversationEventsServiceGrpc;
+import dev.parley.event.v1.TicketEventsServiceGrpc;
+import dev.parley.platform.grpc.PeerChannels;
+import dev.parley.type.v1.Backend;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/**
+ * What analytics-service follows: conversation-service's and ticket-service's event streams, each
+ * with its own durable cursor, from the moment the service starts until it stops.
+ */
+public final class EventStreams implements AutoCloseable {
+  private final List<EventStreamConsumer> consumers;
+
+  @Inject
+  public EventStreams(PeerChannels peers, AnalyticsStore store) {
+    consumers =
+        List.of(
+            new EventStreamConsumer(
+                "conversation",
+                Backend.BACKEND_CONVERSATION,
+                (channel, request) ->
+                    ConversationEventsServiceGrpc.newBlockingStub(channel).streamEvents(request),
+                peers,
+                store),
+            new EventStreamConsumer(
+                "ticket",
+                Backend.BACKEND_TICKET,
+                (channel, request) ->
+                    TicketEventsServiceGrpc.newBlockingStub(channel).streamEvents(request),
+                peers,
+                store));
+  }
+
+  @Override
+  public void close() {
+    consumers.forEach(EventStreamConsumer::close);
+  }
+}

@@ -32,4 +32,22 @@ class InkeepSdkAcceptanceTest {
     assertThat(result.get("feedback").asInt()).isEqualTo(1);
     assertThat(result.get("event").asText()).isEqualTo("message");
   }
+
+  @Test
+  void inkeepsSdkQueriesWhatItLogged() throws Exception {
+    TestingParley parley = TestingParley.get();
+    String apiKey = parley.key("sdk-query", "conversation:read,conversation:write");
+    String webKey = parley.key("sdk-query", "conversation:write");
+    String output =
+        NodeClients.run(
+            "inkeep", List.of("node", "query.mjs", parley.baseUrl() + "/inkeep", apiKey, webKey));
+
+    JsonNode result =
+        TestingParley.json(output.lines().reduce((first, second) -> second).orElseThrow());
+    assertThat(result.get("days").asInt()).isEqualTo(2);
+    assertThat(result.get("searches").asInt()).isEqualTo(1);
+    assertThat(result.get("keys")).isEqualTo(TestingParley.json("[\"page\"]"));
+    assertThat(result.get("top").asText()).isEqualTo("rotate key");
+    assertThat(result.get("semanticThreads").asInt()).isZero();
+  }
 }

@@ -61,8 +61,8 @@ class TicketAnalyticsTest {
 
     String expected =
         """
-        {"result": [{"status": "new", "count": "2", "sum_messageCount": "0"},
-                    {"status": "resolved", "count": "1", "sum_messageCount": "0"}],
+        {"result": [{"status": "new", "count": 2.0, "sum_messageCount": 0.0},
+                    {"status": "resolved", "count": 1.0, "sum_messageCount": 0.0}],
          "total": 2, "pageSize": 1000, "count": 2}
         """;
     QueryResult result =

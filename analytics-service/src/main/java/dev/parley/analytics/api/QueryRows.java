@@ -70,6 +70,7 @@ public final class QueryRows {
             switch (value) {
               case null -> "";
               case QueryStore.Json json -> json.text();
+              case java.math.BigDecimal decimal -> decimal.toPlainString();
               default -> value.toString();
             });
       }

@@ -14,7 +14,6 @@ import dev.parley.analytics.v1.Filter;
 import dev.parley.analytics.v1.Query;
 import dev.parley.platform.compat.Iso8601;
 import dev.parley.platform.db.TenantDatabase;
-import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -213,9 +212,10 @@ final class JooqQueryStore implements QueryStore {
     } catch (DataAccessException e) {
       String state = e.sqlState();
       if ("57014".equals(state)) {
-        throw new ParleyException(
-            ErrorCode.DEADLINE_EXCEEDED,
-            "The query ran longer than "
+        // A 4xx: the same query would run as long again, and clients retry 5xx answers.
+        throw ParleyException.invalidArgument(
+            "query",
+            "ran longer than "
                 + TIMEOUT_MILLIS / 1000
                 + " s; narrow it with where, or group by fewer columns");
       }
@@ -243,12 +243,9 @@ final class JooqQueryStore implements QueryStore {
     }
     switch (output.kind()) {
       case TEXT -> row.put(name, value.toString());
-      case NUMBER -> row.put(name, value);
+      case NUMBER ->
+          row.put(name, value instanceof BigDecimal decimal ? decimal.stripTrailingZeros() : value);
       case TIME -> row.put(name, Iso8601.format(((OffsetDateTime) value).toInstant()));
-      case DECIMAL_STRING ->
-          row.put(
-              name,
-              value instanceof BigDecimal decimal ? decimal.toPlainString() : value.toString());
       case JSON -> row.put(name, new Json(((JSONB) value).data()));
       case UNPACK -> {
         String text = ((JSONB) value).data();

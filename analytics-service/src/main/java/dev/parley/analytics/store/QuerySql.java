@@ -47,15 +47,17 @@ final class QuerySql {
     TEXT,
     NUMBER,
     TIME,
-    /** PostgreSQL bigint and numeric, which reach Inkeep's clients as decimal strings. */
-    DECIMAL_STRING,
     JSON,
     /** A JSON object spread over one column per key, "name.key". */
     UNPACK
   }
 
-  /** A column of the result. */
-  record Output(String name, Out kind) {}
+  /** A column of the result; {@code aggregate} when it is an aggregation. */
+  record Output(String name, Out kind, boolean aggregate) {
+    Output(String name, Out kind) {
+      this(name, kind, false);
+    }
+  }
 
   /** The statement's parts. */
   record Compiled(
@@ -254,7 +256,7 @@ final class QuerySql {
     if (order.isEmpty()) {
       if (grouped) {
         for (Output output : outputs) {
-          if (output.kind() != Out.DECIMAL_STRING) {
+          if (!output.aggregate()) {
             order.add(reference(output.name()).asc());
           }
         }
@@ -292,7 +294,7 @@ final class QuerySql {
   private Column aggregation(String at, Selection selection) {
     String function = selection.getAggregation();
     if (function.equals("count") && selection.getField().isEmpty()) {
-      return new Column(DSL.count(), new Output("count", Out.DECIMAL_STRING));
+      return new Column(DSL.count(), new Output("count", Out.NUMBER, true));
     }
     if (selection.getField().isEmpty()) {
       throw ParleyException.invalidArgument(at + ".field", "is required for " + function);
@@ -303,14 +305,14 @@ final class QuerySql {
     org.jooq.Field<?> value =
         path(at, selection.getField(), selection.getPathList(), "json").expression();
     return switch (function) {
-      case "count" -> new Column(DSL.count(value), new Output(name, Out.DECIMAL_STRING));
+      case "count" -> new Column(DSL.count(value), new Output(name, Out.NUMBER, true));
       case "countDistinct" ->
-          new Column(DSL.countDistinct(value), new Output(name, Out.DECIMAL_STRING));
+          new Column(DSL.countDistinct(value), new Output(name, Out.NUMBER, true));
       case "sum", "avg" -> {
         org.jooq.Field<BigDecimal> number = numeric(at, selection.getField(), kind, pathed, value);
         yield new Column(
             function.equals("sum") ? DSL.sum(number) : DSL.avg(number),
-            new Output(name, Out.DECIMAL_STRING));
+            new Output(name, Out.NUMBER, true));
       }
       case "min", "max" -> {
         if (kind == Kind.JSON && !pathed) {
@@ -320,7 +322,7 @@ final class QuerySql {
         org.jooq.Field<?> comparable = kind == Kind.JSON ? jsonText(value) : value;
         yield new Column(
             function.equals("min") ? DSL.min(comparable) : DSL.max(comparable),
-            new Output(name, kind == Kind.JSON ? Out.TEXT : out(kind)));
+            new Output(name, kind == Kind.JSON ? Out.TEXT : out(kind), true));
       }
       default ->
           throw ParleyException.invalidArgument(

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.api.HttpBody;
 import dev.parley.analytics.api.QueryRows;
 import dev.parley.analytics.domain.Queries;
+import dev.parley.analytics.domain.QueryStore;
 import dev.parley.analytics.domain.QueryView;
 import dev.parley.analytics.v1.Query;
 import dev.parley.compat.inkeep.v1.ExportConversationsRequest;
@@ -29,15 +30,22 @@ import dev.parley.compat.inkeep.v1.TopSearchQueriesResponse;
 import dev.parley.compat.inkeep.v1.WeekUsers;
 import dev.parley.compat.inkeep.v1.WeeklySearchUsers;
 import dev.parley.compat.inkeep.v1.WeeklySearchUsersResponse;
-import dev.parley.platform.error.ErrorCode;
-import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
+import java.util.List;
 
 /** Inkeep Analytics' query API. */
 public final class InkeepQueryGrpcService
     extends InkeepQueryServiceGrpc.InkeepQueryServiceImplBase {
+  /**
+   * Semantic threads are AI annotations of conversations, which Parley makes once it runs the
+   * assistant: until then the view has no rows. (An error would do worse: Inkeep's SDK retries 5xx
+   * answers for minutes.)
+   */
+  private static final QueryStore.Rows SEMANTIC_THREADS =
+      new QueryStore.Rows(List.of("id"), List.of(), 0);
+
   private final Queries queries;
 
   @Inject
@@ -64,7 +72,12 @@ public final class InkeepQueryGrpcService
   @Override
   public void querySemanticThreads(
       QuerySemanticThreadsRequest request, StreamObserver<QueryResponse> response) {
-    throw semanticThreads();
+    respond(
+        response,
+        QueryResponse.newBuilder()
+            .setStatus("ok")
+            .setData(QueryRows.result(SEMANTIC_THREADS, Queries.PAGE_SIZE))
+            .build());
   }
 
   @Override
@@ -86,7 +99,7 @@ public final class InkeepQueryGrpcService
   @Override
   public void exportSemanticThreads(
       ExportSemanticThreadsRequest request, StreamObserver<HttpBody> response) {
-    throw semanticThreads();
+    respond(response, QueryRows.csv(SEMANTIC_THREADS));
   }
 
   @Override
@@ -171,12 +184,5 @@ public final class InkeepQueryGrpcService
 
   private HttpBody export(QueryView view, Query request) {
     return QueryRows.csv(queries.export(CallContext.tenantId(), view, request));
-  }
-
-  private static ParleyException semanticThreads() {
-    return new ParleyException(
-        ErrorCode.UNIMPLEMENTED,
-        "Semantic threads are AI annotations of conversations; Parley makes them once it runs"
-            + " the assistant");
   }
 }

@@ -35,4 +35,30 @@ class GitBookSdkAcceptanceTest {
     assertThat(result.get("subject").asText()).isEqualTo("Question 4");
     assertThat(result.get("missing").asInt()).isEqualTo(404);
   }
+
+  @Test
+  void gitBooksClientReadsIssuesAndClusters() throws Exception {
+    TestingParley parley = TestingParley.get();
+    String ingestKey = parley.key("gitbook-sdk-issues", "conversations:ingest");
+    String readKey = parley.key("gitbook-sdk-issues", "conversation:read");
+
+    String output =
+        NodeClients.run(
+            "gitbook",
+            List.of(
+                "node",
+                "issues.mjs",
+                parley.baseUrl() + "/gitbook",
+                "gitbook-sdk-issues",
+                ingestKey,
+                readKey));
+
+    JsonNode result =
+        TestingParley.json(output.lines().reduce((first, second) -> second).orElseThrow());
+    assertThat(result.get("clusters").asInt()).isEqualTo(2);
+    assertThat(result.get("labels").toString().toLowerCase(java.util.Locale.ROOT))
+        .contains("invoice")
+        .contains("okta");
+    assertThat(result.get("missing").asInt()).isEqualTo(404);
+  }
 }

@@ -146,16 +146,16 @@ public final class IssueClustering {
     for (int member : group) {
       vectors.vector(member).forEach((term, weight) -> centroid.merge(term, weight, Double::sum));
     }
-    List<String> top =
+    List<Integer> top =
         centroid.entrySet().stream()
             .sorted(
                 Map.Entry.<Integer, Double>comparingByValue()
                     .reversed()
                     .thenComparing(entry -> vectors.term(entry.getKey())))
             .limit(3)
-            .map(entry -> vectors.term(entry.getKey()))
+            .map(Map.Entry::getKey)
             .toList();
-    String label = String.join(", ", top);
+    String label = String.join(", ", top.stream().map(vectors::word).toList());
     label = label.substring(0, 1).toUpperCase(Locale.ROOT) + label.substring(1);
 
     Issue earliest =
@@ -169,7 +169,9 @@ public final class IssueClustering {
         "cl_" + earliest.id().substring(earliest.id().indexOf('_') + 1),
         label,
         summary,
-        ClusterIcons.icon(centroid.keySet().stream().map(vectors::term).toList(), top),
+        ClusterIcons.icon(
+            centroid.keySet().stream().sorted().map(vectors::term).toList(),
+            top.stream().map(vectors::term).toList()),
         ids);
   }
 

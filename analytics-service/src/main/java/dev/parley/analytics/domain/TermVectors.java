@@ -162,21 +162,31 @@ public final class TermVectors {
           "question");
 
   private final List<String> vocabulary;
+  private final Map<String, String> words;
   private final List<Map<Integer, Double>> vectors;
 
-  private TermVectors(List<String> vocabulary, List<Map<Integer, Double>> vectors) {
+  private TermVectors(
+      List<String> vocabulary, Map<String, String> words, List<Map<Integer, Double>> vectors) {
     this.vocabulary = vocabulary;
+    this.words = words;
     this.vectors = vectors;
   }
+
+  /** A term with the word it was made from. */
+  record Token(String term, String word) {}
 
   /** The vectors of the texts, in order, over their common vocabulary. */
   public static TermVectors of(List<String> texts) {
     Map<String, Integer> index = new TreeMap<>();
     List<Map<String, Integer>> counts = new ArrayList<>();
+    Map<String, Map<String, Integer>> wordCounts = new HashMap<>();
     for (String text : texts) {
       Map<String, Integer> terms = new HashMap<>();
-      for (String term : terms(text)) {
-        terms.merge(term, 1, Integer::sum);
+      for (Token token : tokens(text)) {
+        terms.merge(token.term(), 1, Integer::sum);
+        wordCounts
+            .computeIfAbsent(token.term(), t -> new TreeMap<>())
+            .merge(token.word(), 1, Integer::sum);
       }
       counts.add(terms);
       terms.keySet().forEach(term -> index.putIfAbsent(term, 0));
@@ -204,16 +214,33 @@ public final class TermVectors {
       vector.replaceAll((term, weight) -> weight / length);
       vectors.add(vector);
     }
-    return new TermVectors(vocabulary, vectors);
+    // Each term is shown as its most frequent word (the shorter, then the first, on a tie).
+    Map<String, String> words = new HashMap<>();
+    wordCounts.forEach(
+        (term, forms) ->
+            words.put(
+                term,
+                forms.entrySet().stream()
+                    .max(
+                        Map.Entry.<String, Integer>comparingByValue()
+                            .thenComparing(entry -> -entry.getKey().length())
+                            .thenComparing(Map.Entry.<String, Integer>comparingByKey().reversed()))
+                    .orElseThrow()
+                    .getKey()));
+    return new TermVectors(vocabulary, words, vectors);
   }
 
   /** The terms of a text, in order, repeated as often as they occur. */
   public static List<String> terms(String text) {
+    return tokens(text).stream().map(Token::term).toList();
+  }
+
+  private static List<Token> tokens(String text) {
     String folded =
         Normalizer.normalize(text, Normalizer.Form.NFKD)
             .replaceAll("\\p{M}+", "")
             .toLowerCase(Locale.ROOT);
-    List<String> terms = new ArrayList<>();
+    List<Token> terms = new ArrayList<>();
     for (String word : folded.split("[^\\p{L}\\p{N}']+")) {
       String token = word.replaceAll("^'+|'+$", "");
       if (token.length() < 3
@@ -223,7 +250,7 @@ public final class TermVectors {
       }
       String stem = stem(token.replace("'", ""));
       if (stem.length() >= 3 && !STOP_WORDS.contains(stem)) {
-        terms.add(stem);
+        terms.add(new Token(stem, token));
       }
     }
     return terms;
@@ -271,6 +298,11 @@ public final class TermVectors {
 
   public String term(int index) {
     return vocabulary.get(index);
+  }
+
+  /** The word a term is shown as: the most frequent word it was made from. */
+  public String word(int index) {
+    return words.get(vocabulary.get(index));
   }
 
   /** Cosine similarity of two documents (their vectors have length one). */

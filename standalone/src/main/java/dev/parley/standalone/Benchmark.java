@@ -94,7 +94,9 @@ final class Benchmark {
                       key,
                       "{\"id\": \"bench-"
                           + i
-                          + "\", \"type\": \"openai\", \"messages\": "
+                          + "\", \"type\": \"openai\", \"properties\": {\"plan\": \""
+                          + (i % 3 == 0 ? "pro" : "free")
+                          + "\"}, \"messages\": "
                           + withCase(messages, i)
                           + "}")));
       results.add(
@@ -109,7 +111,9 @@ final class Benchmark {
                       key,
                       "{\"id\": \"bench-"
                           + i
-                          + "\", \"type\": \"openai\", \"messages\": "
+                          + "\", \"type\": \"openai\", \"properties\": {\"plan\": \""
+                          + (i % 3 == 0 ? "pro" : "free")
+                          + "\"}, \"messages\": "
                           + withCase(messages, i)
                           + "}")));
       // Steady state for the reads: statistics as autovacuum would have them by now. Without this
@@ -211,6 +215,96 @@ final class Benchmark {
               options.requests(),
               options.concurrency(),
               i -> get(ticketBase + "unread_count/", key)));
+      // analytics-service follows the writes through the event streams: how far behind is it
+      // when the writes stop, and how fast does it answer then.
+      long writesEnded = System.nanoTime();
+      int conversations = Math.min(500, options.requests()) + options.requests();
+      HttpRequest countAll =
+          post(
+              gateway + "/inkeep/query/conversations",
+              key,
+              "{\"select\": [{\"type\": \"aggregation\", \"aggregation\": \"count\"}]}");
+      while (!client
+          .send(countAll, HttpResponse.BodyHandlers.ofString())
+          .body()
+          .contains("\"count\":" + conversations + "}")) {
+        Thread.sleep(20);
+      }
+      double catchUp = (System.nanoTime() - writesEnded) / 1e9;
+      results.add(
+          measure(
+              "POST /inkeep/query/conversations (count per day and plan)",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i ->
+                  post(
+                      gateway + "/inkeep/query/conversations",
+                      key,
+                      """
+                      {"select": [{"type": "aggregation", "aggregation": "count"},
+                                  {"type": "time", "timeUnit": "day"}],
+                       "groupBy": [{"field": "properties", "path": ["plan"]}]}
+                      """)));
+      results.add(
+          measure(
+              "POST /inkeep/query/conversations (JSON filter and id range)",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i ->
+                  post(
+                      gateway + "/inkeep/query/conversations",
+                      key,
+                      """
+                      {"select": [{"type": "field", "field": "id"},
+                                  {"type": "field", "field": "userMessageCount"}],
+                       "where": {"and": [
+                         {"condition": {"field": "properties", "operator": "jsonContains",
+                                        "value": {"plan": "pro"}}},
+                         {"condition": {"field": "id", "operator": "gte", "value": "bench-%d"}}]},
+                       "orderBy": [{"field": "id", "direction": "asc"}]}
+                      """
+                          .formatted(i % 1000))));
+      results.add(
+          measure(
+              "POST /inkeep/query/property-values",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i ->
+                  post(
+                      gateway + "/inkeep/query/property-values",
+                      key,
+                      "{\"field\": \"properties\", \"key\": \"plan\"}")));
+      results.add(
+          measure(
+              "GET /alli/webapi/v2/conversations/daily_count (31 days)",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i ->
+                  get(
+                      gateway
+                          + "/alli/webapi/v2/conversations/daily_count?startDate="
+                          + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30)
+                          + "&endDate="
+                          + java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                      key)));
+      results.add(
+          measure(
+              "GET /gitbook/v1/orgs/{org}/conversations-clusters",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i -> get(gateway + "/gitbook/v1/orgs/bench/conversations-clusters", key)));
+      results.add(
+          measure(
+              "GET /gitbook/v1/orgs/{org}/conversations-issues?limit=100",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i -> get(gateway + "/gitbook/v1/orgs/bench/conversations-issues?limit=100", key)));
       out.printf(
           "%d requests per row, %d concurrent clients, %d cores%n%n",
           options.requests(), options.concurrency(), Runtime.getRuntime().availableProcessors());
@@ -228,8 +322,48 @@ final class Benchmark {
             percentile(sorted, 0.99),
             sorted[sorted.length - 1] / 1e6);
       }
+      out.printf(
+          "%nanalytics-service had applied every conversation %.2f s after the last write%n",
+          catchUp);
+      out.println(clustering());
     }
     return 0;
+  }
+
+  /**
+   * Clustering on its own, as one tenant's refresh runs it: the largest window (2,000 issues) of
+   * short questions drawn from 40 topics, best of three runs.
+   */
+  private static String clustering() {
+    java.util.Random random = new java.util.Random(42);
+    String[] verbs = {"reset", "export", "configure", "delete", "upgrade", "connect", "invite"};
+    List<dev.parley.analytics.domain.IssueClustering.Issue> issues = new ArrayList<>();
+    int window = dev.parley.analytics.domain.IssueClusterRefresh.WINDOW;
+    for (int i = 0; i < window; i++) {
+      int topic = random.nextInt(40);
+      String text =
+          "How do I "
+              + verbs[random.nextInt(verbs.length)]
+              + " the topic"
+              + topic
+              + " widget"
+              + topic
+              + " settings? It keeps failing with code"
+              + random.nextInt(1000)
+              + ".";
+      issues.add(
+          new dev.parley.analytics.domain.IssueClustering.Issue(
+              "iss_" + i, text, java.time.Instant.ofEpochSecond(i)));
+    }
+    long best = Long.MAX_VALUE;
+    int clusters = 0;
+    for (int run = 0; run < 3; run++) {
+      long start = System.nanoTime();
+      clusters = dev.parley.analytics.domain.IssueClustering.cluster(issues).size();
+      best = Math.min(best, System.nanoTime() - start);
+    }
+    return String.format(
+        "clustering %d issues into %d clusters: %.0f ms", window, clusters, best / 1e6);
   }
 
   private static Result measure(

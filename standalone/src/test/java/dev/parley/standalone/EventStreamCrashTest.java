@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.parley.conversation.ConversationServer;
 import dev.parley.conversation.v1.Conversation;
 import dev.parley.conversation.v1.ConversationKind;
 import dev.parley.conversation.v1.ConversationServiceGrpc;
@@ -16,8 +15,8 @@ import dev.parley.conversation.v1.Message;
 import dev.parley.platform.db.Database;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.db.EmbeddedPostgresServer;
+import dev.parley.platform.db.SchemaMigrator;
 import dev.parley.platform.grpc.ServerConfig;
-import dev.parley.platform.runtime.ParleyService;
 import dev.parley.platform.testing.TestingKeys;
 import dev.parley.ticket.v1.CreateTicketRequest;
 import dev.parley.ticket.v1.RecordTicketMessagesRequest;
@@ -46,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every event of both streams is applied exactly once in effect.
  */
 class EventStreamCrashTest {
+  private static final String CONVERSATION_SERVER = "dev.parley.conversation.ConversationServer";
   private static final Instant DAY = Instant.parse("2026-09-01T12:00:00Z");
 
   @Test
@@ -56,12 +56,11 @@ class EventStreamCrashTest {
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startPersistent(data, databasePort);
     DatabaseConfig database = postgres.databaseConfig("postgres", "crash-app-password", 4);
     int port = freePort();
-    ServerConfig config = ServerConfig.forTesting();
-    ServerConfig fixedPort =
-        new ServerConfig(
-            "127.0.0.1", port, 8, config.keyCacheTime(), Map.of(), config.internalToken());
-    ParleyService conversations =
-        ParleyService.start(ConversationServer.DEFINITION, database, fixedPort);
+    String token = ServerConfig.newInternalToken();
+    Map<String, String> conversationPort =
+        Map.of("PARLEY_CONVERSATION_PORT", Integer.toString(port));
+    // Keys live in the identity schema, which the services would otherwise create on start.
+    new SchemaMigrator(database).migrateIdentity();
     String key =
         TestingKeys.create(
             database, "crash", "conversation:read,conversation:write,ticket:read,ticket:write");
@@ -80,16 +79,19 @@ class EventStreamCrashTest {
             "PARLEY_TICKET_TARGET", "127.0.0.1:" + ticketPort);
     Process analytics = null;
     Process tickets = null;
+    Process conversations = null;
     try (HikariDataSource owner = Database.ownerPool(database, "crash-test")) {
+      conversations = startService(CONVERSATION_SERVER, database, token, conversationPort);
       tickets =
           startService(
               "dev.parley.ticket.TicketServer",
               database,
-              config.internalToken(),
+              token,
               Map.of("PARLEY_TICKET_PORT", Integer.toString(ticketPort)));
-      write(api, 0, 150);
+      waitUntil(() -> writes(api, 0));
+      write(api, 1, 149);
       waitUntil(() -> openTickets(ticketApi, 0, 40));
-      analytics = startAnalytics(database, peers, config.internalToken());
+      analytics = startAnalytics(database, peers, token);
       waitUntil(() -> count(owner, "SELECT count(*) FROM analytics.applied_event") >= 30);
       analytics.destroyForcibly().waitFor();
       long appliedAtKill = count(owner, "SELECT count(*) FROM analytics.applied_event");
@@ -103,7 +105,7 @@ class EventStreamCrashTest {
             DeleteConversationRequest.newBuilder().setConversationId("c-" + i).build());
       }
       openTickets(ticketApi, 40, 20);
-      analytics = startAnalytics(database, peers, config.internalToken());
+      analytics = startAnalytics(database, peers, token);
       waitUntil(() -> count(owner, "SELECT count(*) FROM analytics.applied_event") >= 100);
 
       // ticket-service dies with SIGKILL under the running consumer and comes back.
@@ -112,15 +114,17 @@ class EventStreamCrashTest {
           startService(
               "dev.parley.ticket.TicketServer",
               database,
-              config.internalToken(),
+              token,
               Map.of("PARLEY_TICKET_PORT", Integer.toString(ticketPort)));
       waitUntil(() -> openTickets(ticketApi, 60, 1));
       openTickets(ticketApi, 61, 19);
 
-      // The producer restarts under the running consumer; more is written after.
-      conversations.close();
-      conversations = ParleyService.start(ConversationServer.DEFINITION, database, fixedPort);
-      write(api, 200, 20);
+      // conversation-service dies with SIGKILL under the running consumer and comes back; more
+      // is written after.
+      conversations.destroyForcibly().waitFor();
+      conversations = startService(CONVERSATION_SERVER, database, token, conversationPort);
+      waitUntil(() -> writes(api, 200));
+      write(api, 201, 19);
 
       // PostgreSQL restarts under both; they reconnect, and more is written after.
       postgres.close();
@@ -149,14 +153,13 @@ class EventStreamCrashTest {
           .isEqualTo(count(owner, "SELECT count(*) FROM ticket.ticket_message"))
           .isEqualTo(160);
     } finally {
-      for (Process process : new Process[] {analytics, tickets}) {
+      for (Process process : new Process[] {analytics, tickets, conversations}) {
         if (process != null) {
           process.destroyForcibly().waitFor();
         }
       }
       channel.shutdownNow();
       ticketChannel.shutdownNow();
-      conversations.close();
       postgres.close();
     }
   }

@@ -215,6 +215,8 @@ class InkeepQueryRestTest {
       {"{\"field\": \"userMessageCount\", \"operator\": \"gt\", \"value\": 1}", "q-c1,q-c3"},
       {"{\"field\": \"userMessageCount\", \"operator\": \"gte\", \"value\": 2}", "q-c1,q-c3"},
       {"{\"field\": \"userMessageCount\", \"operator\": \"lt\", \"value\": 2}", "q-c2"},
+      {"{\"field\": \"userMessageCount\", \"operator\": \"eq\", \"value\": 1.5}", ""},
+      {"{\"field\": \"userMessageCount\", \"operator\": \"in\", \"value\": [1, 3]}", "q-c2,q-c3"},
       {
         "{\"field\": \"firstMessageTime\", \"operator\": \"gte\", \"value\": \"2026-08-02\"}",
         "q-c3"
@@ -466,6 +468,23 @@ class InkeepQueryRestTest {
       {
         "{\"where\": {\"condition\": {\"field\": \"id\", \"operator\": \"in\", \"value\": \"q-c1\"}}}",
         "where.condition.value: must be an array"
+      },
+      {
+        "{\"where\": {\"condition\": {\"field\": \"properties\", \"operator\": \"jsonContains\"}}}",
+        "where.condition.value: is required for jsonContains"
+      },
+      {
+        "{\"where\": {\"condition\": {\"field\": \"id\", \"operator\": \"eq\", \"value\": null}}}",
+        "where.condition.value: is required for eq"
+      },
+      {
+        "{\"select\": [{\"type\": \"field\", \"field\": \"id\", \"path\": [\"a\"]}]}",
+        "select[0].path: id is not a JSON field"
+      },
+      {
+        "{\"where\": {\"condition\": {\"field\": \"id\", \"operator\": \"eq\", \"value\": \"x\"},"
+            + " \"and\": [{\"condition\": {\"field\": \"id\", \"operator\": \"isNull\"}}]}}",
+        "where: must hold one of condition, and, or"
       },
       {
         "{\"select\": [{\"type\": \"aggregation\", \"aggregation\": \"median\", \"field\": \"userMessageCount\"}]}",

@@ -1,7 +1,8 @@
 package dev.parley.analytics.domain;
 
-import dev.parley.event.v1.Event;
+import dev.parley.event.v1.EventRecord;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,10 +12,10 @@ public interface AnalyticsStore {
   Optional<String> cursor(String stream);
 
   /**
-   * Applies the event (once: an event applied before changes nothing) and moves the stream's cursor
-   * past it, in one transaction.
+   * Applies the events in order (each once: an event applied before changes nothing) and moves the
+   * stream's cursor past the last, in one transaction.
    */
-  void apply(String stream, String cursor, Event event);
+  void apply(String stream, List<EventRecord> records);
 
   /** Conversations started per day within the inclusive range; days without any are absent. */
   Map<LocalDate, Integer> conversationsPerDay(String tenantId, LocalDate from, LocalDate to);

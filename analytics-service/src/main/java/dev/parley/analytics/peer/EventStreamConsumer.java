@@ -10,41 +10,54 @@ import dev.parley.type.v1.Backend;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
-import java.util.Iterator;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Follows one service's event stream for as long as analytics-service runs: resumes after the
- * cursor stored with the last applied event, applies each event in one transaction with its cursor
- * (so a crash at any moment neither loses nor double-counts), and reconnects after a second when
- * the stream breaks (the producer or PostgreSQL restarting).
+ * cursor stored with the last applied event, applies the events that have arrived (up to {@link
+ * #BATCH}) in one transaction with the cursor of the last (so a crash at any moment neither loses
+ * nor double-counts), and reconnects after a second when the stream breaks (the producer or
+ * PostgreSQL restarting). Flow control asks the producer for no more than one batch ahead.
  */
 final class EventStreamConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventStreamConsumer.class);
   private static final long RETRY_MILLIS = 1000;
+  static final int BATCH = 200;
+
+  /** Marks the end of a stream in the queue. */
+  private static final Object END = new Object();
 
   private final String stream;
   private final Backend producer;
-  private final BiFunction<Channel, StreamEventsRequest, Iterator<EventRecord>> open;
+  private final Opener open;
   private final PeerChannels peers;
   private final AnalyticsStore store;
   private final Context.CancellableContext context = Context.current().withCancellation();
   private final Thread thread;
   private volatile boolean closed;
 
+  /** Calls a producer's StreamEvents on a channel, with an observer of the records. */
+  @FunctionalInterface
+  interface Opener {
+    void open(Channel channel, StreamEventsRequest request, StreamObserver<EventRecord> records);
+  }
+
   /**
    * Starts following: {@code stream} names the stream's cursor, {@code open} calls the producer's
-   * StreamEvents on a channel.
+   * StreamEvents.
    */
   EventStreamConsumer(
-      String stream,
-      Backend producer,
-      BiFunction<Channel, StreamEventsRequest, Iterator<EventRecord>> open,
-      PeerChannels peers,
-      AnalyticsStore store) {
+      String stream, Backend producer, Opener open, PeerChannels peers, AnalyticsStore store) {
     this.stream = requireNonNull(stream, "stream is null");
     this.producer = requireNonNull(producer, "producer is null");
     this.open = requireNonNull(open, "open is null");
@@ -82,11 +95,61 @@ final class EventStreamConsumer implements AutoCloseable {
 
   private void follow(Channel channel) {
     String after = store.cursor(stream).orElse("");
-    Iterator<EventRecord> records =
-        open.apply(channel, StreamEventsRequest.newBuilder().setAfterCursor(after).build());
-    while (!closed && records.hasNext()) {
-      EventRecord record = records.next();
-      store.apply(stream, record.getCursor(), record.getEvent());
+    // Holds at most what was requested (BATCH), then an error or the end: puts never block.
+    BlockingQueue<Object> arrived = new ArrayBlockingQueue<>(BATCH + 2);
+    AtomicReference<ClientCallStreamObserver<StreamEventsRequest>> call = new AtomicReference<>();
+    open.open(
+        channel,
+        StreamEventsRequest.newBuilder().setAfterCursor(after).build(),
+        new ClientResponseObserver<StreamEventsRequest, EventRecord>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<StreamEventsRequest> requests) {
+            call.set(requests);
+            requests.disableAutoRequestWithInitial(BATCH);
+          }
+
+          @Override
+          public void onNext(EventRecord record) {
+            arrived.add(record);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            arrived.add(error);
+          }
+
+          @Override
+          public void onCompleted() {
+            arrived.add(END);
+          }
+        });
+    try {
+      List<EventRecord> batch = new ArrayList<>();
+      while (!closed) {
+        Object next = arrived.take();
+        while (next instanceof EventRecord record) {
+          batch.add(record);
+          next = batch.size() < BATCH ? arrived.poll() : null;
+        }
+        if (!batch.isEmpty()) {
+          store.apply(stream, batch);
+          call.get().request(batch.size());
+          batch.clear();
+        }
+        if (next instanceof StatusRuntimeException error) {
+          throw error;
+        }
+        if (next instanceof Throwable error) {
+          throw io.grpc.Status.fromThrowable(error).asRuntimeException();
+        }
+        if (next == END) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      call.get().cancel("The consumer stopped", null);
     }
   }
 

@@ -22,15 +22,15 @@ public final class EventStreams implements AutoCloseable {
             new EventStreamConsumer(
                 "conversation",
                 Backend.BACKEND_CONVERSATION,
-                (channel, request) ->
-                    ConversationEventsServiceGrpc.newBlockingStub(channel).streamEvents(request),
+                (channel, request, records) ->
+                    ConversationEventsServiceGrpc.newStub(channel).streamEvents(request, records),
                 peers,
                 store),
             new EventStreamConsumer(
                 "ticket",
                 Backend.BACKEND_TICKET,
-                (channel, request) ->
-                    TicketEventsServiceGrpc.newBlockingStub(channel).streamEvents(request),
+                (channel, request, records) ->
+                    TicketEventsServiceGrpc.newStub(channel).streamEvents(request, records),
                 peers,
                 store));
   }

@@ -7,12 +7,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.parley.analytics.domain.AnalyticsStore;
 import dev.parley.event.v1.Event;
+import dev.parley.event.v1.EventRecord;
 import dev.parley.platform.db.TenantDatabase;
 import jakarta.inject.Inject;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,21 +41,28 @@ final class JooqAnalyticsStore implements AnalyticsStore {
   }
 
   @Override
-  public void apply(String stream, String cursor, Event event) {
+  public void apply(String stream, List<EventRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    database.inTenant(
-        event.getTenantId(),
+    String cursor = records.getLast().getCursor();
+    database.inTransaction(
         tx -> {
-          boolean fresh =
-              tx.insertInto(APPLIED_EVENT)
-                      .set(APPLIED_EVENT.TENANT_ID, event.getTenantId())
-                      .set(APPLIED_EVENT.EVENT_ID, UUID.fromString(event.getId()))
-                      .set(APPLIED_EVENT.APPLIED_AT, now)
-                      .onConflictDoNothing()
-                      .execute()
-                  > 0;
-          if (fresh) {
-            EventProjection.apply(tx, event, now);
+          for (EventRecord record : records) {
+            Event event = record.getEvent();
+            TenantDatabase.bindTenant(tx, event.getTenantId());
+            boolean fresh =
+                tx.insertInto(APPLIED_EVENT)
+                        .set(APPLIED_EVENT.TENANT_ID, event.getTenantId())
+                        .set(APPLIED_EVENT.EVENT_ID, UUID.fromString(event.getId()))
+                        .set(APPLIED_EVENT.APPLIED_AT, now)
+                        .onConflictDoNothing()
+                        .execute()
+                    > 0;
+            if (fresh) {
+              EventProjection.apply(tx, event, now);
+            }
           }
           tx.insertInto(STREAM_CURSOR)
               .set(STREAM_CURSOR.STREAM, stream)

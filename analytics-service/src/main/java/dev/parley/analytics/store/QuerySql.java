@@ -469,9 +469,17 @@ final class QuerySql {
     }
     @SuppressWarnings("unchecked")
     org.jooq.Field<Object> column =
-        (org.jooq.Field<Object>) column(at + ".field", condition.getField());
+        (org.jooq.Field<Object>)
+            (kind == Kind.NUMBER
+                // Compared as numeric: 1.5 must not match an integer column's 1.
+                ? column(at + ".field", condition.getField()).cast(SQLDataType.NUMERIC)
+                : column(at + ".field", condition.getField()));
     Value value = condition.getValue();
     String valueAt = at + ".value";
+    boolean valueless = operator.equals("isNull") || operator.equals("isNotNull");
+    if (!valueless && (!condition.hasValue() || value.hasNullValue())) {
+      throw ParleyException.invalidArgument(valueAt, "is required for " + operator);
+    }
     if (kind == Kind.JSON) {
       return compareJson(at, operator, column, value);
     }
@@ -632,7 +640,11 @@ final class QuerySql {
         if (!value.hasNumberValue()) {
           throw ParleyException.invalidArgument(at, "must be a number");
         }
-        yield BigDecimal.valueOf(value.getNumberValue());
+        double number = value.getNumberValue();
+        if (Double.isNaN(number) || Double.isInfinite(number)) {
+          throw ParleyException.invalidArgument(at, "must be a finite number");
+        }
+        yield BigDecimal.valueOf(number);
       }
       case TIME -> {
         if (!value.hasStringValue()) {

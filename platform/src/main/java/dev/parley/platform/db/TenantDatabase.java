@@ -28,16 +28,31 @@ public final class TenantDatabase {
     return dsl.transactionResult(
         configuration -> {
           DSLContext transaction = configuration.dsl();
-          transaction
-              .select(
-                  DSL.function(
-                      "set_config",
-                      String.class,
-                      DSL.val("app.tenant_id"),
-                      DSL.val(tenantId),
-                      DSL.inline(true)))
-              .fetch();
+          bindTenant(transaction, tenantId);
           return work.run(transaction);
         });
+  }
+
+  /**
+   * Runs work in one transaction bound to no tenant until the work binds one with {@link
+   * #bindTenant}, and may bind another before touching that tenant's rows: for a consumer that
+   * applies several tenants' events in one commit.
+   */
+  public <T> T inTransaction(TenantWork<T> work) {
+    return dsl.transactionResult(configuration -> work.run(configuration.dsl()));
+  }
+
+  /** Binds the rest of the transaction to the tenant. */
+  public static void bindTenant(DSLContext transaction, String tenantId) {
+    requireNonNull(tenantId, "tenantId is null");
+    transaction
+        .select(
+            DSL.function(
+                "set_config",
+                String.class,
+                DSL.val("app.tenant_id"),
+                DSL.val(tenantId),
+                DSL.inline(true)))
+        .fetch();
   }
 }

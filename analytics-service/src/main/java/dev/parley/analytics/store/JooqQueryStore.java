@@ -45,10 +45,16 @@ final class JooqQueryStore implements QueryStore {
   private static final String TOTAL = "__total";
 
   private final TenantDatabase database;
+  private final int timeoutMillis;
 
   @Inject
   JooqQueryStore(TenantDatabase database) {
+    this(database, TIMEOUT_MILLIS);
+  }
+
+  JooqQueryStore(TenantDatabase database, int timeoutMillis) {
     this.database = requireNonNull(database, "database is null");
+    this.timeoutMillis = timeoutMillis;
   }
 
   @Override
@@ -204,7 +210,7 @@ final class JooqQueryStore implements QueryStore {
                         "set_config",
                         String.class,
                         DSL.inline("statement_timeout"),
-                        DSL.inline(Integer.toString(TIMEOUT_MILLIS)),
+                        DSL.inline(Integer.toString(timeoutMillis)),
                         DSL.inline(true)))
                 .fetch();
             return work.run(tx);
@@ -216,8 +222,8 @@ final class JooqQueryStore implements QueryStore {
         throw ParleyException.invalidArgument(
             "query",
             "ran longer than "
-                + TIMEOUT_MILLIS / 1000
-                + " s; narrow it with where, or group by fewer columns");
+                + (timeoutMillis >= 1000 ? timeoutMillis / 1000 + " s" : timeoutMillis + " ms")
+                + "; narrow it with where, or group by fewer columns");
       }
       if (state != null && state.startsWith("22")) {
         // Data exceptions: values the query cannot compute with (numeric overflow, ...).

@@ -20,6 +20,8 @@ import dev.parley.standalone.TestingParley.Response;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,6 +188,46 @@ class GitBookIssuesRestTest {
               }
             });
     assertThat(unclustered).containsExactlyInAnyOrder(title("dark"), title("csv"));
+  }
+
+  @Test
+  void theSameCorpusIsCountedPerDayAndQueryable() {
+    clusters();
+    String key = parley.key(ORG, "conversation:read");
+    // Days ago of the twelve conversations: 1, 2, ..., 10, 15 and 50.
+    LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+    JsonNode days =
+        parley
+            .send(
+                "GET",
+                "/alli/webapi/v2/conversations/daily_count?startDate="
+                    + today.minusDays(10)
+                    + "&endDate="
+                    + today,
+                key,
+                null)
+            .json()
+            .get("result");
+    List<Integer> counts = new ArrayList<>();
+    days.forEach(day -> counts.add(day.get("count").asInt()));
+    assertThat(counts).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0);
+
+    JsonNode byWeek =
+        parley
+            .send(
+                "POST",
+                "/inkeep/query/conversations",
+                key,
+                """
+                {"select": [{"type": "aggregation", "aggregation": "count"},
+                            {"type": "aggregation", "aggregation": "sum", "field": "userMessageCount"}],
+                 "where": {"condition": {"field": "firstMessageTime", "operator": "gte",
+                                         "value": "%s"}}}
+                """
+                    .formatted(now.minus(Duration.ofDays(20))))
+            .json();
+    assertThat(byWeek.at("/data/result/0"))
+        .isEqualTo(json("{\"count\": 11, \"sum_userMessageCount\": 11}"));
   }
 
   @Test

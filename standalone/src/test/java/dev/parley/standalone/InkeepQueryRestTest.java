@@ -432,6 +432,37 @@ class InkeepQueryRestTest {
   }
 
   @Test
+  void exportsEventsAndFeedbackToo() {
+    Response events =
+        parley.send(
+            "POST",
+            "/inkeep/query/events/export",
+            key,
+            """
+            {"select": [{"type": "field", "field": "searchQuery"},
+                        {"type": "aggregation", "aggregation": "count"}],
+             "where": {"condition": {"field": "eventType", "operator": "eq", "value": "search"}},
+             "orderBy": [{"field": "count", "direction": "desc"}]}
+            """);
+    assertThat(events.header("content-type")).startsWith("text/csv");
+    assertThat(events.body()).isEqualTo("searchQuery,count\n\"reset password\",3\nbilling,1\n");
+    Response feedback =
+        parley.send(
+            "POST",
+            "/inkeep/query/feedback/export",
+            key,
+            """
+            {"select": [{"type": "field", "field": "id"}, {"type": "field", "field": "reasons"}],
+             "orderBy": [{"field": "id", "direction": "asc"}]}
+            """);
+    assertThat(feedback.body())
+        .isEqualTo(
+            "id,reasons\n"
+                + "q-f1,\"[{\"\"label\"\":\"\"accurate\"\",\"\"details\"\":\"\"\"\"}]\"\n"
+                + "q-f2,\"[{\"\"label\"\":\"\"inaccurate\"\",\"\"details\"\":\"\"wrong page\"\"}]\"\n");
+  }
+
+  @Test
   void refusesQueriesItCannotRunWithAClearProblem() {
     Response unknownField =
         parley.send(
@@ -597,6 +628,18 @@ class InkeepQueryRestTest {
         .isEqualTo(json("{\"data\": {\"result\": [], \"total\": 0}}"));
     assertThat(parley.send("GET", "/inkeep/query/weekly-search-users", other, null).json())
         .isEqualTo(json("{\"data\": {\"result\": [], \"total\": 0}}"));
+    for (String view : List.of("events", "feedback")) {
+      assertThat(
+              parley
+                  .send(
+                      "POST",
+                      "/inkeep/query/" + view + "/export",
+                      other,
+                      "{\"select\": [{\"type\": \"field\", \"field\": \"id\"}]}")
+                  .body())
+          .as(view)
+          .isEqualTo("id\n");
+    }
     assertThat(
             parley
                 .send(
@@ -687,6 +730,36 @@ class InkeepQueryRestTest {
                 .listTopSearchQueries(ListTopSearchQueriesRequest.getDefaultInstance())
                 .getQueriesCount())
         .isZero();
+    assertThat(
+            otherStub
+                .listWeeklySearchUsers(ListWeeklySearchUsersRequest.getDefaultInstance())
+                .getWeeksCount())
+        .isZero();
+    assertThat(
+            otherStub
+                .listPropertyKeys(
+                    ListPropertyKeysRequest.newBuilder().setField("properties").build())
+                .getKeysCount())
+        .isZero();
+    assertThat(
+            otherStub
+                .listPropertyValues(
+                    ListPropertyValuesRequest.newBuilder()
+                        .setField("properties")
+                        .setKey("plan")
+                        .build())
+                .getValuesCount())
+        .isZero();
+    assertThat(
+            otherStub
+                .exportQuery(
+                    ExportQueryRequest.newBuilder()
+                        .setView(View.VIEW_FEEDBACK)
+                        .setQuery(query)
+                        .build())
+                .getData()
+                .toStringUtf8())
+        .isEqualTo("count,type\n");
     assertThatThrownBy(() -> stub.runQuery(RunQueryRequest.newBuilder().setQuery(query).build()))
         .isInstanceOf(StatusRuntimeException.class)
         .hasMessage(

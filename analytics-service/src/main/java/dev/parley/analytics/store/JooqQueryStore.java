@@ -252,7 +252,8 @@ final class JooqQueryStore implements QueryStore {
       case NUMBER ->
           row.put(name, value instanceof BigDecimal decimal ? decimal.stripTrailingZeros() : value);
       case TIME -> row.put(name, Iso8601.format(((OffsetDateTime) value).toInstant()));
-      case JSON -> row.put(name, new Json(((JSONB) value).data()));
+      // Compact JSON text, as the JSON answers write it (PostgreSQL's text has spaces).
+      case JSON -> row.put(name, new Json(parse(((JSONB) value).data()).toString()));
       case UNPACK -> {
         String text = ((JSONB) value).data();
         JsonNode node = parse(text);
@@ -262,7 +263,7 @@ final class JooqQueryStore implements QueryStore {
                   entry ->
                       row.put(name + "." + entry.getKey(), new Json(entry.getValue().toString())));
         } else {
-          row.put(name, new Json(text));
+          row.put(name, new Json(node.toString()));
         }
       }
     }

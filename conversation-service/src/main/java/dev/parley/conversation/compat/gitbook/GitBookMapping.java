@@ -19,6 +19,7 @@ import dev.parley.platform.proto.ProtoJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -88,6 +89,7 @@ final class GitBookMapping {
     if (parts == null || !parts.hasListValue()) {
       throw ParleyException.invalidArgument(prefix + "parts", "is required and must be an array");
     }
+    Instant created = Iso8601.parse(prefix + "metadata.createdAt", createdAt);
     List<MessageDraft> messages = new ArrayList<>();
     boolean teamMember = false;
     List<Value> items = parts.getListValue().getValuesList();
@@ -108,6 +110,7 @@ final class GitBookMapping {
       }
       teamMember |= role.equals("team-member");
       String body = requiredString(field + ".body", partFields.get("body"));
+      // Parts carry no time of their own: they are as old as the conversation, when known.
       messages.add(
           new MessageDraft(
               null,
@@ -121,8 +124,8 @@ final class GitBookMapping {
               null,
               null,
               null,
-              null,
-              null));
+              created,
+              created));
     }
     return new ConversationDraft(
         conversationId(origin, id),
@@ -139,7 +142,7 @@ final class GitBookMapping {
         null,
         null,
         null,
-        Iso8601.parse(prefix + "metadata.createdAt", createdAt),
+        created,
         null,
         messages);
   }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A conversation escalated to a ticket: conversation-service opens it in ticket-service over gRPC,
- * and every message written afterwards, through any front door, moves the ticket's counters.
+ * and every message written afterwards, through any front door, moves the ticket's counters
+ * (ticket-service follows conversation-service's event stream).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EscalationTest {
@@ -119,8 +120,13 @@ class EscalationTest {
         """
             .formatted(reply));
 
-    JsonNode after = ticket(key);
+    // ticket-service records them from conversation-service's event stream, a moment later.
+    JsonNode after =
+        TestingParley.eventually(
+            () -> ticket(key), current -> current.get("message_count").asInt() == 5);
     assertThat(after.get("message_count").asInt()).isEqualTo(5);
+    assertThat(after.get("unread_team_count").asInt()).isEqualTo(1);
+    assertThat(after.get("unread_customer_count").asInt()).isEqualTo(2);
     // A key that may only write conversations still moves the ticket of an escalated one.
     String writer = parley.key("escalations", "conversation:write");
     assertThat(
@@ -132,8 +138,9 @@ class EscalationTest {
                     "{\"content\": \"A fix is rolling out\"}")
                 .status())
         .isEqualTo(201);
-    assertThat(ticket(key).get("unread_customer_count").asInt()).isEqualTo(3);
-    after = ticket(key);
+    after =
+        TestingParley.eventually(
+            () -> ticket(key), current -> current.get("message_count").asInt() == 6);
     assertThat(after.get("message_count").asInt()).isEqualTo(6);
     assertThat(after.get("unread_team_count").asInt()).isEqualTo(1);
     assertThat(after.get("unread_customer_count").asInt()).isEqualTo(3);

@@ -10,7 +10,9 @@ import dev.parley.conversation.v1.ConversationKind;
 import dev.parley.conversation.v1.ConversationServiceGrpc;
 import dev.parley.conversation.v1.ConversationServiceGrpc.ConversationServiceBlockingStub;
 import dev.parley.conversation.v1.CreateConversationRequest;
+import dev.parley.conversation.v1.CreateMessageRequest;
 import dev.parley.conversation.v1.DeleteConversationRequest;
+import dev.parley.conversation.v1.EscalateConversationRequest;
 import dev.parley.conversation.v1.Message;
 import dev.parley.platform.db.Database;
 import dev.parley.platform.db.DatabaseConfig;
@@ -57,8 +59,13 @@ class EventStreamCrashTest {
     DatabaseConfig database = postgres.databaseConfig("postgres", "crash-app-password", 4);
     int port = freePort();
     String token = ServerConfig.newInternalToken();
-    Map<String, String> conversationPort =
-        Map.of("PARLEY_CONVERSATION_PORT", Integer.toString(port));
+    int ticketPort = freePort();
+    Map<String, String> conversationSettings =
+        Map.of(
+            "PARLEY_CONVERSATION_PORT",
+            Integer.toString(port),
+            "PARLEY_TICKET_TARGET",
+            "127.0.0.1:" + ticketPort);
     // Keys live in the identity schema, which the services would otherwise create on start.
     new SchemaMigrator(database).migrateIdentity();
     String key =
@@ -68,7 +75,6 @@ class EventStreamCrashTest {
         ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     ConversationServiceBlockingStub api =
         TestingParley.withKey(ConversationServiceGrpc.newBlockingStub(channel), key);
-    int ticketPort = freePort();
     ManagedChannel ticketChannel =
         ManagedChannelBuilder.forAddress("127.0.0.1", ticketPort).usePlaintext().build();
     TicketServiceBlockingStub ticketApi =
@@ -81,16 +87,23 @@ class EventStreamCrashTest {
     Process tickets = null;
     Process conversations = null;
     try (HikariDataSource owner = Database.ownerPool(database, "crash-test")) {
-      conversations = startService(CONVERSATION_SERVER, database, token, conversationPort);
+      conversations = startService(CONVERSATION_SERVER, database, token, conversationSettings);
       tickets =
           startService(
               "dev.parley.ticket.TicketServer",
               database,
               token,
-              Map.of("PARLEY_TICKET_PORT", Integer.toString(ticketPort)));
+              Map.of(
+                  "PARLEY_TICKET_PORT",
+                  Integer.toString(ticketPort),
+                  "PARLEY_CONVERSATION_TARGET",
+                  "127.0.0.1:" + port));
       waitUntil(() -> writes(api, 0));
       write(api, 1, 149);
       waitUntil(() -> openTickets(ticketApi, 0, 40));
+      // An escalated conversation: its later messages reach the ticket through the stream.
+      api.escalateConversation(
+          EscalateConversationRequest.newBuilder().setConversationId("c-100").build());
       analytics = startAnalytics(database, peers, token);
       waitUntil(() -> count(owner, "SELECT count(*) FROM analytics.applied_event") >= 30);
       analytics.destroyForcibly().waitFor();
@@ -108,21 +121,41 @@ class EventStreamCrashTest {
       analytics = startAnalytics(database, peers, token);
       waitUntil(() -> count(owner, "SELECT count(*) FROM analytics.applied_event") >= 100);
 
-      // ticket-service dies with SIGKILL under the running consumer and comes back.
+      // ticket-service dies with SIGKILL under the running consumer and comes back; a message
+      // written to the escalated conversation meanwhile reaches its ticket when it is back.
       tickets.destroyForcibly().waitFor();
+      api.createMessage(
+          CreateMessageRequest.newBuilder()
+              .setConversationId("c-100")
+              .setMessage(
+                  Message.newBuilder()
+                      .setRole("user")
+                      .setContent(Value.newBuilder().setStringValue("Still there?")))
+              .build());
       tickets =
           startService(
               "dev.parley.ticket.TicketServer",
               database,
               token,
-              Map.of("PARLEY_TICKET_PORT", Integer.toString(ticketPort)));
+              Map.of(
+                  "PARLEY_TICKET_PORT",
+                  Integer.toString(ticketPort),
+                  "PARLEY_CONVERSATION_TARGET",
+                  "127.0.0.1:" + port));
       waitUntil(() -> openTickets(ticketApi, 60, 1));
       openTickets(ticketApi, 61, 19);
+      waitUntil(
+          () ->
+              count(
+                      owner,
+                      "SELECT coalesce(max(message_count), 0) FROM ticket.ticket"
+                          + " WHERE conversation_id = 'c-100'")
+                  == 2);
 
       // conversation-service dies with SIGKILL under the running consumer and comes back; more
       // is written after.
       conversations.destroyForcibly().waitFor();
-      conversations = startService(CONVERSATION_SERVER, database, token, conversationPort);
+      conversations = startService(CONVERSATION_SERVER, database, token, conversationSettings);
       waitUntil(() -> writes(api, 200));
       write(api, 201, 19);
 
@@ -148,10 +181,10 @@ class EventStreamCrashTest {
                       + " FROM conversation.conversation GROUP BY 1"));
       assertThat(count(owner, "SELECT count(*) FROM analytics.conversation_day")).isEqualTo(210);
       // Exactly the tickets, each with its messages counted once.
-      assertThat(count(owner, "SELECT count(*) FROM analytics.query_ticket")).isEqualTo(80);
+      assertThat(count(owner, "SELECT count(*) FROM analytics.query_ticket")).isEqualTo(81);
       assertThat(count(owner, "SELECT sum(message_count) FROM analytics.query_ticket"))
           .isEqualTo(count(owner, "SELECT count(*) FROM ticket.ticket_message"))
-          .isEqualTo(160);
+          .isEqualTo(162);
     } finally {
       for (Process process : new Process[] {analytics, tickets, conversations}) {
         if (process != null) {

@@ -11,7 +11,9 @@ import dev.parley.platform.events.OutboxStream;
 import dev.parley.ticket.api.TicketEventsGrpcService;
 import dev.parley.ticket.api.TicketGrpcService;
 import dev.parley.ticket.compat.posthog.PostHogTicketsGrpcService;
+import dev.parley.ticket.domain.ConversationMessages;
 import dev.parley.ticket.domain.Tickets;
+import dev.parley.ticket.peer.ConversationEventFollower;
 import dev.parley.ticket.peer.EndUserDirectory;
 import dev.parley.ticket.store.StoreModule;
 import io.grpc.BindableService;
@@ -32,11 +34,16 @@ public final class TicketModule extends AbstractModule {
     bind(Clock.class).toInstance(Clock.systemUTC());
     bind(Tickets.class).in(Scopes.SINGLETON);
     bind(EndUserDirectory.class).in(Scopes.SINGLETON);
+    bind(ConversationMessages.class).in(Scopes.SINGLETON);
+    // Records escalated conversations' new messages from conversation-service's event stream.
+    bind(ConversationEventFollower.class).asEagerSingleton();
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(TicketGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(TicketEventsGrpcService.class).in(Scopes.SINGLETON);
-    Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(OutboxStream.class);
+    Multibinder<AutoCloseable> resources = Multibinder.newSetBinder(binder(), AutoCloseable.class);
+    resources.addBinding().to(OutboxStream.class);
+    resources.addBinding().to(ConversationEventFollower.class);
     services.addBinding().to(PostHogTicketsGrpcService.class).in(Scopes.SINGLETON);
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.analytics.peer;
 import dev.parley.analytics.domain.AnalyticsStore;
 import dev.parley.event.v1.ConversationEventsServiceGrpc;
 import dev.parley.event.v1.TicketEventsServiceGrpc;
+import dev.parley.platform.events.EventStreamConsumer;
 import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.type.v1.Backend;
 import jakarta.inject.Inject;

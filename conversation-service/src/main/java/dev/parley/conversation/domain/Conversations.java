@@ -57,25 +57,14 @@ public final class Conversations {
   public Conversation replace(String tenantId, String source, ConversationDraft draft) {
     String id = draft.id() == null ? newId("conv_") : checkId("id", draft.id());
     List<MessageDraft> drafts = checkMessages(draft);
-    Set<String> before = new HashSet<>();
-    Conversation replaced =
-        store.change(
-            tenantId,
-            id,
-            existing -> {
-              if (existing != null) {
-                existing.messages().forEach(message -> before.add(message.id()));
-              }
-              return conversation(tenantId, source, id, draft, drafts, existing);
-            });
-    recordOnTicket(replaced, before);
-    return replaced;
+    return store.change(
+        tenantId, id, existing -> conversation(tenantId, source, id, draft, drafts, existing));
   }
 
   /**
    * Escalates the conversation to a support ticket (the one it already has, if any), records its
-   * messages there, and links the two: later messages are recorded on the ticket as they come.
-   * Escalating again is harmless and records whatever the ticket missed.
+   * messages there, and links the two: ticket-service records later messages from the event stream
+   * as they come. Escalating again is harmless and records whatever the ticket missed.
    */
   public TicketLink.Escalation escalate(String tenantId, String id, String reason) {
     checkLength("escalation_reason", reason, MAX_TITLE_LENGTH);
@@ -88,18 +77,6 @@ public final class Conversations {
         new Handling(null, null, null, null, null, escalation.ticketId()),
         now());
     return escalation;
-  }
-
-  /** Records the messages not in {@code before} on the conversation's ticket, if it has one. */
-  private void recordOnTicket(Conversation conversation, Set<String> before) {
-    if (conversation.handling().ticketId() == null) {
-      return;
-    }
-    List<Message> added =
-        conversation.messages().stream().filter(message -> !before.contains(message.id())).toList();
-    if (!added.isEmpty()) {
-      tickets.record(conversation, added);
-    }
   }
 
   /** Creates a conversation; ALREADY_EXISTS when its id is taken. */
@@ -236,31 +213,26 @@ public final class Conversations {
    */
   public Message append(String tenantId, String conversationId, MessageDraft draft) {
     Message[] appended = new Message[1];
-    Set<String> before = new HashSet<>();
-    Conversation stored =
-        store.change(
-            tenantId,
-            conversationId,
-            existing -> {
-              if (existing == null) {
-                throw notFound(conversationId);
-              }
-              if (existing.messageCount() >= MAX_MESSAGES) {
-                throw ParleyException.invalidArgument(
-                    "message", "a conversation holds at most " + MAX_MESSAGES + " messages");
-              }
-              existing.messages().forEach(message -> before.add(message.id()));
-              List<MessageDraft> drafts = new ArrayList<>(drafts(existing.messages()));
-              drafts.add(draft);
-              ConversationDraft changed = draftOf(existing, drafts);
-              checkMessages(changed);
-              Conversation result =
-                  conversation(
-                      tenantId, existing.source(), conversationId, changed, drafts, existing);
-              appended[0] = result.messages().getLast();
-              return result;
-            });
-    recordOnTicket(stored, before);
+    store.change(
+        tenantId,
+        conversationId,
+        existing -> {
+          if (existing == null) {
+            throw notFound(conversationId);
+          }
+          if (existing.messageCount() >= MAX_MESSAGES) {
+            throw ParleyException.invalidArgument(
+                "message", "a conversation holds at most " + MAX_MESSAGES + " messages");
+          }
+          List<MessageDraft> drafts = new ArrayList<>(drafts(existing.messages()));
+          drafts.add(draft);
+          ConversationDraft changed = draftOf(existing, drafts);
+          checkMessages(changed);
+          Conversation result =
+              conversation(tenantId, existing.source(), conversationId, changed, drafts, existing);
+          appended[0] = result.messages().getLast();
+          return result;
+        });
     return appended[0];
   }
 

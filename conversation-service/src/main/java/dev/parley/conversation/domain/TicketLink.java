@@ -1,10 +1,9 @@
 package dev.parley.conversation.domain;
 
-import java.util.List;
-
 /**
- * ticket-service as conversations see it: the ticket a conversation is escalated to, and the
- * messages recorded on it. Recording is idempotent per message id on the ticket's side.
+ * ticket-service as conversations see it: the ticket a conversation is escalated to. Its later
+ * messages reach the ticket through the event stream, which ticket-service follows; recording is
+ * idempotent per message id on the ticket's side.
  */
 public interface TicketLink {
   /**
@@ -12,9 +11,6 @@ public interface TicketLink {
    * the ticket.
    */
   Escalation escalate(Conversation conversation, String reason);
-
-  /** Records these new messages of an escalated conversation on its ticket. */
-  void record(Conversation conversation, List<Message> messages);
 
   /** The ticket of an escalated conversation. */
   record Escalation(String ticketId, int ticketNumber) {}

@@ -10,7 +10,6 @@ import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.TicketLink;
 import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
-import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.ticket.v1.CreateTicketRequest;
 import dev.parley.ticket.v1.RecordTicketMessagesRequest;
@@ -23,12 +22,9 @@ import io.grpc.StatusRuntimeException;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** ticket-service over gRPC, called with the caller's key. */
 public final class TicketPeer implements TicketLink {
-  private static final Logger LOG = LoggerFactory.getLogger(TicketPeer.class);
   private static final long DEADLINE_SECONDS = 5;
   private static final int BATCH = 1000;
 
@@ -67,21 +63,6 @@ public final class TicketPeer implements TicketLink {
       return new Escalation(created.getId(), created.getTicketNumber());
     } catch (StatusRuntimeException e) {
       throw relay(e);
-    }
-  }
-
-  @Override
-  public void record(Conversation conversation, List<Message> messages) {
-    try {
-      recordOn(conversation.handling().ticketId(), messages);
-    } catch (StatusRuntimeException | ParleyException e) {
-      // The conversation is stored; escalating it again records what was missed.
-      LOG.atWarn()
-          .addKeyValue("requestId", CallContext.requestId())
-          .addKeyValue("conversation", conversation.id())
-          .addKeyValue("ticket", conversation.handling().ticketId())
-          .setCause(e)
-          .log("Messages not recorded on the ticket; escalate the conversation again to resync");
     }
   }
 

@@ -8,6 +8,15 @@ import java.util.function.UnaryOperator;
 
 /** Storage of tickets; every method is scoped to one tenant. */
 public interface TicketStore {
+  /** The ticket of a conversation, if it was escalated. */
+  Optional<java.util.UUID> ticketOfConversation(String tenantId, String conversationId);
+
+  /** The cursor of the last record applied from an event stream, if any. */
+  Optional<String> cursor(String stream);
+
+  /** Stores the cursor of the last record applied from an event stream. */
+  void saveCursor(String stream, String cursor);
+
   /**
    * Inserts the ticket under the tenant's next number, allocated in the same transaction (no
    * duplicates under concurrent creates, no gaps when a create fails). A ticket of a conversation

@@ -20,7 +20,7 @@ public final class Tickets {
       List.of("widget", "email", "slack", "teams", "github");
   static final int PREVIEW_LENGTH = 500;
   private static final int MAX_TAGS = 100;
-  private static final int MAX_MESSAGES_PER_CALL = 1000;
+  static final int MAX_MESSAGES_PER_CALL = 1000;
 
   private final TicketStore store;
   private final Clock clock;

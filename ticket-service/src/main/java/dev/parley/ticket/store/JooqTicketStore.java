@@ -1,5 +1,6 @@
 package dev.parley.ticket.store;
 
+import static dev.parley.ticket.store.schema.Tables.STREAM_CURSOR;
 import static dev.parley.ticket.store.schema.Tables.TICKET_ACTIVITY;
 import static dev.parley.ticket.store.schema.Tables.TICKET_COUNTER;
 import static dev.parley.ticket.store.schema.Tables.TICKET_MESSAGE;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.jooq.Condition;
+import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.SortField;
@@ -38,9 +40,13 @@ final class JooqTicketStore implements TicketStore {
 
   private final TenantDatabase database;
 
+  /** Outside any tenant: for the stream cursor, which belongs to none. */
+  private final DSLContext global;
+
   @Inject
-  JooqTicketStore(TenantDatabase database) {
+  JooqTicketStore(TenantDatabase database, DSLContext global) {
     this.database = requireNonNull(database, "database is null");
+    this.global = requireNonNull(global, "global is null");
   }
 
   @Override
@@ -162,6 +168,41 @@ final class JooqTicketStore implements TicketStore {
                   .build());
           return Optional.of(after);
         });
+  }
+
+  @Override
+  public Optional<UUID> ticketOfConversation(String tenantId, String conversationId) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.select(TICKET.ID)
+                .from(TICKET)
+                .where(TICKET.TENANT_ID.eq(tenantId), TICKET.CONVERSATION_ID.eq(conversationId))
+                .fetchOptional(TICKET.ID));
+  }
+
+  @Override
+  public Optional<String> cursor(String stream) {
+    return global
+        .select(STREAM_CURSOR.CURSOR)
+        .from(STREAM_CURSOR)
+        .where(STREAM_CURSOR.STREAM.eq(stream))
+        .fetchOptional(STREAM_CURSOR.CURSOR);
+  }
+
+  @Override
+  public void saveCursor(String stream, String cursor) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    global
+        .insertInto(STREAM_CURSOR)
+        .set(STREAM_CURSOR.STREAM, stream)
+        .set(STREAM_CURSOR.CURSOR, cursor)
+        .set(STREAM_CURSOR.UPDATED_AT, now)
+        .onConflict(STREAM_CURSOR.STREAM)
+        .doUpdate()
+        .set(STREAM_CURSOR.CURSOR, cursor)
+        .set(STREAM_CURSOR.UPDATED_AT, now)
+        .execute();
   }
 
   @Override

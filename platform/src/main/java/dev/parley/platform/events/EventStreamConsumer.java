@@ -1,8 +1,7 @@
-package dev.parley.analytics.peer;
+package dev.parley.platform.events;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.parley.analytics.domain.AnalyticsStore;
 import dev.parley.event.v1.EventRecord;
 import dev.parley.event.v1.StreamEventsRequest;
 import dev.parley.platform.grpc.PeerChannels;
@@ -23,13 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows one service's event stream for as long as analytics-service runs: resumes after the
+ * Follows one service's event stream for as long as the consuming service runs: resumes after the
  * cursor stored with the last applied event, applies the events that have arrived (up to {@link
  * #BATCH}) in one transaction with the cursor of the last (so a crash at any moment neither loses
  * nor double-counts), and reconnects after a second when the stream breaks (the producer or
  * PostgreSQL restarting). Flow control asks the producer for no more than one batch ahead.
  */
-final class EventStreamConsumer implements AutoCloseable {
+public final class EventStreamConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventStreamConsumer.class);
   private static final long RETRY_MILLIS = 1000;
   static final int BATCH = 200;
@@ -41,14 +40,14 @@ final class EventStreamConsumer implements AutoCloseable {
   private final Backend producer;
   private final Opener open;
   private final PeerChannels peers;
-  private final AnalyticsStore store;
+  private final EventSink store;
   private final Context.CancellableContext context = Context.current().withCancellation();
   private final Thread thread;
   private volatile boolean closed;
 
   /** Calls a producer's StreamEvents on a channel, with an observer of the records. */
   @FunctionalInterface
-  interface Opener {
+  public interface Opener {
     void open(Channel channel, StreamEventsRequest request, StreamObserver<EventRecord> records);
   }
 
@@ -56,8 +55,8 @@ final class EventStreamConsumer implements AutoCloseable {
    * Starts following: {@code stream} names the stream's cursor, {@code open} calls the producer's
    * StreamEvents.
    */
-  EventStreamConsumer(
-      String stream, Backend producer, Opener open, PeerChannels peers, AnalyticsStore store) {
+  public EventStreamConsumer(
+      String stream, Backend producer, Opener open, PeerChannels peers, EventSink store) {
     this.stream = requireNonNull(stream, "stream is null");
     this.producer = requireNonNull(producer, "producer is null");
     this.open = requireNonNull(open, "open is null");

@@ -1,0 +1,83 @@
+package dev.parley.ticket.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.parley.event.v1.Event;
+import dev.parley.event.v1.EventRecord;
+import dev.parley.platform.events.EventSink;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The new messages of escalated conversations, recorded on their tickets as conversation-service's
+ * event stream tells them, whichever front door wrote them. Recording is idempotent per message id,
+ * so the cursor is stored after the messages: a record applied twice (after a crash) changes
+ * nothing the second time. The customer's messages (roles user, customer, end-user) raise the
+ * team's unread count, the others the customer's.
+ */
+public final class ConversationMessages implements EventSink {
+  private static final Set<String> CUSTOMER_ROLES = Set.of("user", "customer", "end-user");
+
+  private final Tickets tickets;
+  private final TicketStore store;
+
+  @Inject
+  public ConversationMessages(Tickets tickets, TicketStore store) {
+    this.tickets = requireNonNull(tickets, "tickets is null");
+    this.store = requireNonNull(store, "store is null");
+  }
+
+  @Override
+  public Optional<String> cursor(String stream) {
+    return store.cursor(stream);
+  }
+
+  @Override
+  public void apply(String stream, List<EventRecord> records) {
+    for (EventRecord record : records) {
+      Event event = record.getEvent();
+      if (event.getType().equals("conversation.upserted")) {
+        List<TicketStore.NewMessage> messages = newMessages(event.getData());
+        if (!messages.isEmpty()) {
+          Optional<UUID> ticket =
+              store.ticketOfConversation(event.getTenantId(), event.getSubjectId());
+          if (ticket.isPresent()) {
+            for (int start = 0; start < messages.size(); start += Tickets.MAX_MESSAGES_PER_CALL) {
+              tickets.recordMessages(
+                  event.getTenantId(),
+                  ticket.get().toString(),
+                  messages.subList(
+                      start, Math.min(messages.size(), start + Tickets.MAX_MESSAGES_PER_CALL)));
+            }
+          }
+        }
+      }
+    }
+    if (!records.isEmpty()) {
+      store.saveCursor(stream, records.getLast().getCursor());
+    }
+  }
+
+  private static List<TicketStore.NewMessage> newMessages(Struct data) {
+    List<TicketStore.NewMessage> messages = new ArrayList<>();
+    Value added = data.getFieldsOrDefault("new_messages", null);
+    if (added == null) {
+      return messages;
+    }
+    for (Value item : added.getListValue().getValuesList()) {
+      Struct message = item.getStructValue();
+      messages.add(
+          new TicketStore.NewMessage(
+              message.getFieldsOrThrow("id").getStringValue(),
+              CUSTOMER_ROLES.contains(message.getFieldsOrThrow("role").getStringValue()),
+              message.getFieldsOrThrow("text").getStringValue()));
+    }
+    return messages;
+  }
+}

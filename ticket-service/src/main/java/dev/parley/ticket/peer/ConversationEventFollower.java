@@ -1,0 +1,30 @@
+package dev.parley.ticket.peer;
+
+import dev.parley.event.v1.ConversationEventsServiceGrpc;
+import dev.parley.platform.events.EventStreamConsumer;
+import dev.parley.platform.grpc.PeerChannels;
+import dev.parley.ticket.domain.ConversationMessages;
+import dev.parley.type.v1.Backend;
+import jakarta.inject.Inject;
+
+/** Follows conversation-service's event stream from start to stop of ticket-service. */
+public final class ConversationEventFollower implements AutoCloseable {
+  private final EventStreamConsumer consumer;
+
+  @Inject
+  public ConversationEventFollower(PeerChannels peers, ConversationMessages messages) {
+    consumer =
+        new EventStreamConsumer(
+            "conversation",
+            Backend.BACKEND_CONVERSATION,
+            (channel, request, records) ->
+                ConversationEventsServiceGrpc.newStub(channel).streamEvents(request, records),
+            peers,
+            messages);
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

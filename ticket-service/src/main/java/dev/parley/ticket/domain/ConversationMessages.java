@@ -9,7 +9,11 @@ import dev.parley.event.v1.EventRecord;
 import dev.parley.platform.events.EventSink;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -40,22 +44,33 @@ public final class ConversationMessages implements EventSink {
 
   @Override
   public void apply(String stream, List<EventRecord> records) {
+    // The conversations with new messages, per tenant; one lookup of their tickets per tenant.
+    Map<String, Set<String>> written = new LinkedHashMap<>();
     for (EventRecord record : records) {
       Event event = record.getEvent();
-      if (event.getType().equals("conversation.upserted")) {
+      if (event.getType().equals("conversation.upserted")
+          && !newMessages(event.getData()).isEmpty()) {
+        written
+            .computeIfAbsent(event.getTenantId(), tenant -> new HashSet<>())
+            .add(event.getSubjectId());
+      }
+    }
+    Map<String, Map<String, UUID>> ticketsByTenant = new HashMap<>();
+    written.forEach(
+        (tenant, conversations) ->
+            ticketsByTenant.put(tenant, store.ticketsOfConversations(tenant, conversations)));
+    for (EventRecord record : records) {
+      Event event = record.getEvent();
+      UUID ticket =
+          ticketsByTenant.getOrDefault(event.getTenantId(), Map.of()).get(event.getSubjectId());
+      if (ticket != null && event.getType().equals("conversation.upserted")) {
         List<TicketStore.NewMessage> messages = newMessages(event.getData());
-        if (!messages.isEmpty()) {
-          Optional<UUID> ticket =
-              store.ticketOfConversation(event.getTenantId(), event.getSubjectId());
-          if (ticket.isPresent()) {
-            for (int start = 0; start < messages.size(); start += Tickets.MAX_MESSAGES_PER_CALL) {
-              tickets.recordMessages(
-                  event.getTenantId(),
-                  ticket.get().toString(),
-                  messages.subList(
-                      start, Math.min(messages.size(), start + Tickets.MAX_MESSAGES_PER_CALL)));
-            }
-          }
+        for (int start = 0; start < messages.size(); start += Tickets.MAX_MESSAGES_PER_CALL) {
+          tickets.recordMessages(
+              event.getTenantId(),
+              ticket.toString(),
+              messages.subList(
+                  start, Math.min(messages.size(), start + Tickets.MAX_MESSAGES_PER_CALL)));
         }
       }
     }

@@ -8,8 +8,9 @@ import java.util.function.UnaryOperator;
 
 /** Storage of tickets; every method is scoped to one tenant. */
 public interface TicketStore {
-  /** The ticket of a conversation, if it was escalated. */
-  Optional<java.util.UUID> ticketOfConversation(String tenantId, String conversationId);
+  /** The tickets of those of the conversations that were escalated, by conversation id. */
+  java.util.Map<String, java.util.UUID> ticketsOfConversations(
+      String tenantId, java.util.Collection<String> conversationIds);
 
   /** The cursor of the last record applied from an event stream, if any. */
   Optional<String> cursor(String stream);

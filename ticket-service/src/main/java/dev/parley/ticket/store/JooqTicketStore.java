@@ -171,14 +171,15 @@ final class JooqTicketStore implements TicketStore {
   }
 
   @Override
-  public Optional<UUID> ticketOfConversation(String tenantId, String conversationId) {
+  public java.util.Map<String, UUID> ticketsOfConversations(
+      String tenantId, java.util.Collection<String> conversationIds) {
     return database.inTenant(
         tenantId,
         dsl ->
-            dsl.select(TICKET.ID)
+            dsl.select(TICKET.CONVERSATION_ID, TICKET.ID)
                 .from(TICKET)
-                .where(TICKET.TENANT_ID.eq(tenantId), TICKET.CONVERSATION_ID.eq(conversationId))
-                .fetchOptional(TICKET.ID));
+                .where(TICKET.TENANT_ID.eq(tenantId), TICKET.CONVERSATION_ID.in(conversationIds))
+                .fetchMap(TICKET.CONVERSATION_ID, TICKET.ID));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.parley.analytics.api;
 
+import static com.google.common.base.Strings.emptyToNull;
 import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
@@ -265,9 +266,5 @@ public final class AnalyticsGrpcService extends AnalyticsServiceGrpc.AnalyticsSe
       result.add(view("views[" + i + "]", views.get(i)));
     }
     return result;
-  }
-
-  private static String emptyToNull(String text) {
-    return text.isEmpty() ? null : text;
   }
 }

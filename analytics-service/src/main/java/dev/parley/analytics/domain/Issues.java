@@ -1,5 +1,6 @@
 package dev.parley.analytics.domain;
 
+import static com.google.common.base.Strings.nullToEmpty;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.analytics.domain.IssueStore.ClusterOrder;
@@ -82,9 +83,5 @@ public final class Issues {
       throw ParleyException.invalidArgument("limit", "must be within 0.." + MAX_LIMIT);
     }
     return limit;
-  }
-
-  private static String nullToEmpty(String text) {
-    return text == null ? "" : text;
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.analytics.domain;
 
+import static com.google.common.base.Strings.emptyToNull;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.analytics.domain.QueryStore.Rows;
@@ -128,9 +129,5 @@ public final class Queries {
       throw ParleyException.invalidArgument(
           "after", "must be an ISO 8601 date or date-time with a zone");
     }
-  }
-
-  private static String emptyToNull(String text) {
-    return text == null || text.isEmpty() ? null : text;
   }
 }

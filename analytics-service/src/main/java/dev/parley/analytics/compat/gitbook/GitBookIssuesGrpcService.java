@@ -1,5 +1,6 @@
 package dev.parley.analytics.compat.gitbook;
 
+import static com.google.common.base.Strings.emptyToNull;
 import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
@@ -203,9 +204,5 @@ public final class GitBookIssuesGrpcService
                 .setConversations(view.conversations()))
         .setUrls(ClusterUrls.newBuilder().setLocation(location).setApp(location + "/issues"))
         .build();
-  }
-
-  private static String emptyToNull(String text) {
-    return text.isEmpty() ? null : text;
   }
 }

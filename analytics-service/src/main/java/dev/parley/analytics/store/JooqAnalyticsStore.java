@@ -2,13 +2,13 @@ package dev.parley.analytics.store;
 
 import static dev.parley.analytics.store.schema.Tables.APPLIED_EVENT;
 import static dev.parley.analytics.store.schema.Tables.CONVERSATION_DAY;
-import static dev.parley.analytics.store.schema.Tables.STREAM_CURSOR;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.analytics.domain.AnalyticsStore;
 import dev.parley.event.v1.Event;
 import dev.parley.event.v1.EventRecord;
 import dev.parley.platform.db.TenantDatabase;
+import dev.parley.platform.events.StreamCursors;
 import jakarta.inject.Inject;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -23,6 +23,8 @@ import org.jooq.impl.DSL;
 
 /** analytics-service's tables in PostgreSQL. */
 final class JooqAnalyticsStore implements AnalyticsStore {
+  private static final StreamCursors CURSORS = new StreamCursors("analytics");
+
   private final TenantDatabase database;
   private final DSLContext dsl;
 
@@ -34,10 +36,7 @@ final class JooqAnalyticsStore implements AnalyticsStore {
 
   @Override
   public Optional<String> cursor(String stream) {
-    return dsl.select(STREAM_CURSOR.CURSOR)
-        .from(STREAM_CURSOR)
-        .where(STREAM_CURSOR.STREAM.eq(stream))
-        .fetchOptional(STREAM_CURSOR.CURSOR);
+    return CURSORS.read(dsl, stream);
   }
 
   @Override
@@ -64,15 +63,7 @@ final class JooqAnalyticsStore implements AnalyticsStore {
               EventProjection.apply(tx, event, now);
             }
           }
-          tx.insertInto(STREAM_CURSOR)
-              .set(STREAM_CURSOR.STREAM, stream)
-              .set(STREAM_CURSOR.CURSOR, cursor)
-              .set(STREAM_CURSOR.UPDATED_AT, now)
-              .onConflict(STREAM_CURSOR.STREAM)
-              .doUpdate()
-              .set(STREAM_CURSOR.CURSOR, cursor)
-              .set(STREAM_CURSOR.UPDATED_AT, now)
-              .execute();
+          CURSORS.write(tx, stream, cursor);
           return null;
         });
   }

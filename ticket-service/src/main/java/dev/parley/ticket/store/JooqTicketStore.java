@@ -1,6 +1,5 @@
 package dev.parley.ticket.store;
 
-import static dev.parley.ticket.store.schema.Tables.STREAM_CURSOR;
 import static dev.parley.ticket.store.schema.Tables.TICKET_ACTIVITY;
 import static dev.parley.ticket.store.schema.Tables.TICKET_COUNTER;
 import static dev.parley.ticket.store.schema.Tables.TICKET_MESSAGE;
@@ -10,6 +9,7 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Value;
 import dev.parley.platform.db.TenantDatabase;
 import dev.parley.platform.events.Outbox;
+import dev.parley.platform.events.StreamCursors;
 import dev.parley.platform.proto.ProtoJson;
 import dev.parley.ticket.domain.Ticket;
 import dev.parley.ticket.domain.TicketStore;
@@ -33,6 +33,7 @@ import org.jooq.impl.DSL;
 /** Tickets in PostgreSQL. Every query names the tenant; RLS backs it up. */
 final class JooqTicketStore implements TicketStore {
   private static final Outbox EVENTS = new Outbox("ticket");
+  private static final StreamCursors CURSORS = new StreamCursors("ticket");
 
   // The generator names the table TICKET_ because its schema is also "ticket".
   private static final dev.parley.ticket.store.schema.tables.Ticket TICKET =
@@ -184,26 +185,12 @@ final class JooqTicketStore implements TicketStore {
 
   @Override
   public Optional<String> cursor(String stream) {
-    return global
-        .select(STREAM_CURSOR.CURSOR)
-        .from(STREAM_CURSOR)
-        .where(STREAM_CURSOR.STREAM.eq(stream))
-        .fetchOptional(STREAM_CURSOR.CURSOR);
+    return CURSORS.read(global, stream);
   }
 
   @Override
   public void saveCursor(String stream, String cursor) {
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    global
-        .insertInto(STREAM_CURSOR)
-        .set(STREAM_CURSOR.STREAM, stream)
-        .set(STREAM_CURSOR.CURSOR, cursor)
-        .set(STREAM_CURSOR.UPDATED_AT, now)
-        .onConflict(STREAM_CURSOR.STREAM)
-        .doUpdate()
-        .set(STREAM_CURSOR.CURSOR, cursor)
-        .set(STREAM_CURSOR.UPDATED_AT, now)
-        .execute();
+    CURSORS.write(global, stream, cursor);
   }
 
   @Override

@@ -44,36 +44,39 @@ public final class ConversationMessages implements EventSink {
 
   @Override
   public void apply(String stream, List<EventRecord> records) {
-    // The conversations with new messages, per tenant; one lookup of their tickets per tenant.
-    Map<String, Set<String>> written = new LinkedHashMap<>();
+    // The new messages of each write, read once; then one lookup of tickets per tenant.
+    Map<EventRecord, List<TicketStore.NewMessage>> written = new LinkedHashMap<>();
+    Map<String, Set<String>> conversations = new LinkedHashMap<>();
     for (EventRecord record : records) {
       Event event = record.getEvent();
-      if (event.getType().equals("conversation.upserted")
-          && !newMessages(event.getData()).isEmpty()) {
-        written
-            .computeIfAbsent(event.getTenantId(), tenant -> new HashSet<>())
-            .add(event.getSubjectId());
-      }
-    }
-    Map<String, Map<String, UUID>> ticketsByTenant = new HashMap<>();
-    written.forEach(
-        (tenant, conversations) ->
-            ticketsByTenant.put(tenant, store.ticketsOfConversations(tenant, conversations)));
-    for (EventRecord record : records) {
-      Event event = record.getEvent();
-      UUID ticket =
-          ticketsByTenant.getOrDefault(event.getTenantId(), Map.of()).get(event.getSubjectId());
-      if (ticket != null && event.getType().equals("conversation.upserted")) {
+      if (event.getType().equals("conversation.upserted")) {
         List<TicketStore.NewMessage> messages = newMessages(event.getData());
-        for (int start = 0; start < messages.size(); start += Tickets.MAX_MESSAGES_PER_CALL) {
-          tickets.recordMessages(
-              event.getTenantId(),
-              ticket.toString(),
-              messages.subList(
-                  start, Math.min(messages.size(), start + Tickets.MAX_MESSAGES_PER_CALL)));
+        if (!messages.isEmpty()) {
+          written.put(record, messages);
+          conversations
+              .computeIfAbsent(event.getTenantId(), tenant -> new HashSet<>())
+              .add(event.getSubjectId());
         }
       }
     }
+    Map<String, Map<String, UUID>> ticketsByTenant = new HashMap<>();
+    conversations.forEach(
+        (tenant, ids) -> ticketsByTenant.put(tenant, store.ticketsOfConversations(tenant, ids)));
+    written.forEach(
+        (record, messages) -> {
+          Event event = record.getEvent();
+          UUID ticket = ticketsByTenant.get(event.getTenantId()).get(event.getSubjectId());
+          if (ticket == null) {
+            return;
+          }
+          for (int start = 0; start < messages.size(); start += Tickets.MAX_MESSAGES_PER_CALL) {
+            tickets.recordMessages(
+                event.getTenantId(),
+                ticket.toString(),
+                messages.subList(
+                    start, Math.min(messages.size(), start + Tickets.MAX_MESSAGES_PER_CALL)));
+          }
+        });
     if (!records.isEmpty()) {
       store.saveCursor(stream, records.getLast().getCursor());
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * An icon name (GitBook's icon set) for a cluster, from its terms: the first theme whose words
@@ -12,82 +13,81 @@ import java.util.Set;
 final class ClusterIcons {
   static final String DEFAULT = "comments";
 
-  /** Theme words to icon, in order of precedence; stemmed as TermVectors does below. */
+  /** Theme words to icon, in order of precedence, stemmed as TermVectors stems terms. */
   private static final Map<String, Set<String>> THEMES = new LinkedHashMap<>();
 
   static {
-    THEMES.put(
+    theme(
         "lock",
-        Set.of(
-            "password",
-            "login",
-            "log",
-            "sign",
-            "auth",
-            "sso",
-            "oauth",
-            "2fa",
-            "permission",
-            "access",
-            "token",
-            "credential",
-            "account"));
-    THEMES.put(
+        "password",
+        "login",
+        "log",
+        "sign",
+        "auth",
+        "sso",
+        "oauth",
+        "2fa",
+        "permission",
+        "access",
+        "token",
+        "credential",
+        "account");
+    theme(
         "credit-card",
-        Set.of(
-            "billing",
-            "invoice",
-            "payment",
-            "price",
-            "pricing",
-            "plan",
-            "subscription",
-            "refund",
-            "charge",
-            "card",
-            "tax",
-            "cost"));
-    THEMES.put(
-        "bug",
-        Set.of("error", "bug", "crash", "fail", "broken", "exception", "500", "timeout", "wrong"));
-    THEMES.put(
+        "billing",
+        "invoice",
+        "payment",
+        "price",
+        "pricing",
+        "plan",
+        "subscription",
+        "refund",
+        "charge",
+        "card",
+        "tax",
+        "cost");
+    theme("bug", "error", "bug", "crash", "fail", "broken", "exception", "500", "timeout", "wrong");
+    theme(
         "code",
-        Set.of(
-            "api",
-            "sdk",
-            "endpoint",
-            "webhook",
-            "code",
-            "library",
-            "request",
-            "json",
-            "integration",
-            "cli"));
-    THEMES.put(
+        "api",
+        "sdk",
+        "endpoint",
+        "webhook",
+        "code",
+        "library",
+        "request",
+        "json",
+        "integration",
+        "cli");
+    theme(
         "download",
-        Set.of(
-            "install",
-            "download",
-            "setup",
-            "upgrade",
-            "update",
-            "version",
-            "deploy",
-            "deployment"));
-    THEMES.put(
+        "install",
+        "download",
+        "setup",
+        "upgrade",
+        "update",
+        "version",
+        "deploy",
+        "deployment");
+    theme(
         "database",
-        Set.of("database", "data", "export", "import", "backup", "migration", "sync", "storage"));
-    THEMES.put("gauge", Set.of("slow", "performance", "latency", "speed", "fast", "load"));
-    THEMES.put("envelope", Set.of("email", "mail", "notification", "inbox", "newsletter"));
-    THEMES.put(
-        "gear", Set.of("setting", "config", "configuration", "option", "preference", "customize"));
-    THEMES.put(
-        "user-group", Set.of("team", "member", "invite", "user", "seat", "role", "organization"));
-    THEMES.put("book", Set.of("doc", "documentation", "guide", "tutorial", "page", "article"));
+        "database",
+        "data",
+        "export",
+        "import",
+        "backup",
+        "migration",
+        "sync",
+        "storage");
+    theme("gauge", "slow", "performance", "latency", "speed", "fast", "load");
+    theme("envelope", "email", "mail", "notification", "inbox", "newsletter");
+    theme("gear", "setting", "config", "configuration", "option", "preference", "customize");
+    theme("user-group", "team", "member", "invite", "user", "seat", "role", "organization");
+    theme("book", "doc", "documentation", "guide", "tutorial", "page", "article");
   }
 
-  static {
-    THEMES.replaceAll((icon, words) -> Set.copyOf(words.stream().map(TermVectors::stem).toList()));
+  private static void theme(String icon, String... words) {
+    THEMES.put(icon, Set.copyOf(Stream.of(words).map(TermVectors::stem).toList()));
   }
 
   private ClusterIcons() {}

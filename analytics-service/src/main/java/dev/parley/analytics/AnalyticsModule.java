@@ -1,7 +1,9 @@
 package dev.parley.analytics;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
+import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.parley.analytics.api.AnalyticsGrpcService;
 import dev.parley.analytics.compat.alli.AlliAnalyticsGrpcService;
@@ -13,6 +15,9 @@ import dev.parley.analytics.domain.Issues;
 import dev.parley.analytics.domain.Queries;
 import dev.parley.analytics.peer.EventStreams;
 import dev.parley.analytics.store.StoreModule;
+import dev.parley.event.v1.AnalyticsParkedEventsServiceGrpc;
+import dev.parley.platform.events.EventParking;
+import dev.parley.platform.events.ParkedEventsService;
 import io.grpc.BindableService;
 import java.time.Clock;
 
@@ -37,5 +42,17 @@ public final class AnalyticsModule extends AbstractModule {
     services.addBinding().to(AlliAnalyticsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(GitBookIssuesGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepQueryGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(ParkedEventsService.class);
+  }
+
+  /** The internal API over the events the consumers parked. */
+  @Provides
+  @Singleton
+  ParkedEventsService parkedEvents(EventParking parking) {
+    return new ParkedEventsService(
+        parking,
+        AnalyticsParkedEventsServiceGrpc.getServiceDescriptor(),
+        AnalyticsParkedEventsServiceGrpc.getListParkedEventsMethod(),
+        AnalyticsParkedEventsServiceGrpc.getReplayParkedEventMethod());
   }
 }

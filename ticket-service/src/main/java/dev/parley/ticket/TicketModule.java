@@ -6,8 +6,12 @@ import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.event.v1.TicketParkedEventsServiceGrpc;
 import dev.parley.platform.db.DatabaseConfig;
+import dev.parley.platform.db.TenantDatabase;
+import dev.parley.platform.events.EventParking;
 import dev.parley.platform.events.OutboxStream;
+import dev.parley.platform.events.ParkedEventsService;
 import dev.parley.ticket.api.TicketEventsGrpcService;
 import dev.parley.ticket.api.TicketGrpcService;
 import dev.parley.ticket.compat.posthog.PostHogTicketsGrpcService;
@@ -17,6 +21,7 @@ import dev.parley.ticket.peer.ConversationEventFollower;
 import dev.parley.ticket.peer.EndUserDirectory;
 import dev.parley.ticket.store.StoreModule;
 import io.grpc.BindableService;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 
 /** Wiring of ticket-service. */
@@ -26,6 +31,25 @@ public final class TicketModule extends AbstractModule {
   @Singleton
   OutboxStream outbox(HikariDataSource dataSource, DatabaseConfig database) {
     return new OutboxStream(dataSource, database, "ticket.events_after", "parley_ticket_events");
+  }
+
+  /** Where the conversation events ticket-service cannot apply are parked, in its schema. */
+  @Provides
+  @Singleton
+  EventParking parking(
+      TenantDatabase database, ConversationMessages messages, MeterRegistry meters) {
+    return new EventParking("ticket", database, messages, meters);
+  }
+
+  /** The internal API over the events the consumer parked. */
+  @Provides
+  @Singleton
+  ParkedEventsService parkedEvents(EventParking parking) {
+    return new ParkedEventsService(
+        parking,
+        TicketParkedEventsServiceGrpc.getServiceDescriptor(),
+        TicketParkedEventsServiceGrpc.getListParkedEventsMethod(),
+        TicketParkedEventsServiceGrpc.getReplayParkedEventMethod());
   }
 
   @Override
@@ -45,5 +69,6 @@ public final class TicketModule extends AbstractModule {
     resources.addBinding().to(OutboxStream.class);
     resources.addBinding().to(ConversationEventFollower.class);
     services.addBinding().to(PostHogTicketsGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(ParkedEventsService.class);
   }
 }

@@ -1,8 +1,8 @@
 package dev.parley.analytics.peer;
 
-import dev.parley.analytics.domain.AnalyticsStore;
 import dev.parley.event.v1.ConversationEventsServiceGrpc;
 import dev.parley.event.v1.TicketEventsServiceGrpc;
+import dev.parley.platform.events.EventParking;
 import dev.parley.platform.events.EventStreamConsumer;
 import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.type.v1.Backend;
@@ -17,7 +17,7 @@ public final class EventStreams implements AutoCloseable {
   private final List<EventStreamConsumer> consumers;
 
   @Inject
-  public EventStreams(PeerChannels peers, AnalyticsStore store) {
+  public EventStreams(PeerChannels peers, EventParking parking) {
     consumers =
         List.of(
             new EventStreamConsumer(
@@ -26,14 +26,14 @@ public final class EventStreams implements AutoCloseable {
                 (channel, request, records) ->
                     ConversationEventsServiceGrpc.newStub(channel).streamEvents(request, records),
                 peers,
-                store),
+                parking),
             new EventStreamConsumer(
                 "ticket",
                 Backend.BACKEND_TICKET,
                 (channel, request, records) ->
                     TicketEventsServiceGrpc.newStub(channel).streamEvents(request, records),
                 peers,
-                store));
+                parking));
   }
 
   @Override

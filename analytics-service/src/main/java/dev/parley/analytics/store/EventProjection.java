@@ -113,8 +113,8 @@ final class EventProjection {
     row.setProperties(json(data, "properties_json"));
     row.setUserProperties(json(data, "user_properties_json"));
     row.setUserMessageCount((int) number(data, "user_message_count"));
-    row.setFirstMessageTime(
-        data.containsFields("first_message_time") ? time(data, "first_message_time") : null);
+    // Null for a conversation without messages (GitBook allows empty parts).
+    row.setFirstMessageTime(time(data, "first_message_time"));
     row.setCreateTime(created);
     row.setSubject(text(data, "title"));
     row.setSource(origin != null ? origin : "integration:" + source + ":unknown");
@@ -197,8 +197,8 @@ final class EventProjection {
     row.setProjectId(conversation == null ? null : conversation.value1());
     row.setIntegrationId(conversation == null ? null : conversation.value2());
     row.setCreatedAt(time(data, "create_time"));
-    row.setUpdatedAt(
-        data.containsFields("update_time") ? time(data, "update_time") : time(data, "create_time"));
+    OffsetDateTime updated = time(data, "update_time");
+    row.setUpdatedAt(updated != null ? updated : time(data, "create_time"));
     tx.insertInto(QUERY_FEEDBACK)
         .set(row)
         .onConflict(QUERY_FEEDBACK.TENANT_ID, QUERY_FEEDBACK.ID)
@@ -294,7 +294,9 @@ final class EventProjection {
     return text == null ? null : JSONB.valueOf(text);
   }
 
+  /** The time of a field, or null when the event has none (absent or JSON null). */
   private static OffsetDateTime time(Struct data, String name) {
-    return Instant.parse(text(data, name)).atOffset(ZoneOffset.UTC);
+    String text = text(data, name);
+    return text == null ? null : Instant.parse(text).atOffset(ZoneOffset.UTC);
   }
 }

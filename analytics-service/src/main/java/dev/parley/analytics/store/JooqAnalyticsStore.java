@@ -49,23 +49,39 @@ final class JooqAnalyticsStore implements AnalyticsStore {
     database.inTransaction(
         tx -> {
           for (EventRecord record : records) {
-            Event event = record.getEvent();
-            TenantDatabase.bindTenant(tx, event.getTenantId());
-            boolean fresh =
-                tx.insertInto(APPLIED_EVENT)
-                        .set(APPLIED_EVENT.TENANT_ID, event.getTenantId())
-                        .set(APPLIED_EVENT.EVENT_ID, UUID.fromString(event.getId()))
-                        .set(APPLIED_EVENT.APPLIED_AT, now)
-                        .onConflictDoNothing()
-                        .execute()
-                    > 0;
-            if (fresh) {
-              EventProjection.apply(tx, event, now);
-            }
+            applyOnce(tx, record.getEvent(), now);
           }
           CURSORS.write(tx, stream, cursor);
           return null;
         });
+  }
+
+  @Override
+  public void replay(String stream, EventRecord record) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    database.inTransaction(
+        tx -> {
+          applyOnce(tx, record.getEvent(), now);
+          return null;
+        });
+  }
+
+  /**
+   * Applies the event unless it was applied before (its id is recorded in the same transaction).
+   */
+  private static void applyOnce(DSLContext tx, Event event, OffsetDateTime now) {
+    TenantDatabase.bindTenant(tx, event.getTenantId());
+    boolean fresh =
+        tx.insertInto(APPLIED_EVENT)
+                .set(APPLIED_EVENT.TENANT_ID, event.getTenantId())
+                .set(APPLIED_EVENT.EVENT_ID, UUID.fromString(event.getId()))
+                .set(APPLIED_EVENT.APPLIED_AT, now)
+                .onConflictDoNothing()
+                .execute()
+            > 0;
+    if (fresh) {
+      EventProjection.apply(tx, event, now);
+    }
   }
 
   @Override

@@ -1,5 +1,9 @@
 package dev.parley.platform.error;
 
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import org.jooq.exception.DataAccessException;
 
 /** SQLSTATE to error code, in one place. */
@@ -23,5 +27,35 @@ public final class SqlStates {
           new ParleyException(ErrorCode.INVALID_ARGUMENT, "A value is longer than allowed");
       default -> null;
     };
+  }
+
+  /**
+   * Whether a failure says the database, or the way to it, is away for now (connection lost, server
+   * starting or shutting down, out of connections, a serialization conflict) rather than that the
+   * work itself is wrong: the same work may succeed when tried again later.
+   */
+  public static boolean isTransient(Throwable failure) {
+    for (Throwable current = failure; current != null; current = current.getCause()) {
+      if (current instanceof SQLTransientException
+          || current instanceof SQLRecoverableException
+          || current instanceof ConnectException) {
+        return true;
+      }
+      String state =
+          switch (current) {
+            case SQLException sql -> sql.getSQLState();
+            case DataAccessException dataAccess -> dataAccess.sqlState();
+            default -> null;
+          };
+      if (state != null
+          && (state.startsWith("08")
+              || state.startsWith("53")
+              || state.startsWith("57P")
+              || state.equals("40001")
+              || state.equals("40P01"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

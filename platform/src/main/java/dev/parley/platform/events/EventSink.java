@@ -12,6 +12,12 @@ public interface EventSink {
   /** The cursor of the last record applied from the stream, if any. */
   Optional<String> cursor(String stream);
 
-  /** Applies the records in order and stores the cursor of the last. */
+  /** Applies the records in order and stores the cursor of the last, in one transaction. */
   void apply(String stream, List<EventRecord> records);
+
+  /**
+   * Applies one record that was parked earlier (see {@link EventParking}), leaving the stream's
+   * cursor where it is. Exactly once in effect, as {@link #apply}.
+   */
+  void replay(String stream, EventRecord record);
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.parley.event.v1.EventRecord;
 import dev.parley.event.v1.StreamEventsRequest;
+import dev.parley.platform.error.SqlStates;
 import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.type.v1.Backend;
 import io.grpc.Channel;
@@ -27,11 +28,23 @@ import org.slf4j.LoggerFactory;
  * #BATCH}) in one transaction with the cursor of the last (so a crash at any moment neither loses
  * nor double-counts), and reconnects after a second when the stream breaks (the producer or
  * PostgreSQL restarting). Flow control asks the producer for no more than one batch ahead.
+ *
+ * <p>A failure that says the database is away for now ({@link SqlStates#isTransient}) stops nothing
+ * but time: the consumer reconnects and applies the same events again. Any other failure belongs to
+ * an event: the batch is applied again one event at a time, a failing event is tried {@link
+ * #ATTEMPTS} times with a growing pause, then parked with its error ({@link EventParking}) and the
+ * stream goes on, so one tenant's bad event never stops the others' analytics.
  */
 public final class EventStreamConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventStreamConsumer.class);
   private static final long RETRY_MILLIS = 1000;
   static final int BATCH = 200;
+
+  /** How many times an event is tried before it is parked. */
+  static final int ATTEMPTS = 3;
+
+  /** The pause after the first failed attempt; it doubles after each. */
+  private static final long FIRST_PAUSE_MILLIS = 100;
 
   /** Marks the end of a stream in the queue. */
   private static final Object END = new Object();
@@ -41,6 +54,7 @@ public final class EventStreamConsumer implements AutoCloseable {
   private final Opener open;
   private final PeerChannels peers;
   private final EventSink store;
+  private final EventParking parking;
   private final Context.CancellableContext context = Context.current().withCancellation();
   private final Thread thread;
   private volatile boolean closed;
@@ -53,15 +67,16 @@ public final class EventStreamConsumer implements AutoCloseable {
 
   /**
    * Starts following: {@code stream} names the stream's cursor, {@code open} calls the producer's
-   * StreamEvents.
+   * StreamEvents; events are applied into the parking's sink, and parked there when they fail.
    */
   public EventStreamConsumer(
-      String stream, Backend producer, Opener open, PeerChannels peers, EventSink store) {
+      String stream, Backend producer, Opener open, PeerChannels peers, EventParking parking) {
     this.stream = requireNonNull(stream, "stream is null");
     this.producer = requireNonNull(producer, "producer is null");
     this.open = requireNonNull(open, "open is null");
     this.peers = requireNonNull(peers, "peers is null");
-    this.store = requireNonNull(store, "store is null");
+    this.parking = requireNonNull(parking, "parking is null");
+    this.store = parking.sink();
     this.thread = Thread.ofVirtual().name(stream + "-events").start(this::run);
   }
 
@@ -131,7 +146,7 @@ public final class EventStreamConsumer implements AutoCloseable {
           next = batch.size() < BATCH ? arrived.poll() : null;
         }
         if (!batch.isEmpty()) {
-          store.apply(stream, batch);
+          apply(batch);
           call.get().request(batch.size());
           batch.clear();
         }
@@ -149,6 +164,49 @@ public final class EventStreamConsumer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       call.get().cancel("The consumer stopped", null);
+    }
+  }
+
+  /**
+   * Applies a batch; when an event of it fails, one event at a time, parking what keeps failing.
+   */
+  private void apply(List<EventRecord> batch) throws InterruptedException {
+    try {
+      store.apply(stream, batch);
+      return;
+    } catch (RuntimeException e) {
+      if (SqlStates.isTransient(e)) {
+        throw e;
+      }
+    }
+    for (EventRecord record : batch) {
+      applyOne(record);
+    }
+  }
+
+  private void applyOne(EventRecord record) throws InterruptedException {
+    long pause = FIRST_PAUSE_MILLIS;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        store.apply(stream, List.of(record));
+        return;
+      } catch (RuntimeException e) {
+        if (SqlStates.isTransient(e)) {
+          throw e;
+        }
+        if (attempt >= ATTEMPTS) {
+          parking.park(stream, record, e, attempt);
+          return;
+        }
+        LOG.atDebug()
+            .addKeyValue("stream", stream)
+            .addKeyValue("eventId", record.getEvent().getId())
+            .addKeyValue("attempt", attempt)
+            .setCause(e)
+            .log("Applying an event failed; trying again");
+      }
+      Thread.sleep(pause);
+      pause *= 2;
     }
   }
 

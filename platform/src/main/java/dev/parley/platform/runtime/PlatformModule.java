@@ -14,6 +14,8 @@ import dev.parley.platform.grpc.GrpcServer;
 import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.identity.ApiKeyAuthenticator;
 import io.grpc.BindableService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Set;
 import org.jooq.DSLContext;
 
@@ -34,6 +36,8 @@ final class PlatformModule extends AbstractModule {
     bind(DatabaseConfig.class).toInstance(databaseConfig);
     bind(ServerConfig.class).toInstance(serverConfig);
     bind(dev.parley.platform.grpc.PeerChannels.class).in(com.google.inject.Scopes.SINGLETON);
+    // The service's meters (parked events, ...), one registry per service.
+    bind(MeterRegistry.class).toInstance(new SimpleMeterRegistry());
     // Resources a service module opens (event streams); closed before the pool.
     com.google.inject.multibindings.Multibinder.newSetBinder(binder(), AutoCloseable.class);
   }

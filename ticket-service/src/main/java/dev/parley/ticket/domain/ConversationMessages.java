@@ -44,6 +44,18 @@ public final class ConversationMessages implements EventSink {
 
   @Override
   public void apply(String stream, List<EventRecord> records) {
+    record(records);
+    if (!records.isEmpty()) {
+      store.saveCursor(stream, records.getLast().getCursor());
+    }
+  }
+
+  @Override
+  public void replay(String stream, EventRecord record) {
+    record(List.of(record));
+  }
+
+  private void record(List<EventRecord> records) {
     // The new messages of each write, read once; then one lookup of tickets per tenant.
     Map<EventRecord, List<TicketStore.NewMessage>> written = new LinkedHashMap<>();
     Map<String, Set<String>> conversations = new LinkedHashMap<>();
@@ -77,9 +89,6 @@ public final class ConversationMessages implements EventSink {
                     start, Math.min(messages.size(), start + Tickets.MAX_MESSAGES_PER_CALL)));
           }
         });
-    if (!records.isEmpty()) {
-      store.saveCursor(stream, records.getLast().getCursor());
-    }
   }
 
   private static List<TicketStore.NewMessage> newMessages(Struct data) {

@@ -1,9 +1,9 @@
 package dev.parley.ticket.peer;
 
 import dev.parley.event.v1.ConversationEventsServiceGrpc;
+import dev.parley.platform.events.EventParking;
 import dev.parley.platform.events.EventStreamConsumer;
 import dev.parley.platform.grpc.PeerChannels;
-import dev.parley.ticket.domain.ConversationMessages;
 import dev.parley.type.v1.Backend;
 import jakarta.inject.Inject;
 
@@ -12,7 +12,7 @@ public final class ConversationEventFollower implements AutoCloseable {
   private final EventStreamConsumer consumer;
 
   @Inject
-  public ConversationEventFollower(PeerChannels peers, ConversationMessages messages) {
+  public ConversationEventFollower(PeerChannels peers, EventParking parking) {
     consumer =
         new EventStreamConsumer(
             "conversation",
@@ -20,7 +20,7 @@ public final class ConversationEventFollower implements AutoCloseable {
             (channel, request, records) ->
                 ConversationEventsServiceGrpc.newStub(channel).streamEvents(request, records),
             peers,
-            messages);
+            parking);
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,22 @@ class EmbeddedPostgresServerTest {
       assertThat(second.port()).isEqualTo(port);
       assertThat(rows.next()).isTrue();
       assertThat(rows.getString(1)).isEqualTo("still here");
+    }
+  }
+
+  @Test
+  void commitsAreDurable() throws Exception {
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary();
+        Connection connection =
+            DriverManager.getConnection(server.jdbcUrl("postgres"), "postgres", "");
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT current_setting('synchronous_commit'), current_setting('fsync'),"
+                    + " current_setting('full_page_writes')")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(List.of(rows.getString(1), rows.getString(2), rows.getString(3)))
+          .containsExactly("on", "on", "on");
     }
   }
 }

@@ -7,14 +7,28 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL server run from the binaries shipped in a Maven artifact (zonky), so that a fresh
  * machine needs nothing installed. Listens on loopback only; the superuser {@code postgres} owns
  * Parley's schemas.
+ *
+ * <p>Durable: a commit returns only once it is flushed to disk ({@code synchronous_commit=on},
+ * {@code fsync=on}, {@code full_page_writes=on}; the embedded library's default turns synchronous
+ * commit off, which loses the last acknowledged writes when PostgreSQL is killed). After a crash
+ * the server may replay its write-ahead log before it accepts connections: start-up waits for that
+ * up to {@link #STARTUP_WAIT}, and first stops whatever a killed Parley left running on the folder
+ * ({@link LeftoverPostgres}).
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
   public static final String OWNER = "postgres";
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+
+  /** How long a start may take, crash recovery included. */
+  static final Duration STARTUP_WAIT = Duration.ofMinutes(5);
 
   private final EmbeddedPostgres postgres;
 
@@ -27,6 +41,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     requireNonNull(dataDirectory, "dataDirectory is null");
     try {
       Files.createDirectories(dataDirectory);
+      LeftoverPostgres.clear(dataDirectory);
+      LOG.atInfo()
+          .addKeyValue("dataDirectory", dataDirectory)
+          .addKeyValue("port", port)
+          .addKeyValue("waitSeconds", STARTUP_WAIT.toSeconds())
+          .log("Starting embedded PostgreSQL (after a crash it first replays its log)");
       return new EmbeddedPostgresServer(
           builder()
               .setDataDirectory(dataDirectory)
@@ -51,7 +71,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return EmbeddedPostgres.builder()
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "200")
-        .setServerConfig("fsync", "on");
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on")
+        .setPGStartupWait(STARTUP_WAIT);
   }
 
   public int port() {

@@ -16,6 +16,9 @@ public final class SqlStates {
     if (state == null) {
       return null;
     }
+    if (isTransient(exception) && !state.startsWith("40")) {
+      return new ParleyException(ErrorCode.UNAVAILABLE, "The database is unavailable; retry");
+    }
     return switch (state) {
       case "23505" -> new ParleyException(ErrorCode.ALREADY_EXISTS, "The resource already exists");
       case "40001", "40P01" ->

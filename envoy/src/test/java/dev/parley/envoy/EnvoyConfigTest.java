@@ -9,6 +9,7 @@ import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.util.JsonFormat;
 import dev.parley.platform.config.Setting;
+import dev.parley.platform.grpc.MessageLimits;
 import dev.parley.platform.proto.ServiceCatalog;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import dev.parley.type.v1.Backend;
@@ -20,6 +21,7 @@ import io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,6 +191,41 @@ class EnvoyConfigTest {
         .contains("application/problem+json");
     assertThat(bootstrap.getAdmin().getAddress().getSocketAddress().getAddress())
         .isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void boundsRequestsAndRefusesUndecodableOnesInEachDialectsShape() {
+    assertThat(connectionManager.getMaxRequestHeadersKb().getValue()).isEqualTo(32);
+    assertThat(connectionManager.getNormalizePath().getValue()).isTrue();
+    assertThat(connectionManager.getPathWithEscapedSlashesAction())
+        .isEqualTo(HttpConnectionManager.PathWithEscapedSlashesAction.REJECT_REQUEST);
+    assertThat(transcoder.getMaxResponseBodySize().getValue())
+        .isEqualTo(MessageLimits.RESPONSE_BYTES);
+    List<ResponseMapper> mappers = connectionManager.getLocalReplyConfig().getMappersList();
+    for (String mount : List.of("/inkeep/", "/gitbook/", "/bedrock/", "/alli/", "/posthog/")) {
+      ResponseMapper mapper =
+          mappers.stream()
+              .filter(
+                  candidate ->
+                      candidate.getFilter().getAndFilter().getFiltersList().stream()
+                          .anyMatch(
+                              filter ->
+                                  filter
+                                      .getHeaderFilter()
+                                      .getHeader()
+                                      .getStringMatch()
+                                      .getPrefix()
+                                      .equals(mount)))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no local reply shape for " + mount));
+      assertThat(mapper.getFilter().getAndFilter().getFiltersList())
+          .anySatisfy(
+              filter -> assertThat(filter.getResponseFlagFilter().getFlagsList()).contains("DPE"));
+      assertThat(mapper.getBodyFormatOverride().getJsonFormat().getFieldsMap()).isNotEmpty();
+    }
+    // Elsewhere: Envoy's own google.rpc.Status shape.
+    assertThat(mappers.getLast().getFilter().getResponseFlagFilter().getFlagsList())
+        .containsExactly("DPE");
   }
 
   private static boolean hasNoRestBinding(String serviceName) {

@@ -163,22 +163,31 @@ final class DialectResponses {
           HttpStatus status,
           String description,
           Throwable cause) {
-        String path = headers.path();
+        // No headers: the request could not be decoded (a path or header Armeria refuses); the
+        // request line, read before decoding, still tells which dialect the caller spoke.
+        String path = headers != null ? headers.path() : RawRequestTargets.current();
+        if (path == null) {
+          path = "/";
+        }
         int query = path.indexOf('?');
         if (query >= 0) {
           path = path.substring(0, query);
         }
         String message =
             switch (status.code()) {
-              case 404 -> "No such endpoint: " + headers.method() + " " + path;
-              case 405 -> "Method " + headers.method() + " is not allowed on " + path;
+              case 404 -> "No such endpoint: " + method(headers) + " " + ErrorBodies.bounded(path);
+              case 405 ->
+                  "Method " + method(headers) + " is not allowed on " + ErrorBodies.bounded(path);
+              case 414 -> "The request line is longer than the limit";
+              case 431 -> "The request headers are larger than the limit";
               case 413 -> "The request body is larger than the limit of this endpoint";
               case 400 -> invalidRequest(description, cause);
               default -> description != null ? description : status.reasonPhrase();
             };
         ErrorBodies.Failure failure =
             new ErrorBodies.Failure(status, grpcCode(status), message, null);
-        String requestId = context == null ? requestId(headers) : requestId(context);
+        String requestId =
+            context != null ? requestId(context) : headers != null ? requestId(headers) : newId();
         return ErrorBodies.render(Dialect.of(path), failure, path, requestId);
       }
     };
@@ -200,6 +209,10 @@ final class DialectResponses {
       reason = reason.substring(0, 300) + "...";
     }
     return "Invalid request: " + reason;
+  }
+
+  private static String method(RequestHeaders headers) {
+    return headers == null ? "" : headers.method().name();
   }
 
   private static Status.Code grpcCode(HttpStatus status) {
@@ -246,6 +259,10 @@ final class DialectResponses {
     if (presented != null && presented.matches("[A-Za-z0-9._:-]{1,128}")) {
       return presented;
     }
+    return newId();
+  }
+
+  private static String newId() {
     return "req_" + UUID.randomUUID().toString().replace("-", "");
   }
 }

@@ -60,7 +60,7 @@ final class ErrorBodies {
   static AggregatedHttpResponse render(
       Dialect dialect, Failure failure, String path, String requestId) {
     return switch (dialect) {
-      case INKEEP -> inkeep(failure, path, requestId);
+      case INKEEP -> inkeep(failure, bounded(path), requestId);
       case GITBOOK -> gitbook(failure, requestId);
       case BEDROCK ->
           json(
@@ -192,6 +192,11 @@ final class ErrorBodies {
     return AggregatedHttpResponse.of(
         ResponseHeaders.builder(status).contentType(type).set(REQUEST_ID_HEADER, requestId).build(),
         com.linecorp.armeria.common.HttpData.ofUtf8(body));
+  }
+
+  /** A path as an error body may echo it: at most 200 characters. */
+  static String bounded(String path) {
+    return path.length() <= 200 ? path : path.substring(0, 197) + "...";
   }
 
   /** The BadRequest of a status, if it has one. */

@@ -10,6 +10,7 @@ import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
 import dev.parley.platform.config.Environment;
+import dev.parley.platform.grpc.MessageLimits;
 import dev.parley.platform.proto.ServiceCatalog;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import dev.parley.type.v1.Backend;
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final int MAX_REQUEST_LINE = 32 * 1024;
+
+  /** Below what the services accept as metadata, with room for what the gateway adds. */
+  private static final int MAX_HEADERS = 32 * 1024;
 
   private final Server server;
   private final List<ManagedChannel> channels;
@@ -49,7 +54,12 @@ public final class Gateway implements AutoCloseable {
         .forEach(
             (backend, target) ->
                 channels.put(
-                    backend, ManagedChannelBuilder.forTarget(target).usePlaintext().build()));
+                    backend,
+                    ManagedChannelBuilder.forTarget(target)
+                        .usePlaintext()
+                        .maxInboundMessageSize(MessageLimits.RESPONSE_BYTES)
+                        .maxInboundMetadataSize(MessageLimits.METADATA_BYTES)
+                        .build()));
     GrpcServiceBuilder grpc =
         GrpcService.builder()
             .enableHttpJsonTranscoding(
@@ -76,6 +86,12 @@ public final class Gateway implements AutoCloseable {
         Server.builder()
             .http(new InetSocketAddress(config.host(), config.port()))
             .maxRequestLength(config.maxRequestBytes())
+            // Long ids reach the services, which refuse them in the dialect's shape; requests
+            // past these limits get 414/431, also in the dialect's shape.
+            .http1MaxInitialLineLength(MAX_REQUEST_LINE)
+            .http1MaxHeaderSize(MAX_HEADERS)
+            .childChannelPipelineCustomizer(
+                pipeline -> pipeline.addFirst(RawRequestTargets.INSTANCE))
             .requestTimeout(config.requestTimeout().plusSeconds(5))
             .errorHandler(DialectResponses.serverErrors())
             .service(

@@ -8,6 +8,7 @@ import dev.parley.conversation.domain.ConversationStore.Cursor;
 import dev.parley.conversation.domain.ConversationStore.Query;
 import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.paging.PageBudget;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -152,24 +153,30 @@ public final class Conversations {
       boolean withMessages,
       int latestMessages) {
     // One more than asked tells whether another page follows.
-    Page page =
-        list(tenantId, new Query(filter, order, 0, limit + 1, after, latestMessages), withMessages);
-    List<Conversation> items = page.conversations();
-    if (limit == 0 || items.size() <= limit) {
-      return new CursorPage(items.subList(0, Math.min(limit, items.size())), page.total(), null);
+    Query query = new Query(filter, order, 0, limit + 1, after, latestMessages);
+    List<Conversation> items = store.list(tenantId, query, withMessages);
+    int total = store.count(tenantId, filter);
+    List<Conversation> page = PageBudget.fit(items.subList(0, Math.min(limit, items.size())));
+    if (page.isEmpty() || page.size() == items.size()) {
+      return new CursorPage(page, total, null);
     }
-    Conversation last = items.get(limit - 1);
-    return new CursorPage(
-        items.subList(0, limit), page.total(), new Cursor(order.timeOf(last), last.id()));
+    // More follow: the page was full, or ended early at its byte budget.
+    Conversation last = page.getLast();
+    return new CursorPage(page, total, new Cursor(order.timeOf(last), last.id()));
   }
 
   public Optional<Conversation> findByExternalId(String tenantId, String externalId) {
     return store.findByExternalId(tenantId, externalId);
   }
 
+  /**
+   * A page at the query's offset: up to its limit, fewer when the conversations would exceed the
+   * page's byte budget (the next page starts after the last one returned).
+   */
   public Page list(String tenantId, Query query, boolean withMessages) {
     return new Page(
-        store.list(tenantId, query, withMessages), store.count(tenantId, query.filter()));
+        PageBudget.fit(store.list(tenantId, query, withMessages)),
+        store.count(tenantId, query.filter()));
   }
 
   public void delete(String tenantId, String id) {

@@ -3,6 +3,7 @@ package dev.parley.conversation.domain;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.paging.PageBudget;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -143,7 +144,8 @@ public final class FeedbackLog {
   }
 
   public Page list(String tenantId, Feedback.Rating rating, int offset, int limit) {
-    return new Page(store.list(tenantId, rating, offset, limit), store.count(tenantId, rating));
+    return new Page(
+        PageBudget.fit(store.list(tenantId, rating, offset, limit)), store.count(tenantId, rating));
   }
 
   public void delete(String tenantId, String id) {

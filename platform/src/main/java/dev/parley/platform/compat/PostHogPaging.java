@@ -56,11 +56,14 @@ public final class PostHogPaging {
     return Value.newBuilder().setStringValue(url.toString()).build();
   }
 
-  /** The next page's link, or null on the last page. */
+  /**
+   * The next page's link, after the {@code returned} items of this one (fewer than the limit when
+   * the page ended at its byte budget), or null on the last page.
+   */
   public static Value next(
-      String path, Map<String, String> query, int limit, int offset, int total) {
-    return offset + limit < total
-        ? link(path, query, limit, offset + limit)
+      String path, Map<String, String> query, int limit, int offset, int returned, int total) {
+    return offset + returned < total
+        ? link(path, query, limit, offset + returned)
         : ProtoJson.nullValue();
   }
 

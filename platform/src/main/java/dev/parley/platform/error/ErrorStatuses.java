@@ -14,6 +14,16 @@ public final class ErrorStatuses {
   /** ErrorInfo.domain of every Parley error. */
   public static final String DOMAIN = "parley.dev";
 
+  /**
+   * The longest message, field path and field description a status carries. Messages echo what the
+   * caller sent (an id, a field name); a status travels in HTTP/2 trailers, whose size every peer
+   * limits, so an error about a 100 KB value must not become a 100 KB trailer that breaks the
+   * connection it shares with other callers' requests.
+   */
+  static final int MAX_MESSAGE = 512;
+
+  static final int MAX_FIELD = 200;
+
   private ErrorStatuses() {}
 
   /** What a call closes with: the status and the trailers that carry the rich details. */
@@ -23,7 +33,7 @@ public final class ErrorStatuses {
     com.google.rpc.Status.Builder status =
         com.google.rpc.Status.newBuilder()
             .setCode(exception.code().grpcCode().value())
-            .setMessage(exception.getMessage())
+            .setMessage(bounded(exception.getMessage(), MAX_MESSAGE))
             .addDetails(
                 Any.pack(
                     ErrorInfo.newBuilder()
@@ -36,13 +46,25 @@ public final class ErrorStatuses {
       for (ParleyException.FieldViolation violation : exception.violations()) {
         badRequest.addFieldViolations(
             BadRequest.FieldViolation.newBuilder()
-                .setField(violation.field())
-                .setDescription(violation.description()));
+                .setField(bounded(violation.field(), MAX_FIELD))
+                .setDescription(bounded(violation.description(), MAX_MESSAGE)));
       }
       status.addDetails(Any.pack(badRequest.build()));
     }
     StatusRuntimeException converted = StatusProto.toStatusRuntimeException(status.build());
     return new Failure(converted.getStatus(), converted.getTrailers());
+  }
+
+  /** The text, cut to at most {@code max} characters (never inside a surrogate pair). */
+  public static String bounded(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = max - 3;
+    if (Character.isLowSurrogate(text.charAt(end))) {
+      end--;
+    }
+    return text.substring(0, end) + "...";
   }
 
   /** Translates anything thrown by a call into a ParleyException, hiding internals. */

@@ -28,7 +28,16 @@ public final class SqlStates {
           new ParleyException(ErrorCode.UNAVAILABLE, "The database is unavailable; retry");
       case "22001" ->
           new ParleyException(ErrorCode.INVALID_ARGUMENT, "A value is longer than allowed");
-      default -> null;
+      case "54000" ->
+          new ParleyException(ErrorCode.INVALID_ARGUMENT, "A value is too large to be stored");
+      default ->
+          // Class 22, data exceptions: a value the database cannot hold (a time out of its
+          // range, a malformed number or JSON text); what the caller sent, not a fault of ours.
+          state.startsWith("22")
+              ? new ParleyException(
+                  ErrorCode.INVALID_ARGUMENT,
+                  "A value is out of the range the database can store, or malformed")
+              : null;
     };
   }
 

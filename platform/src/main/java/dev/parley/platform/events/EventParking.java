@@ -2,6 +2,7 @@ package dev.parley.platform.events;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.base.Throwables;
 import dev.parley.event.v1.EventRecord;
 import dev.parley.event.v1.ParkedEvent;
 import dev.parley.platform.db.TenantDatabase;
@@ -126,10 +127,11 @@ public final class EventParking {
     return meters.counter("parley.events.parked", "stream", stream, "tenant", tenant);
   }
 
+  /** What went wrong, from the deepest cause: the database's own words, not the statement. */
   private static String describe(Throwable failure) {
-    String message = failure.getMessage();
-    String text =
-        failure.getClass().getSimpleName() + (message == null ? "" : ": " + message.strip());
+    Throwable root = Throwables.getRootCause(failure);
+    String message = root.getMessage();
+    String text = root.getClass().getSimpleName() + (message == null ? "" : ": " + message.strip());
     return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) + "..." : text;
   }
 }

@@ -58,7 +58,8 @@ public final class GrpcServer implements AutoCloseable {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .executor(executor)
-            .maxInboundMessageSize(8 * 1024 * 1024)
+            .maxInboundMessageSize(MessageLimits.REQUEST_BYTES)
+            .maxInboundMetadataSize(MessageLimits.METADATA_BYTES)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance());
     List<io.grpc.ServerInterceptor> interceptors =
@@ -66,7 +67,9 @@ public final class GrpcServer implements AutoCloseable {
             new RequestLoggingInterceptor(name),
             new AuthenticationInterceptor(authenticator, config.internalToken()),
             new SuccessStatusInterceptor(),
-            new ExceptionMappingInterceptor());
+            new ResponseSizeInterceptor(),
+            new ExceptionMappingInterceptor(),
+            new TextInputInterceptor());
     for (BindableService service : services) {
       builder.addService(ServerInterceptors.interceptForward(service, interceptors));
     }

@@ -79,7 +79,13 @@ public final class PeerChannels implements AutoCloseable {
     }
     return Optional.of(
         channels.computeIfAbsent(
-            backend, ignored -> ManagedChannelBuilder.forTarget(target).usePlaintext().build()));
+            backend,
+            ignored ->
+                ManagedChannelBuilder.forTarget(target)
+                    .usePlaintext()
+                    .maxInboundMessageSize(MessageLimits.RESPONSE_BYTES)
+                    .maxInboundMetadataSize(MessageLimits.METADATA_BYTES)
+                    .build()));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.parley.ticket.domain;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.paging.PageBudget;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -159,7 +160,8 @@ public final class Tickets {
       TicketStore.TicketOrder order,
       int offset,
       int limit) {
-    return store.list(tenantId, filter, order, offset, limit);
+    TicketStore.Page page = store.list(tenantId, filter, order, offset, limit);
+    return new TicketStore.Page(PageBudget.fit(page.tickets()), page.total());
   }
 
   /** Unread team messages over unresolved tickets, read from the tickets themselves. */

@@ -45,6 +45,9 @@ public final class AlliConversationsGrpcService
   private static final int DEFAULT_PAGE_SIZE = 50;
   private static final int CHATS_PER_PAGE = 100;
 
+  /** The last millisecond of the year 9999, the latest time a filter may name. */
+  private static final double LATEST_MILLIS = 253_402_300_799_999d;
+
   /** Numbers below this are epoch seconds (year 5138 in seconds, 1973 in milliseconds). */
   private static final double SECONDS_LIMIT = 1e11;
 
@@ -291,10 +294,11 @@ public final class AlliConversationsGrpcService
   }
 
   private static Instant instant(String field, double value) {
-    if (!Double.isFinite(value) || value < 0) {
-      throw ParleyException.invalidArgument(field, "must be an epoch time in milliseconds");
-    }
     double millis = value < SECONDS_LIMIT ? value * 1000 : value;
+    if (!Double.isFinite(value) || value < 0 || millis > LATEST_MILLIS) {
+      throw ParleyException.invalidArgument(
+          field, "must be an epoch time in milliseconds, up to the year 9999");
+    }
     return Instant.ofEpochMilli((long) millis);
   }
 

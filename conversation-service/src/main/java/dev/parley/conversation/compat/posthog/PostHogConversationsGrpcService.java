@@ -61,7 +61,9 @@ public final class PostHogConversationsGrpcService
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder()
             .setCount(page.total())
-            .setNext(PostHogPaging.next(path, Map.of(), limit, offset, page.total()))
+            .setNext(
+                PostHogPaging.next(
+                    path, Map.of(), limit, offset, page.conversations().size(), page.total()))
             .setPrevious(PostHogPaging.previous(path, Map.of(), limit, offset));
     page.conversations().forEach(item -> result.addResults(PostHogMapping.toMinimal(item)));
     respond(response, result.build());

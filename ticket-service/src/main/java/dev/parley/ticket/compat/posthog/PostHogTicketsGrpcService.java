@@ -76,7 +76,8 @@ public final class PostHogTicketsGrpcService
     ListTicketsResponse.Builder result =
         ListTicketsResponse.newBuilder()
             .setCount(page.total())
-            .setNext(PostHogPaging.next(path, query, limit, offset, page.total()))
+            .setNext(
+                PostHogPaging.next(path, query, limit, offset, page.tickets().size(), page.total()))
             .setPrevious(PostHogPaging.previous(path, query, limit, offset));
     // One lookup for the persons of the whole page.
     Map<String, EndUserProfile> persons =

@@ -1,0 +1,72 @@
+package dev.parley.platform.paging;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pages are bounded by bytes as well as by count: a page ends early when its items would carry more
+ * than {@link #BYTES}, and its cursor (or next offset) continues after the last item it holds. A
+ * few conversations of a megabyte or two each would otherwise make a page of 50 larger than any
+ * answer a service may send. Sizes are estimated from the domain records (the characters of their
+ * strings, eight bytes for anything else), so one rule serves every list of every dialect.
+ */
+public final class PageBudget {
+  /** What one page may carry, estimated. */
+  public static final long BYTES = 4L * 1024 * 1024;
+
+  private PageBudget() {}
+
+  /** The first items that fit in the budget, and always the first item. */
+  public static <T> List<T> fit(List<T> items) {
+    long used = 0;
+    for (int i = 0; i < items.size(); i++) {
+      used += approximateBytes(items.get(i));
+      if (used > BYTES && i > 0) {
+        return items.subList(0, i);
+      }
+    }
+    return items;
+  }
+
+  /** An estimate of what a value takes in an answer: its strings' characters, 8 for the rest. */
+  static long approximateBytes(Object value) {
+    return switch (value) {
+      case null -> 1;
+      case CharSequence text -> text.length() + 2;
+      case Collection<?> items -> {
+        long sum = 2;
+        for (Object item : items) {
+          sum += approximateBytes(item);
+        }
+        yield sum;
+      }
+      case Map<?, ?> map -> {
+        long sum = 2;
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          sum += approximateBytes(entry.getKey()) + approximateBytes(entry.getValue());
+        }
+        yield sum;
+      }
+      case Record record -> {
+        long sum = 2;
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+          sum += component.getName().length() + approximateBytes(read(component, record));
+        }
+        yield sum;
+      }
+      default -> 8;
+    };
+  }
+
+  private static Object read(RecordComponent component, Record record) {
+    try {
+      component.getAccessor().setAccessible(true);
+      return component.getAccessor().invoke(record);
+    } catch (IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalStateException("Cannot read " + component, e);
+    }
+  }
+}

@@ -44,6 +44,7 @@ public final class FeedbackLog {
       Instant updateTime) {
     String feedbackId = id == null ? "fb_" + UUID.randomUUID().toString().replace("-", "") : id;
     Conversations.checkId("id", feedbackId);
+    Conversations.checkId("messageId", messageId);
     String conversationId =
         store
             .conversationOfMessage(tenantId, messageId)

@@ -26,10 +26,26 @@ public final class SchemaMigrator {
     this.config = requireNonNull(config, "config is null");
   }
 
-  /** Migrates the identity schema and then the given service schema. */
+  /**
+   * Migrates the identity schema, then the given service schema: the service's own scripts, then
+   * the platform's ({@code classpath:db/platform}: tables that platform code keeps in every
+   * service's schema, such as parked events), which have a history table of their own.
+   */
   public void migrate(String schema) {
     migrateIdentity();
     flyway(schema).migrate();
+    Flyway.configure()
+        .dataSource(config.jdbcUrl(), config.ownerUser(), config.ownerPassword())
+        .schemas(schema)
+        .table("platform_schema_history")
+        .locations("classpath:db/platform")
+        .placeholders(Map.of("app_role", config.appUser()))
+        // The service's tables are already there: start the platform's history before its V1.
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .failOnMissingLocations(true)
+        .load()
+        .migrate();
   }
 
   /** Migrates the identity schema only (what the key commands need). */

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A service's gRPC server: its business services behind the ordered interceptors (request id and
- * logging, then authentication and tenant, then the declared success status, then exception
- * mapping), plus the health service and server reflection. Calls run on a bounded executor sized
- * from the configuration, since they block on JDBC.
+ * logging, then authentication and tenant, then the declared success status, the bound on answer
+ * sizes, exception mapping, and innermost the check of the request's text), plus the health service
+ * and server reflection. Message and metadata sizes are {@link MessageLimits}'. Calls run on a
+ * bounded executor sized from the configuration, since they block on JDBC.
  */
 public final class GrpcServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);

@@ -18,6 +18,7 @@ import dev.parley.analytics.store.StoreModule;
 import dev.parley.event.v1.AnalyticsParkedEventsServiceGrpc;
 import dev.parley.platform.events.EventParking;
 import dev.parley.platform.events.ParkedEventsService;
+import dev.parley.platform.runtime.Background;
 import io.grpc.BindableService;
 import java.time.Clock;
 
@@ -30,12 +31,12 @@ public final class AnalyticsModule extends AbstractModule {
     bind(ConversationDays.class).in(Scopes.SINGLETON);
     bind(Issues.class).in(Scopes.SINGLETON);
     bind(Queries.class).in(Scopes.SINGLETON);
-    // Start following the event streams and clustering issues with the service.
-    bind(EventStreams.class).asEagerSingleton();
-    bind(IssueClusterRefresh.class).asEagerSingleton();
-    Multibinder<AutoCloseable> resources = Multibinder.newSetBinder(binder(), AutoCloseable.class);
-    resources.addBinding().to(EventStreams.class);
-    resources.addBinding().to(IssueClusterRefresh.class);
+    // Follows the event streams and clusters issues while the service runs.
+    bind(EventStreams.class).in(Scopes.SINGLETON);
+    bind(IssueClusterRefresh.class).in(Scopes.SINGLETON);
+    Multibinder<Background> background = Multibinder.newSetBinder(binder(), Background.class);
+    background.addBinding().to(EventStreams.class);
+    background.addBinding().to(IssueClusterRefresh.class);
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(AnalyticsGrpcService.class).in(Scopes.SINGLETON);

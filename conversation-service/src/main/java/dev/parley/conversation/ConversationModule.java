@@ -22,6 +22,7 @@ import dev.parley.conversation.peer.TicketPeer;
 import dev.parley.conversation.store.StoreModule;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.events.OutboxStream;
+import dev.parley.platform.runtime.Background;
 import io.grpc.BindableService;
 import java.time.Clock;
 
@@ -31,8 +32,7 @@ public final class ConversationModule extends AbstractModule {
   @Provides
   @Singleton
   OutboxStream outbox(HikariDataSource dataSource, DatabaseConfig database) {
-    return new OutboxStream(
-        dataSource, database, "conversation.events_after", "parley_conversation_events");
+    return new OutboxStream(dataSource, database, "conversation");
   }
 
   @Override
@@ -47,7 +47,7 @@ public final class ConversationModule extends AbstractModule {
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(ConversationGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(ConversationEventsGrpcService.class).in(Scopes.SINGLETON);
-    Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(OutboxStream.class);
+    Multibinder.newSetBinder(binder(), Background.class).addBinding().to(OutboxStream.class);
     services.addBinding().to(InkeepConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepFeedbackGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepEventsGrpcService.class).in(Scopes.SINGLETON);

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final int MAX_REQUEST_LINE = 32 * 1024;
+  private static final java.time.Duration DRAIN_QUIET_PERIOD = java.time.Duration.ofMillis(500);
 
   /** Below what the services accept as metadata, with room for what the gateway adds. */
   private static final int MAX_HEADERS = 32 * 1024;
@@ -93,6 +94,9 @@ public final class Gateway implements AutoCloseable {
             .childChannelPipelineCustomizer(
                 pipeline -> pipeline.addFirst(RawRequestTargets.INSTANCE))
             .requestTimeout(config.requestTimeout().plusSeconds(5))
+            // On stop, requests in flight finish (up to the request timeout); new ones are
+            // refused once none has arrived for the quiet period.
+            .gracefulShutdownTimeout(DRAIN_QUIET_PERIOD, config.requestTimeout().plusSeconds(5))
             .errorHandler(DialectResponses.serverErrors())
             .service(
                 grpc.build(),

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
 
 /**
  * The {@code parley} command: {@code up} runs the whole suite in one JVM (embedded PostgreSQL when
@@ -82,9 +84,10 @@ public final class Parley {
     return switch (args.getFirst()) {
       case "up" -> {
         Suite suite = Suite.start(environment, out);
+        stopOnSignals(suite);
         Runtime.getRuntime().addShutdownHook(new Thread(suite::close, "parley-stop"));
         try {
-          // Serve until the process is stopped; the shutdown hook stops the suite gracefully.
+          // Serve until the process is stopped.
           Thread.currentThread().join();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -106,6 +109,27 @@ public final class Parley {
         yield 2;
       }
     };
+  }
+
+  /**
+   * SIGTERM and SIGINT stop the suite in its phases (the gateway drains, then the services, then
+   * the embedded PostgreSQL), and only then end the JVM. Left to shutdown hooks, which the JVM runs
+   * all at once, the embedded PostgreSQL library's own hook would stop the database while requests
+   * in flight still need it.
+   */
+  private static void stopOnSignals(Suite suite) {
+    for (String name : List.of("TERM", "INT")) {
+      Signal.handle(
+          new Signal(name),
+          signal ->
+              Thread.ofPlatform()
+                  .name("parley-stop-" + name)
+                  .start(
+                      () -> {
+                        suite.close();
+                        System.exit(128 + signal.getNumber());
+                      }));
+    }
   }
 
   private static int keys(
@@ -175,6 +199,7 @@ public final class Parley {
     private final List<ParleyService> services;
     private final Gateway gateway;
     private final DatabaseConfig database;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Suite(
         EmbeddedPostgresServer embedded,
@@ -218,8 +243,10 @@ public final class Parley {
     }
 
     /**
-     * Starts the three services on the database, then the gateway in front of them; ports come from
-     * the environment (0 picks free ones). The embedded server, if any, is closed with the suite.
+     * Starts the three services on the database in phases (each migrated and wired, then listening,
+     * then told where the others listen, then running its background work), then the gateway in
+     * front of them; ports come from the environment (0 picks free ones). The embedded server, if
+     * any, is closed with the suite.
      */
     static Suite start(
         Environment environment,
@@ -241,20 +268,22 @@ public final class Parley {
                 TicketServer.DEFINITION,
                 AnalyticsServer.DEFINITION)) {
           ParleyService service =
-              ParleyService.start(
-                  definition,
-                  database,
-                  ServerConfig.fromEnvironment(environment, definition.portSetting())
-                      .withInternalToken(internalToken));
+              ParleyService.create(
+                      definition,
+                      database,
+                      ServerConfig.fromEnvironment(environment, definition.portSetting())
+                          .withInternalToken(internalToken))
+                  .listen();
           services.add(service);
           targets.put(definition.backend(), "127.0.0.1:" + service.port());
           out.println(definition.name() + " gRPC on :" + service.port());
         }
-        // Each service reaches the others where they actually listen.
+        // Each service reaches the others where they actually listen, before it calls any.
         for (ParleyService service : services) {
           PeerChannels peers = service.instance(PeerChannels.class);
           targets.forEach(peers::target);
         }
+        services.forEach(ParleyService::run);
         GatewayConfig configured = GatewayConfig.fromEnvironment(environment);
         Gateway gateway =
             Gateway.start(
@@ -297,8 +326,12 @@ public final class Parley {
       return gateway.port();
     }
 
+    /** Stops the gateway (draining its requests), the services, then the embedded server. Once. */
     @Override
     public void close() {
+      if (closed.getAndSet(true)) {
+        return;
+      }
       gateway.close();
       services.reversed().forEach(ParleyService::close);
       if (embedded != null) {

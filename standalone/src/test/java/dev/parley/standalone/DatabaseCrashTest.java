@@ -11,7 +11,6 @@ import dev.parley.platform.testing.TestingKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +25,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +54,7 @@ class DatabaseCrashTest {
 
   @Test
   void everyAcknowledgedWriteSurvivesAPostgresKill(@TempDir Path data) throws Exception {
-    int databasePort = freePort();
+    int databasePort = ParleyProcess.freePort();
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startPersistent(data, databasePort);
     DatabaseConfig database = postgres.databaseConfig("postgres", "crash-app-password", 8);
     new SchemaMigrator(database).migrateIdentity();
@@ -136,30 +134,20 @@ class DatabaseCrashTest {
 
   @Test
   void parleyUpComesBackAfterItsJvmOrItsDatabaseWasKilled(@TempDir Path data) throws Exception {
-    int gatewayPort = freePort();
-    int databasePort = freePort();
-    Map<String, String> settings = new HashMap<>();
-    settings.put("PARLEY_DATA_DIR", data.toString());
-    settings.put("PARLEY_EMBEDDED_DATABASE_PORT", Integer.toString(databasePort));
-    settings.put("PARLEY_GATEWAY_PORT", Integer.toString(gatewayPort));
-    settings.put("PARLEY_CONVERSATION_PORT", "0");
-    settings.put("PARLEY_TICKET_PORT", "0");
-    settings.put("PARLEY_ANALYTICS_PORT", "0");
-    settings.put("PARLEY_BIND_HOST", "127.0.0.1");
-    Path log = data.resolve("parley.log");
-    Process parley = parleyUp(settings, log);
+    ParleyProcess parleyUp = new ParleyProcess(data);
+    Process parley = parleyUp.start();
     try {
-      waitUntilServing(gatewayPort, parley);
+      parleyUp.awaitServing(parley);
       Path postgres = data.resolve("postgres");
       long firstPostmaster = postmasterPid(postgres);
 
       // The JVM alone dies: its PostgreSQL lives on, and the next start stops it deliberately.
       parley.destroyForcibly().waitFor();
       assertThat(ProcessHandle.of(firstPostmaster)).isPresent();
-      parley = parleyUp(settings, log);
-      waitUntilServing(gatewayPort, parley);
+      parley = parleyUp.start();
+      parleyUp.awaitServing(parley);
       assertThat(ProcessHandle.of(firstPostmaster)).isEmpty();
-      assertThat(Files.readString(log, StandardCharsets.UTF_8))
+      assertThat(Files.readString(parleyUp.log(), StandardCharsets.UTF_8))
           .contains("PostgreSQL is still running on the data folder");
 
       // PostgreSQL dies with SIGKILL, then the JVM: the next start recovers on the first try.
@@ -167,8 +155,8 @@ class DatabaseCrashTest {
       ProcessHandle.of(secondPostmaster).orElseThrow().destroyForcibly();
       waitUntil(() -> ProcessHandle.of(secondPostmaster).isEmpty());
       parley.destroyForcibly().waitFor();
-      parley = parleyUp(settings, log);
-      waitUntilServing(gatewayPort, parley);
+      parley = parleyUp.start();
+      parleyUp.awaitServing(parley);
       assertThat(postmasterPid(postgres)).isNotEqualTo(secondPostmaster);
     } finally {
       parley.destroy();
@@ -176,56 +164,6 @@ class DatabaseCrashTest {
         parley.destroyForcibly().waitFor();
       }
     }
-  }
-
-  /** {@code parley up} in its own JVM, its output appended to the log. */
-  private static Process parleyUp(Map<String, String> settings, Path log) throws IOException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.parley.standalone.Parley",
-                "up")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().keySet().removeIf(name -> name.startsWith("PARLEY_"));
-    builder.environment().putAll(settings);
-    builder.environment().put("PARLEY_LOG_FORMAT", "text");
-    return builder.start();
-  }
-
-  /** Until the gateway answers (401 without a key) or the process dies. */
-  private void waitUntilServing(int port, Process parley) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (true) {
-      assertThat(parley.isAlive()).as("parley up exited with %s", exitValue(parley)).isTrue();
-      assertThat(Instant.now()).as("waited 120 s for parley up").isBefore(deadline);
-      try {
-        HttpResponse<String> response =
-            http.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/inkeep/conversations"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 401) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  private static Object exitValue(Process process) {
-    return process.isAlive() ? "nothing yet" : process.exitValue();
   }
 
   private int logConversation(String base, String key, String id) {
@@ -258,12 +196,6 @@ class DatabaseCrashTest {
         Files.readAllLines(data.resolve("postmaster.pid"), StandardCharsets.UTF_8)
             .getFirst()
             .strip());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void waitUntil(BooleanSupplier condition) throws InterruptedException {

@@ -12,6 +12,7 @@ import dev.parley.platform.db.TenantDatabase;
 import dev.parley.platform.events.EventParking;
 import dev.parley.platform.events.OutboxStream;
 import dev.parley.platform.events.ParkedEventsService;
+import dev.parley.platform.runtime.Background;
 import dev.parley.ticket.api.TicketEventsGrpcService;
 import dev.parley.ticket.api.TicketGrpcService;
 import dev.parley.ticket.compat.posthog.PostHogTicketsGrpcService;
@@ -30,7 +31,7 @@ public final class TicketModule extends AbstractModule {
   @Provides
   @Singleton
   OutboxStream outbox(HikariDataSource dataSource, DatabaseConfig database) {
-    return new OutboxStream(dataSource, database, "ticket.events_after", "parley_ticket_events");
+    return new OutboxStream(dataSource, database, "ticket");
   }
 
   /** Where the conversation events ticket-service cannot apply are parked, in its schema. */
@@ -60,14 +61,15 @@ public final class TicketModule extends AbstractModule {
     bind(EndUserDirectory.class).in(Scopes.SINGLETON);
     bind(ConversationMessages.class).in(Scopes.SINGLETON);
     // Records escalated conversations' new messages from conversation-service's event stream.
-    bind(ConversationEventFollower.class).asEagerSingleton();
+    bind(ConversationEventFollower.class).in(Scopes.SINGLETON);
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(TicketGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(TicketEventsGrpcService.class).in(Scopes.SINGLETON);
-    Multibinder<AutoCloseable> resources = Multibinder.newSetBinder(binder(), AutoCloseable.class);
-    resources.addBinding().to(OutboxStream.class);
-    resources.addBinding().to(ConversationEventFollower.class);
+    // Started in this order once the server listens, stopped in reverse before calls drain.
+    Multibinder<Background> background = Multibinder.newSetBinder(binder(), Background.class);
+    background.addBinding().to(OutboxStream.class);
+    background.addBinding().to(ConversationEventFollower.class);
     services.addBinding().to(PostHogTicketsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(ParkedEventsService.class);
   }

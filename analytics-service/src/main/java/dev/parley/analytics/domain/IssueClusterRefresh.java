@@ -2,6 +2,7 @@ package dev.parley.analytics.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.parley.platform.runtime.Background;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@link #PERIOD_MILLIS} ms after the last, or {@link #PACE} times as long as the last one took if
  * that is longer, so that clustering takes at most a fifth of one core while issues keep coming.
  */
-public final class IssueClusterRefresh implements AutoCloseable {
+public final class IssueClusterRefresh implements Background {
   static final long PERIOD_MILLIS = 300;
   static final int PACE = 4;
 
@@ -37,6 +38,10 @@ public final class IssueClusterRefresh implements AutoCloseable {
   public IssueClusterRefresh(IssueStore store, Clock clock) {
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  @Override
+  public void start() {
     executor.schedule(this::round, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -68,7 +73,7 @@ public final class IssueClusterRefresh implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void stop() {
     executor.shutdownNow();
   }
 }

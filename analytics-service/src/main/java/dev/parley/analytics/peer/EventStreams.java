@@ -5,6 +5,7 @@ import dev.parley.event.v1.TicketEventsServiceGrpc;
 import dev.parley.platform.events.EventParking;
 import dev.parley.platform.events.EventStreamConsumer;
 import dev.parley.platform.grpc.PeerChannels;
+import dev.parley.platform.runtime.Background;
 import dev.parley.type.v1.Backend;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
  * What analytics-service follows: conversation-service's and ticket-service's event streams, each
  * with its own durable cursor, from the moment the service starts until it stops.
  */
-public final class EventStreams implements AutoCloseable {
+public final class EventStreams implements Background {
   private final List<EventStreamConsumer> consumers;
 
   @Inject
@@ -37,7 +38,12 @@ public final class EventStreams implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    consumers.forEach(EventStreamConsumer::close);
+  public void start() {
+    consumers.forEach(EventStreamConsumer::start);
+  }
+
+  @Override
+  public void stop() {
+    consumers.forEach(EventStreamConsumer::stop);
   }
 }

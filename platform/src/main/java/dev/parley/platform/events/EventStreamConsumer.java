@@ -6,6 +6,7 @@ import dev.parley.event.v1.EventRecord;
 import dev.parley.event.v1.StreamEventsRequest;
 import dev.parley.platform.error.SqlStates;
 import dev.parley.platform.grpc.PeerChannels;
+import dev.parley.platform.runtime.Background;
 import dev.parley.type.v1.Backend;
 import io.grpc.Channel;
 import io.grpc.Context;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * #ATTEMPTS} times with a growing pause, then parked with its error ({@link EventParking}) and the
  * stream goes on, so one tenant's bad event never stops the others' analytics.
  */
-public final class EventStreamConsumer implements AutoCloseable {
+public final class EventStreamConsumer implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(EventStreamConsumer.class);
   private static final long RETRY_MILLIS = 1000;
   static final int BATCH = 200;
@@ -56,7 +57,7 @@ public final class EventStreamConsumer implements AutoCloseable {
   private final EventSink store;
   private final EventParking parking;
   private final Context.CancellableContext context = Context.current().withCancellation();
-  private final Thread thread;
+  private Thread thread;
   private volatile boolean closed;
 
   /** Calls a producer's StreamEvents on a channel, with an observer of the records. */
@@ -66,8 +67,9 @@ public final class EventStreamConsumer implements AutoCloseable {
   }
 
   /**
-   * Starts following: {@code stream} names the stream's cursor, {@code open} calls the producer's
-   * StreamEvents; events are applied into the parking's sink, and parked there when they fail.
+   * A consumer of the stream: {@code stream} names the stream's cursor, {@code open} calls the
+   * producer's StreamEvents; events are applied into the parking's sink, and parked there when they
+   * fail. It follows the stream from {@link #start} to {@link #stop}.
    */
   public EventStreamConsumer(
       String stream, Backend producer, Opener open, PeerChannels peers, EventParking parking) {
@@ -77,7 +79,11 @@ public final class EventStreamConsumer implements AutoCloseable {
     this.peers = requireNonNull(peers, "peers is null");
     this.parking = requireNonNull(parking, "parking is null");
     this.store = parking.sink();
-    this.thread = Thread.ofVirtual().name(stream + "-events").start(this::run);
+  }
+
+  @Override
+  public void start() {
+    thread = Thread.ofVirtual().name(stream + "-events").start(this::run);
   }
 
   private void run() {
@@ -211,9 +217,11 @@ public final class EventStreamConsumer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void stop() {
     closed = true;
     context.cancel(null);
-    thread.interrupt();
+    if (thread != null) {
+      thread.interrupt();
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.proto.ProtoJson;
 import dev.parley.platform.proto.ProtoTime;
+import dev.parley.platform.runtime.Background;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * see the migration), sends them, and when it has caught up waits for the outbox's NOTIFY channel
  * (one LISTEN connection per service) or, should that connection be down, polls every second.
  */
-public final class OutboxStream implements AutoCloseable {
+public final class OutboxStream implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxStream.class);
   private static final int BATCH = 500;
   private static final long POLL_MILLIS = 1000;
@@ -44,23 +45,29 @@ public final class OutboxStream implements AutoCloseable {
   private final String channel;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition committed = lock.newCondition();
-  private final Thread listener;
+  private Thread listener;
   private volatile boolean closed;
 
   /** Counts notifications, so that a stream never sleeps through one that came as it read. */
   private long generation;
 
   /**
-   * @param function the schema's {@code events_after(bigint, bigint, integer)} function
-   * @param channel the NOTIFY channel of its outbox
+   * The outbox of {@code schema} (platform's migration): read through its {@code
+   * events_after(bigint, bigint, integer)} function, woken by its {@code parley_<schema>_events}
+   * channel.
    */
-  public OutboxStream(
-      DataSource dataSource, DatabaseConfig database, String function, String channel) {
+  public OutboxStream(DataSource dataSource, DatabaseConfig database, String schema) {
     this.dataSource = requireNonNull(dataSource, "dataSource is null");
     this.database = requireNonNull(database, "database is null");
-    this.function = requireNonNull(function, "function is null");
-    this.channel = requireNonNull(channel, "channel is null");
-    this.listener = Thread.ofVirtual().name("outbox-listener-" + channel).start(this::listen);
+    requireNonNull(schema, "schema is null");
+    this.function = schema + ".events_after";
+    this.channel = "parley_" + schema + "_events";
+  }
+
+  /** Starts listening for the outbox's notifications. */
+  @Override
+  public void start() {
+    listener = Thread.ofVirtual().name("outbox-listener-" + channel).start(this::listen);
   }
 
   /** Streams the events after the cursor until the caller cancels or the service stops. */
@@ -123,9 +130,11 @@ public final class OutboxStream implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void stop() {
     closed = true;
-    listener.interrupt();
+    if (listener != null) {
+      listener.interrupt();
+    }
     signal();
   }
 

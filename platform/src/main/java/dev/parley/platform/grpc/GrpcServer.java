@@ -80,15 +80,30 @@ public final class GrpcServer implements AutoCloseable {
       throw new UncheckedIOException(
           name + " cannot listen on " + config.host() + ":" + config.port(), e);
     }
-    for (BindableService service : services) {
-      health.setStatus(
-          service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
-    }
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    // Listening, not yet serving: its background work starts first (see ParleyService).
+    setHealth(ServingStatus.NOT_SERVING);
     LOG.atInfo()
         .addKeyValue("service", name)
         .addKeyValue("port", server.getPort())
-        .log("gRPC server serving");
+        .log("gRPC server listening");
+  }
+
+  /** Reports SERVING: the service is ready for calls. */
+  public synchronized void serving() {
+    setHealth(ServingStatus.SERVING);
+    LOG.atInfo().addKeyValue("service", name).log("gRPC server serving");
+  }
+
+  /** Reports NOT_SERVING, so that load balancers send no new calls; calls still run. */
+  public synchronized void notServing() {
+    setHealth(ServingStatus.NOT_SERVING);
+  }
+
+  private void setHealth(ServingStatus status) {
+    for (BindableService service : services) {
+      health.setStatus(service.bindService().getServiceDescriptor().getName(), status);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
   }
 
   public int port() {

@@ -41,15 +41,16 @@ public final class PeerChannels implements AutoCloseable {
   }
 
   /**
-   * Points at a peer where it actually listens (the launcher starts every service on free ports,
-   * then tells each where the others are).
+   * Points at a peer where it actually listens: the launcher starts every service's server on a
+   * free port, then tells each where the others are, before any background work (which calls peers)
+   * starts. Refused once a channel to the peer exists.
    */
   public void target(Backend backend, String target) {
-    targets.put(backend, target);
-    ManagedChannel previous = channels.remove(backend);
-    if (previous != null) {
-      previous.shutdown();
+    if (channels.containsKey(backend)) {
+      throw new IllegalStateException(
+          "A channel to " + backend + " is open; targets are set before the service starts");
     }
+    targets.put(backend, target);
   }
 
   /** A channel to the peer, or empty when this service has no target for it. */

@@ -2,9 +2,12 @@ package dev.parley.platform.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableList;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.Stage;
+import com.google.inject.TypeLiteral;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.platform.config.Environment;
 import dev.parley.platform.db.DatabaseConfig;
@@ -12,25 +15,41 @@ import dev.parley.platform.db.SchemaMigrator;
 import dev.parley.platform.grpc.GrpcServer;
 import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.platform.grpc.ServerConfig;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A running service. Start-up is explicit and ordered: migrate the schemas, build the injector,
- * start gRPC, report SERVING. Close reverses it: NOT_SERVING, drain calls, close the pool.
+ * A service, run in explicit phases. Starting: {@link #create} migrates the schemas and builds the
+ * injector (no threads, no I/O beyond the migration); {@link #listen} starts the gRPC server
+ * (health NOT_SERVING); {@link #run} starts the background work (event streams and consumers, in
+ * binding order) and reports SERVING. Stopping ({@link #close}) reverses it: NOT_SERVING, stop the
+ * background work (in reverse order; open streams end), drain calls in flight, close the channels
+ * to peers, close the pool. Between {@code listen} and {@code run} the launcher tells each service
+ * where its peers listen.
  */
 public final class ParleyService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ParleyService.class);
+
   private final ServiceDefinition definition;
+  private final Injector injector;
   private final GrpcServer server;
   private final HikariDataSource dataSource;
-  private final Injector injector;
+  private final List<Background> background;
+  private boolean running;
 
   private ParleyService(ServiceDefinition definition, Injector injector) {
     this.definition = definition;
     this.injector = injector;
     this.server = injector.getInstance(GrpcServer.class);
     this.dataSource = injector.getInstance(HikariDataSource.class);
+    this.background =
+        ImmutableList.copyOf(injector.getInstance(Key.get(new TypeLiteral<Set<Background>>() {})));
   }
 
-  public static ParleyService start(
+  /** Phase one: the schemas migrated, the service wired; nothing runs yet. */
+  public static ParleyService create(
       ServiceDefinition definition, DatabaseConfig databaseConfig, ServerConfig serverConfig) {
     requireNonNull(definition, "definition is null");
     new SchemaMigrator(databaseConfig).migrate(definition.schema());
@@ -44,14 +63,34 @@ public final class ParleyService implements AutoCloseable {
             },
             new PlatformModule(definition.name(), databaseConfig, serverConfig),
             definition.module());
-    ParleyService service = new ParleyService(definition, injector);
+    return new ParleyService(definition, injector);
+  }
+
+  /** Phase two: the gRPC server listens (its port is known), reporting NOT_SERVING. */
+  public ParleyService listen() {
     try {
-      service.server.start();
+      server.start();
     } catch (RuntimeException e) {
-      service.dataSource.close();
+      dataSource.close();
       throw e;
     }
-    return service;
+    return this;
+  }
+
+  /** Phase three: the background work starts, then the service reports SERVING. */
+  public ParleyService run() {
+    for (Background work : background) {
+      work.start();
+    }
+    running = true;
+    server.serving();
+    return this;
+  }
+
+  /** All phases, for a service on its own: its peers come from its configuration. */
+  public static ParleyService start(
+      ServiceDefinition definition, DatabaseConfig databaseConfig, ServerConfig serverConfig) {
+    return create(definition, databaseConfig, serverConfig).listen().run();
   }
 
   /** The {@code main} of a service deployed on its own: configuration from the environment. */
@@ -80,20 +119,17 @@ public final class ParleyService implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    // Open streams first: they never end on their own, and the server waits for calls in flight.
-    for (AutoCloseable resource :
-        injector.getInstance(
-            com.google.inject.Key.get(
-                new com.google.inject.TypeLiteral<java.util.Set<AutoCloseable>>() {}))) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        org.slf4j.LoggerFactory.getLogger(ParleyService.class)
-            .atWarn()
-            .setCause(e)
-            .log("A resource did not close cleanly");
+  public synchronized void close() {
+    server.notServing();
+    if (running) {
+      for (Background work : background.reversed()) {
+        try {
+          work.stop();
+        } catch (RuntimeException e) {
+          LOG.atWarn().setCause(e).log("Background work did not stop cleanly");
+        }
       }
+      running = false;
     }
     server.close();
     injector.getInstance(PeerChannels.class).close();

@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.platform.db.Database;
 import dev.parley.platform.db.DatabaseConfig;
@@ -38,8 +39,8 @@ final class PlatformModule extends AbstractModule {
     bind(dev.parley.platform.grpc.PeerChannels.class).in(com.google.inject.Scopes.SINGLETON);
     // The service's meters (parked events, ...), one registry per service.
     bind(MeterRegistry.class).toInstance(new SimpleMeterRegistry());
-    // Resources a service module opens (event streams); closed before the pool.
-    com.google.inject.multibindings.Multibinder.newSetBinder(binder(), AutoCloseable.class);
+    // The service's background work (event streams, consumers), possibly none.
+    Multibinder.newSetBinder(binder(), Background.class);
   }
 
   @Provides

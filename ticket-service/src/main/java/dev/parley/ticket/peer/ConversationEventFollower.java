@@ -4,11 +4,12 @@ import dev.parley.event.v1.ConversationEventsServiceGrpc;
 import dev.parley.platform.events.EventParking;
 import dev.parley.platform.events.EventStreamConsumer;
 import dev.parley.platform.grpc.PeerChannels;
+import dev.parley.platform.runtime.Background;
 import dev.parley.type.v1.Backend;
 import jakarta.inject.Inject;
 
 /** Follows conversation-service's event stream from start to stop of ticket-service. */
-public final class ConversationEventFollower implements AutoCloseable {
+public final class ConversationEventFollower implements Background {
   private final EventStreamConsumer consumer;
 
   @Inject
@@ -24,7 +25,12 @@ public final class ConversationEventFollower implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    consumer.close();
+  public void start() {
+    consumer.start();
+  }
+
+  @Override
+  public void stop() {
+    consumer.stop();
   }
 }

@@ -152,17 +152,9 @@ class EventStreamTest {
             "conversation.upserted acme a-1",
             "conversation.upserted globex g-1",
             "conversation.deleted acme a-1");
-    var first = events.getFirst().getEvent().getData();
-    assertThat(first.getFieldsOrThrow("created").getBoolValue()).isTrue();
-    assertThat(
-            first
-                .getFieldsOrThrow("new_messages")
-                .getListValue()
-                .getValues(0)
-                .getStructValue()
-                .getFieldsOrThrow("text")
-                .getStringValue())
-        .isEqualTo("Where is my invoice?");
+    var first = events.getFirst().getEvent().getConversationUpserted();
+    assertThat(first.getCreated()).isTrue();
+    assertThat(first.getNewMessages(0).getText()).isEqualTo("Where is my invoice?");
 
     // New changes are pushed to the open stream.
     globex.createConversation(chat("g-2", "Export fails"));

@@ -52,7 +52,9 @@ class GracefulStopTest {
           lock.execute("LOCK TABLE ticket.ticket_counter IN ACCESS EXCLUSIVE MODE");
         }
         CompletableFuture<HttpResponse<String>> answer =
-            HttpClient.newHttpClient()
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
                 .sendAsync(
                     HttpRequest.newBuilder(
                             URI.create(
@@ -63,7 +65,7 @@ class GracefulStopTest {
                         .POST(HttpRequest.BodyPublishers.ofString("{\"distinct_id\": \"late\"}"))
                         .build(),
                     HttpResponse.BodyHandlers.ofString());
-        awaitWaitingOnLock(owner);
+        awaitWaitingOnLock(owner, answer);
 
         parley.destroy(); // SIGTERM
         Thread.sleep(1_000);
@@ -83,7 +85,8 @@ class GracefulStopTest {
   }
 
   /** Until a session of the application role waits for a lock (the ticket create). */
-  private static void awaitWaitingOnLock(Connection owner) throws Exception {
+  private static void awaitWaitingOnLock(
+      Connection owner, CompletableFuture<HttpResponse<String>> answer) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     try (Connection observer =
             DriverManager.getConnection(owner.getMetaData().getURL(), "postgres", "");
@@ -97,6 +100,11 @@ class GracefulStopTest {
           if (rows.getInt(1) > 0) {
             return;
           }
+        }
+        if (answer.isDone()) {
+          HttpResponse<String> early = answer.get();
+          throw new AssertionError(
+              "answered before waiting: " + early.statusCode() + " " + early.body());
         }
         assertThat(Instant.now()).as("the create never waited").isBefore(deadline);
         Thread.sleep(50);

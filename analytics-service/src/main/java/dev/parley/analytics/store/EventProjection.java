@@ -8,11 +8,15 @@ import static dev.parley.analytics.store.schema.Tables.QUERY_EVENT;
 import static dev.parley.analytics.store.schema.Tables.QUERY_FEEDBACK;
 import static dev.parley.analytics.store.schema.Tables.QUERY_TICKET;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
+import com.google.protobuf.Timestamp;
 import dev.parley.analytics.domain.IssueText;
+import dev.parley.event.v1.ConversationUpserted;
 import dev.parley.event.v1.Event;
-import java.time.Instant;
+import dev.parley.event.v1.EventLogged;
+import dev.parley.event.v1.FeedbackRecorded;
+import dev.parley.event.v1.NewMessage;
+import dev.parley.event.v1.TicketState;
+import dev.parley.platform.proto.ProtoTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
@@ -20,9 +24,10 @@ import org.jooq.DSLContext;
 import org.jooq.JSONB;
 
 /**
- * What each event of conversation-service changes in analytics-service's tables: the start day of a
- * conversation, the rows of Inkeep's query views, and the issue a conversation raises. Runs in the
- * transaction that records the event as applied, once per event.
+ * What each event changes in analytics-service's tables: the start day of a conversation, the rows
+ * of Inkeep's query views, and the issue a conversation raises. Runs in the transaction that
+ * records the event as applied, once per event. Every kind is decided here, exhaustively: a kind
+ * added to the contract does not compile until it is.
  */
 final class EventProjection {
   /** How much of a conversation's user text an issue keeps for clustering. */
@@ -30,69 +35,92 @@ final class EventProjection {
 
   private EventProjection() {}
 
-  static void apply(DSLContext tx, Event event, OffsetDateTime now) {
+  /** Applies the event; false for a kind this release does not know (skipped). */
+  static boolean apply(DSLContext tx, Event event, OffsetDateTime now) {
     String tenant = event.getTenantId();
-    Struct data = event.getData();
-    switch (event.getType()) {
-      case "conversation.upserted" -> conversationUpserted(tx, event, now);
-      case "conversation.deleted" -> {
-        String id = event.getSubjectId();
-        tx.deleteFrom(CONVERSATION_DAY)
-            .where(CONVERSATION_DAY.TENANT_ID.eq(tenant), CONVERSATION_DAY.CONVERSATION_ID.eq(id))
-            .execute();
-        tx.deleteFrom(QUERY_CONVERSATION)
-            .where(QUERY_CONVERSATION.TENANT_ID.eq(tenant), QUERY_CONVERSATION.ID.eq(id))
-            .execute();
-        tx.deleteFrom(QUERY_FEEDBACK)
-            .where(QUERY_FEEDBACK.TENANT_ID.eq(tenant), QUERY_FEEDBACK.CONVERSATION_ID.eq(id))
-            .execute();
-        if (tx.deleteFrom(ISSUE)
-                .where(ISSUE.TENANT_ID.eq(tenant), ISSUE.CONVERSATION_ID.eq(id))
-                .execute()
-            > 0) {
-          markForClustering(tx, tenant);
-        }
+    String subject = event.getSubjectId();
+    return switch (event.getPayloadCase()) {
+      case CONVERSATION_UPSERTED -> {
+        conversationUpserted(tx, event, now);
+        yield true;
       }
-      case "conversation.updated" -> {
-        if (data.containsFields("title")) {
+      case CONVERSATION_DELETED -> {
+        conversationDeleted(tx, tenant, subject);
+        yield true;
+      }
+      case CONVERSATION_UPDATED -> {
+        if (event.getConversationUpdated().hasTitle()) {
           tx.update(QUERY_CONVERSATION)
-              .set(QUERY_CONVERSATION.SUBJECT, text(data, "title"))
-              .where(
-                  QUERY_CONVERSATION.TENANT_ID.eq(tenant),
-                  QUERY_CONVERSATION.ID.eq(event.getSubjectId()))
+              .set(QUERY_CONVERSATION.SUBJECT, event.getConversationUpdated().getTitle())
+              .where(QUERY_CONVERSATION.TENANT_ID.eq(tenant), QUERY_CONVERSATION.ID.eq(subject))
               .execute();
         }
+        yield true;
       }
-      case "feedback.recorded" -> feedbackRecorded(tx, event);
-      case "feedback.deleted" ->
-          tx.deleteFrom(QUERY_FEEDBACK)
-              .where(
-                  QUERY_FEEDBACK.TENANT_ID.eq(tenant), QUERY_FEEDBACK.ID.eq(event.getSubjectId()))
-              .execute();
-      case "event.logged" -> eventLogged(tx, event);
-      case "ticket.created", "ticket.updated" -> ticketState(tx, event);
-      case "ticket.messages_recorded" ->
-          tx.update(QUERY_TICKET)
-              .set(
-                  QUERY_TICKET.MESSAGE_COUNT,
-                  QUERY_TICKET.MESSAGE_COUNT.plus((int) number(data, "messages")))
-              .where(QUERY_TICKET.TENANT_ID.eq(tenant), QUERY_TICKET.ID.eq(event.getSubjectId()))
-              .execute();
-      case "ticket.deleted" ->
-          tx.deleteFrom(QUERY_TICKET)
-              .where(QUERY_TICKET.TENANT_ID.eq(tenant), QUERY_TICKET.ID.eq(event.getSubjectId()))
-              .execute();
-      default -> {
-        // Not used by analytics; recorded as applied all the same.
+      case FEEDBACK_RECORDED -> {
+        feedbackRecorded(tx, event);
+        yield true;
       }
+      case FEEDBACK_DELETED -> {
+        tx.deleteFrom(QUERY_FEEDBACK)
+            .where(QUERY_FEEDBACK.TENANT_ID.eq(tenant), QUERY_FEEDBACK.ID.eq(subject))
+            .execute();
+        yield true;
+      }
+      case EVENT_LOGGED -> {
+        eventLogged(tx, event);
+        yield true;
+      }
+      case TICKET_CREATED -> {
+        ticketState(tx, event, event.getTicketCreated());
+        yield true;
+      }
+      case TICKET_UPDATED -> {
+        ticketState(tx, event, event.getTicketUpdated());
+        yield true;
+      }
+      case TICKET_MESSAGES_RECORDED -> {
+        tx.update(QUERY_TICKET)
+            .set(
+                QUERY_TICKET.MESSAGE_COUNT,
+                QUERY_TICKET.MESSAGE_COUNT.plus(event.getTicketMessagesRecorded().getMessages()))
+            .where(QUERY_TICKET.TENANT_ID.eq(tenant), QUERY_TICKET.ID.eq(subject))
+            .execute();
+        yield true;
+      }
+      case TICKET_DELETED -> {
+        tx.deleteFrom(QUERY_TICKET)
+            .where(QUERY_TICKET.TENANT_ID.eq(tenant), QUERY_TICKET.ID.eq(subject))
+            .execute();
+        yield true;
+      }
+      case PAYLOAD_NOT_SET -> false;
+    };
+  }
+
+  private static void conversationDeleted(DSLContext tx, String tenant, String id) {
+    tx.deleteFrom(CONVERSATION_DAY)
+        .where(CONVERSATION_DAY.TENANT_ID.eq(tenant), CONVERSATION_DAY.CONVERSATION_ID.eq(id))
+        .execute();
+    tx.deleteFrom(QUERY_CONVERSATION)
+        .where(QUERY_CONVERSATION.TENANT_ID.eq(tenant), QUERY_CONVERSATION.ID.eq(id))
+        .execute();
+    tx.deleteFrom(QUERY_FEEDBACK)
+        .where(QUERY_FEEDBACK.TENANT_ID.eq(tenant), QUERY_FEEDBACK.CONVERSATION_ID.eq(id))
+        .execute();
+    if (tx.deleteFrom(ISSUE)
+            .where(ISSUE.TENANT_ID.eq(tenant), ISSUE.CONVERSATION_ID.eq(id))
+            .execute()
+        > 0) {
+      markForClustering(tx, tenant);
     }
   }
 
   private static void conversationUpserted(DSLContext tx, Event event, OffsetDateTime now) {
     String tenant = event.getTenantId();
     String id = event.getSubjectId();
-    Struct data = event.getData();
-    OffsetDateTime created = time(data, "create_time");
+    ConversationUpserted data = event.getConversationUpserted();
+    OffsetDateTime created = time(data.getCreateTime());
     tx.insertInto(CONVERSATION_DAY)
         .set(CONVERSATION_DAY.TENANT_ID, tenant)
         .set(CONVERSATION_DAY.CONVERSATION_ID, id)
@@ -102,23 +130,23 @@ final class EventProjection {
         .set(CONVERSATION_DAY.DAY, created.toLocalDate())
         .execute();
 
-    String source = text(data, "source");
-    String origin = text(data, "origin");
     var row = tx.newRecord(QUERY_CONVERSATION);
     row.setTenantId(tenant);
     row.setId(id);
-    row.setType(inkeepType(text(data, "kind")));
-    row.setProjectId(text(data, "project_id"));
-    row.setIntegrationId(text(data, "integration_id"));
-    row.setProperties(json(data, "properties_json"));
-    row.setUserProperties(json(data, "user_properties_json"));
-    row.setUserMessageCount((int) number(data, "user_message_count"));
-    // Null for a conversation without messages (GitBook allows empty parts).
-    row.setFirstMessageTime(time(data, "first_message_time"));
+    row.setType(inkeepType(data.getKind()));
+    row.setProjectId(data.hasProjectId() ? data.getProjectId() : null);
+    row.setIntegrationId(data.hasIntegrationId() ? data.getIntegrationId() : null);
+    row.setProperties(data.hasPropertiesJson() ? JSONB.valueOf(data.getPropertiesJson()) : null);
+    row.setUserProperties(
+        data.hasUserPropertiesJson() ? JSONB.valueOf(data.getUserPropertiesJson()) : null);
+    row.setUserMessageCount(data.getUserMessageCount());
+    // Unset for a conversation without messages (GitBook allows empty parts).
+    row.setFirstMessageTime(data.hasFirstMessageTime() ? time(data.getFirstMessageTime()) : null);
     row.setCreateTime(created);
-    row.setSubject(text(data, "title"));
-    row.setSource(origin != null ? origin : "integration:" + source + ":unknown");
-    row.setExternalUrl(text(data, "external_url"));
+    row.setSubject(data.hasTitle() ? data.getTitle() : null);
+    row.setSource(
+        data.hasOrigin() ? data.getOrigin() : "integration:" + data.getSource() + ":unknown");
+    row.setExternalUrl(data.hasExternalUrl() ? data.getExternalUrl() : null);
     tx.insertInto(QUERY_CONVERSATION)
         .set(row)
         .onConflict(QUERY_CONVERSATION.TENANT_ID, QUERY_CONVERSATION.ID)
@@ -127,15 +155,9 @@ final class EventProjection {
         .execute();
 
     StringBuilder said = new StringBuilder();
-    if (data.containsFields("new_messages")) {
-      for (Value message : data.getFieldsOrThrow("new_messages").getListValue().getValuesList()) {
-        Struct fields = message.getStructValue();
-        if ("user".equals(text(fields, "role"))) {
-          String text = text(fields, "text");
-          if (text != null && !text.isBlank()) {
-            said.append(said.isEmpty() ? "" : "\n").append(text.strip());
-          }
-        }
+    for (NewMessage message : data.getNewMessagesList()) {
+      if (message.getRole().equals("user") && !message.getText().isBlank()) {
+        said.append(said.isEmpty() ? "" : "\n").append(message.getText().strip());
       }
     }
     if (said.isEmpty()) {
@@ -154,19 +176,19 @@ final class EventProjection {
     if (existing != null && existing.equals(userText)) {
       return;
     }
-    String subject = text(data, "title");
+    String title = data.hasTitle() ? data.getTitle() : null;
     tx.insertInto(ISSUE)
         .set(ISSUE.TENANT_ID, tenant)
         .set(ISSUE.ID, IssueText.issueId(id))
         .set(ISSUE.CONVERSATION_ID, id)
-        .set(ISSUE.TITLE, IssueText.title(subject, userText))
+        .set(ISSUE.TITLE, IssueText.title(title, userText))
         .set(ISSUE.SUMMARY, IssueText.summary(userText))
         .set(ISSUE.USER_TEXT, userText)
         .set(ISSUE.CREATED_AT, created)
         .set(ISSUE.INGESTED_AT, now)
         .onConflict(ISSUE.TENANT_ID, ISSUE.CONVERSATION_ID)
         .doUpdate()
-        .set(ISSUE.TITLE, IssueText.title(subject, userText))
+        .set(ISSUE.TITLE, IssueText.title(title, userText))
         .set(ISSUE.SUMMARY, IssueText.summary(userText))
         .set(ISSUE.USER_TEXT, userText)
         .execute();
@@ -175,30 +197,31 @@ final class EventProjection {
 
   private static void feedbackRecorded(DSLContext tx, Event event) {
     String tenant = event.getTenantId();
-    Struct data = event.getData();
-    String conversationId = text(data, "conversation_id");
+    FeedbackRecorded data = event.getFeedbackRecorded();
     var conversation =
         tx.select(QUERY_CONVERSATION.PROJECT_ID, QUERY_CONVERSATION.INTEGRATION_ID)
             .from(QUERY_CONVERSATION)
             .where(
-                QUERY_CONVERSATION.TENANT_ID.eq(tenant), QUERY_CONVERSATION.ID.eq(conversationId))
+                QUERY_CONVERSATION.TENANT_ID.eq(tenant),
+                QUERY_CONVERSATION.ID.eq(data.getConversationId()))
             .fetchOne();
     var row = tx.newRecord(QUERY_FEEDBACK);
     row.setTenantId(tenant);
     row.setId(event.getSubjectId());
-    row.setType(text(data, "rating").toLowerCase(Locale.ROOT));
-    row.setMessageId(text(data, "message_id"));
-    row.setConversationId(conversationId);
-    row.setReasons(json(data, "reasons_json"));
-    row.setSources(json(data, "sources_json"));
-    row.setDetails(text(data, "details"));
-    row.setProperties(json(data, "properties_json"));
-    row.setUserProperties(json(data, "user_properties_json"));
+    row.setType(data.getRating().toLowerCase(Locale.ROOT));
+    row.setMessageId(data.getMessageId());
+    row.setConversationId(data.getConversationId());
+    row.setReasons(data.hasReasonsJson() ? JSONB.valueOf(data.getReasonsJson()) : null);
+    row.setSources(data.hasSourcesJson() ? JSONB.valueOf(data.getSourcesJson()) : null);
+    row.setDetails(data.hasDetails() ? data.getDetails() : null);
+    row.setProperties(data.hasPropertiesJson() ? JSONB.valueOf(data.getPropertiesJson()) : null);
+    row.setUserProperties(
+        data.hasUserPropertiesJson() ? JSONB.valueOf(data.getUserPropertiesJson()) : null);
     row.setProjectId(conversation == null ? null : conversation.value1());
     row.setIntegrationId(conversation == null ? null : conversation.value2());
-    row.setCreatedAt(time(data, "create_time"));
-    OffsetDateTime updated = time(data, "update_time");
-    row.setUpdatedAt(updated != null ? updated : time(data, "create_time"));
+    row.setCreatedAt(time(data.getCreateTime()));
+    row.setUpdatedAt(
+        data.hasUpdateTime() ? time(data.getUpdateTime()) : time(data.getCreateTime()));
     tx.insertInto(QUERY_FEEDBACK)
         .set(row)
         .onConflict(QUERY_FEEDBACK.TENANT_ID, QUERY_FEEDBACK.ID)
@@ -208,20 +231,21 @@ final class EventProjection {
   }
 
   private static void eventLogged(DSLContext tx, Event event) {
-    Struct data = event.getData();
+    EventLogged data = event.getEventLogged();
     var row = tx.newRecord(QUERY_EVENT);
     row.setTenantId(event.getTenantId());
     row.setId(event.getSubjectId());
-    row.setType(text(data, "type"));
-    row.setEventType(text(data, "entity_type").toLowerCase(Locale.ROOT));
-    row.setMessageId(text(data, "message_id"));
-    row.setConversationId(text(data, "conversation_id"));
-    row.setSearchQuery(text(data, "search_query"));
-    row.setProjectId(text(data, "project_id"));
-    row.setIntegrationId(text(data, "integration_id"));
-    row.setProperties(json(data, "properties_json"));
-    row.setUserProperties(json(data, "user_properties_json"));
-    row.setCreatedAt(time(data, "create_time"));
+    row.setType(data.getType());
+    row.setEventType(data.getEntityType().toLowerCase(Locale.ROOT));
+    row.setMessageId(data.hasMessageId() ? data.getMessageId() : null);
+    row.setConversationId(data.hasConversationId() ? data.getConversationId() : null);
+    row.setSearchQuery(data.hasSearchQuery() ? data.getSearchQuery() : null);
+    row.setProjectId(data.hasProjectId() ? data.getProjectId() : null);
+    row.setIntegrationId(data.hasIntegrationId() ? data.getIntegrationId() : null);
+    row.setProperties(data.hasPropertiesJson() ? JSONB.valueOf(data.getPropertiesJson()) : null);
+    row.setUserProperties(
+        data.hasUserPropertiesJson() ? JSONB.valueOf(data.getUserPropertiesJson()) : null);
+    row.setCreatedAt(time(data.getCreateTime()));
     tx.insertInto(QUERY_EVENT)
         .set(row)
         .onConflict(QUERY_EVENT.TENANT_ID, QUERY_EVENT.ID)
@@ -231,20 +255,19 @@ final class EventProjection {
   }
 
   /** A ticket's state after its creation or an update; its message count is kept. */
-  private static void ticketState(DSLContext tx, Event event) {
-    Struct data = event.getData();
+  private static void ticketState(DSLContext tx, Event event, TicketState data) {
     var row = tx.newRecord(QUERY_TICKET);
     row.setTenantId(event.getTenantId());
     row.setId(event.getSubjectId());
-    row.setTicketNumber((int) number(data, "ticket_number"));
-    row.setStatus(text(data, "status"));
-    row.setPriority(text(data, "priority"));
-    row.setChannelSource(text(data, "channel_source"));
-    row.setAssignee(text(data, "assignee"));
-    row.setConversationId(text(data, "conversation_id"));
-    row.setDistinctId(text(data, "distinct_id"));
-    row.setCreatedAt(time(data, "created_at"));
-    row.setUpdatedAt(time(data, "updated_at"));
+    row.setTicketNumber(data.getTicketNumber());
+    row.setStatus(data.getStatus());
+    row.setPriority(data.hasPriority() ? data.getPriority() : null);
+    row.setChannelSource(data.getChannelSource());
+    row.setAssignee(data.hasAssignee() ? data.getAssignee() : null);
+    row.setConversationId(data.hasConversationId() ? data.getConversationId() : null);
+    row.setDistinctId(data.getDistinctId());
+    row.setCreatedAt(time(data.getCreatedAt()));
+    row.setUpdatedAt(time(data.getUpdatedAt()));
     tx.insertInto(QUERY_TICKET)
         .set(row)
         .onConflict(QUERY_TICKET.TENANT_ID, QUERY_TICKET.ID)
@@ -270,33 +293,19 @@ final class EventProjection {
         .execute();
   }
 
-  /** Inkeep's conversation type for a Parley conversation kind. */
+  /**
+   * Inkeep's conversation type for a Parley conversation kind, as Inkeep's query API shows it
+   * (conversation-service's Inkeep adapter maps the same kinds for Inkeep's conversation API).
+   */
   private static String inkeepType(String kind) {
-    return switch (kind == null ? "" : kind) {
+    return switch (kind) {
       case "SUPPORT_TICKET" -> "support_ticket";
       case "SUPPORT_COPILOT" -> "support_copilot";
       default -> "openai";
     };
   }
 
-  private static String text(Struct data, String name) {
-    Value value = data.getFieldsOrDefault(name, null);
-    return value == null || value.hasNullValue() ? null : value.getStringValue();
-  }
-
-  private static double number(Struct data, String name) {
-    Value value = data.getFieldsOrDefault(name, null);
-    return value == null ? 0 : value.getNumberValue();
-  }
-
-  private static JSONB json(Struct data, String name) {
-    String text = text(data, name);
-    return text == null ? null : JSONB.valueOf(text);
-  }
-
-  /** The time of a field, or null when the event has none (absent or JSON null). */
-  private static OffsetDateTime time(Struct data, String name) {
-    String text = text(data, name);
-    return text == null ? null : Instant.parse(text).atOffset(ZoneOffset.UTC);
+  private static OffsetDateTime time(Timestamp timestamp) {
+    return ProtoTime.instant(timestamp).atOffset(ZoneOffset.UTC);
   }
 }

@@ -9,6 +9,7 @@ import dev.parley.event.v1.Event;
 import dev.parley.event.v1.EventRecord;
 import dev.parley.platform.db.TenantDatabase;
 import dev.parley.platform.events.StreamCursors;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -27,11 +28,13 @@ final class JooqAnalyticsStore implements AnalyticsStore {
 
   private final TenantDatabase database;
   private final DSLContext dsl;
+  private final MeterRegistry meters;
 
   @Inject
-  JooqAnalyticsStore(TenantDatabase database, DSLContext dsl) {
+  JooqAnalyticsStore(TenantDatabase database, DSLContext dsl, MeterRegistry meters) {
     this.database = requireNonNull(database, "database is null");
     this.dsl = requireNonNull(dsl, "dsl is null");
+    this.meters = requireNonNull(meters, "meters is null");
   }
 
   @Override
@@ -67,9 +70,10 @@ final class JooqAnalyticsStore implements AnalyticsStore {
   }
 
   /**
-   * Applies the event unless it was applied before (its id is recorded in the same transaction).
+   * Applies the event unless it was applied before (its id is recorded in the same transaction). A
+   * kind this release does not know is recorded and counted ({@code parley.events.skipped}).
    */
-  private static void applyOnce(DSLContext tx, Event event, OffsetDateTime now) {
+  private void applyOnce(DSLContext tx, Event event, OffsetDateTime now) {
     TenantDatabase.bindTenant(tx, event.getTenantId());
     boolean fresh =
         tx.insertInto(APPLIED_EVENT)
@@ -79,8 +83,8 @@ final class JooqAnalyticsStore implements AnalyticsStore {
                 .onConflictDoNothing()
                 .execute()
             > 0;
-    if (fresh) {
-      EventProjection.apply(tx, event, now);
+    if (fresh && !EventProjection.apply(tx, event, now)) {
+      meters.counter("parley.events.skipped", "type", event.getType()).increment();
     }
   }
 

@@ -7,9 +7,6 @@ import static dev.parley.conversation.store.schema.Tables.MESSAGE;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
-import dev.parley.conversation.domain.ContentText;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.ConversationKind;
@@ -19,6 +16,7 @@ import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.conversation.domain.Visibility;
+import dev.parley.conversation.events.ConversationEvents;
 import dev.parley.conversation.store.schema.tables.records.ConversationRecord;
 import dev.parley.conversation.store.schema.tables.records.MessageRecord;
 import dev.parley.platform.db.TenantDatabase;
@@ -171,8 +169,7 @@ final class JooqConversationStore implements ConversationStore {
                   .where(matching(tenantId, filter))
                   .returning(CONVERSATION.ID)
                   .fetch(CONVERSATION.ID);
-          Struct data = updatedFields(title, handling);
-          EVENTS.appendAll(dsl, tenantId, "conversation.updated", updated, data);
+          EVENTS.appendAll(dsl, tenantId, updated, ConversationEvents.updated(title, handling));
           return updated.size();
         });
   }
@@ -187,8 +184,7 @@ final class JooqConversationStore implements ConversationStore {
                   .where(matching(tenantId, filter))
                   .returning(CONVERSATION.ID)
                   .fetch(CONVERSATION.ID);
-          EVENTS.appendAll(
-              dsl, tenantId, "conversation.deleted", deleted, new Outbox.Data().build());
+          EVENTS.appendAll(dsl, tenantId, deleted, ConversationEvents.deleted(false));
           return deleted;
         });
   }
@@ -208,12 +204,7 @@ final class JooqConversationStore implements ConversationStore {
                       .execute()
                   > 0;
           if (deleted) {
-            EVENTS.append(
-                dsl,
-                tenantId,
-                "conversation.deleted",
-                id,
-                new Outbox.Data().put("soft", true).build());
+            EVENTS.append(dsl, tenantId, id, ConversationEvents.deleted(true));
           }
           return deleted;
         });
@@ -248,72 +239,6 @@ final class JooqConversationStore implements ConversationStore {
   @Override
   public List<SearchHit> search(String tenantId, String query, int limit) {
     return database.inTenant(tenantId, dsl -> ConversationSearch.run(dsl, tenantId, query, limit));
-  }
-
-  /** The data of a conversation.upserted event: the conversation and its new messages. */
-  private static Struct upserted(Conversation conversation, List<Message> before, boolean created) {
-    Set<String> known = before.stream().map(Message::id).collect(Collectors.toSet());
-    List<Value> added = new ArrayList<>();
-    for (Message message : conversation.messages()) {
-      if (!known.contains(message.id())) {
-        String text = ContentText.plain(message.contentJson());
-        added.add(
-            Value.newBuilder()
-                .setStructValue(
-                    new Outbox.Data()
-                        .put("id", message.id())
-                        .put("role", message.role())
-                        .put("text", text.length() > 2000 ? text.substring(0, 2000) : text)
-                        .put("create_time", message.createTime().toString())
-                        .build())
-                .build());
-      }
-    }
-    long userMessages =
-        conversation.messages().stream().filter(message -> message.role().equals("user")).count();
-    String firstMessageTime =
-        conversation.messages().stream()
-            .map(Message::createTime)
-            .min(Instant::compareTo)
-            .map(Instant::toString)
-            .orElse(null);
-    return new Outbox.Data()
-        .put("created", created)
-        .put("source", conversation.source())
-        .put("origin", conversation.origin())
-        .put("kind", conversation.kind().name())
-        .put("title", conversation.title())
-        .put("end_user_id", conversation.handling().endUserId())
-        .put("external_url", conversation.externalUrl())
-        .put("project_id", conversation.projectId())
-        .put("integration_id", conversation.integrationId())
-        .put("properties_json", conversation.propertiesJson())
-        .put("user_properties_json", conversation.userPropertiesJson())
-        .put("create_time", conversation.createTime().toString())
-        .put("first_message_time", firstMessageTime)
-        .put("message_count", conversation.messages().size())
-        .put("user_message_count", userMessages)
-        .putList("new_messages", added)
-        .build();
-  }
-
-  private static Struct updatedFields(String title, Handling handling) {
-    Outbox.Data data = new Outbox.Data();
-    if (title != null) {
-      data.put("title", title);
-    }
-    if (handling != null) {
-      if (handling.state() != null) {
-        data.put("state", handling.state());
-      }
-      if (handling.assignee() != null) {
-        data.put("assignee", handling.assignee());
-      }
-      if (handling.ticketId() != null) {
-        data.put("ticket_id", handling.ticketId());
-      }
-    }
-    return data.build();
   }
 
   /** The condition selecting a tenant's visible conversations that match the filter. */
@@ -429,11 +354,7 @@ final class JooqConversationStore implements ConversationStore {
           List<Message> before = existing == null ? List.of() : existing.messages();
           replaceMessages(dsl, changed, before);
           EVENTS.append(
-              dsl,
-              tenantId,
-              "conversation.upserted",
-              id,
-              upserted(changed, before, existing == null));
+              dsl, tenantId, id, ConversationEvents.upserted(changed, before, existing == null));
           return changed;
         });
   }

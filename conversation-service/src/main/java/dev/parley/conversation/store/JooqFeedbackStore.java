@@ -11,6 +11,7 @@ import static java.util.Objects.requireNonNull;
 import dev.parley.conversation.domain.Event;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.FeedbackStore;
+import dev.parley.conversation.events.ConversationEvents;
 import dev.parley.conversation.store.schema.tables.records.EventRecord;
 import dev.parley.conversation.store.schema.tables.records.FeedbackRecord;
 import dev.parley.platform.db.TenantDatabase;
@@ -131,21 +132,8 @@ final class JooqFeedbackStore implements FeedbackStore {
           EVENTS.append(
               dsl,
               feedback.tenantId(),
-              "feedback.recorded",
               feedback.id(),
-              new Outbox.Data()
-                  .put("conversation_id", feedback.conversationId())
-                  .put("message_id", feedback.messageId())
-                  .put("rating", feedback.rating().name())
-                  .put("author", feedback.author().name())
-                  .put("reasons_json", feedback.reasonsJson())
-                  .put("sources_json", feedback.sourcesJson())
-                  .put("details", feedback.details())
-                  .put("properties_json", feedback.propertiesJson())
-                  .put("user_properties_json", feedback.userPropertiesJson())
-                  .put("create_time", feedback.createTime().toString())
-                  .put("update_time", feedback.updateTime().toString())
-                  .build());
+              ConversationEvents.feedbackRecorded(feedback));
           return feedback;
         });
   }
@@ -161,7 +149,7 @@ final class JooqFeedbackStore implements FeedbackStore {
                       .execute()
                   > 0;
           if (deleted) {
-            EVENTS.append(dsl, tenantId, "feedback.deleted", id, new Outbox.Data().build());
+            EVENTS.append(dsl, tenantId, id, ConversationEvents.feedbackDeleted());
           }
           return deleted;
         });
@@ -191,23 +179,7 @@ final class JooqFeedbackStore implements FeedbackStore {
               .doUpdate()
               .set(row)
               .execute();
-          EVENTS.append(
-              dsl,
-              event.tenantId(),
-              "event.logged",
-              event.id(),
-              new Outbox.Data()
-                  .put("type", event.type())
-                  .put("entity_type", event.entityType().name())
-                  .put("conversation_id", event.conversationId())
-                  .put("message_id", event.messageId())
-                  .put("search_query", event.searchQuery())
-                  .put("project_id", event.projectId())
-                  .put("integration_id", event.integrationId())
-                  .put("properties_json", event.propertiesJson())
-                  .put("user_properties_json", event.userPropertiesJson())
-                  .put("create_time", event.createTime().toString())
-                  .build());
+          EVENTS.append(dsl, event.tenantId(), event.id(), ConversationEvents.eventLogged(event));
           return event;
         });
   }

@@ -1,9 +1,6 @@
 package dev.parley.platform.events;
 
-import com.google.protobuf.ListValue;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
-import dev.parley.platform.proto.ProtoJson;
+import dev.parley.event.v1.Event;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -27,21 +24,25 @@ public final class Outbox {
     this.table = DSL.table(DSL.name(schema, "event_outbox"));
   }
 
-  /** Appends an event of the tenant in the transaction of {@code dsl}. */
-  public void append(DSLContext dsl, String tenantId, String type, String subjectId, Struct data) {
-    appendAll(dsl, tenantId, type, List.of(subjectId), data);
+  /**
+   * Appends an event of the tenant about the subject in the transaction of {@code dsl}: {@code
+   * payload} is an event with only its payload set (its kind), as the service's event mapper builds
+   * it.
+   */
+  public void append(DSLContext dsl, String tenantId, String subjectId, Event payload) {
+    appendAll(dsl, tenantId, List.of(subjectId), payload);
   }
 
   /**
-   * Appends one event per subject, all of one type and data (a bulk update or delete), in a single
+   * Appends one event per subject, all of one payload (a bulk update or delete), in a single
    * statement; nothing for no subjects.
    */
-  public void appendAll(
-      DSLContext dsl, String tenantId, String type, List<String> subjectIds, Struct data) {
+  public void appendAll(DSLContext dsl, String tenantId, List<String> subjectIds, Event payload) {
     if (subjectIds.isEmpty()) {
       return;
     }
-    JSONB json = JSONB.valueOf(ProtoJson.toJson(data));
+    String type = EventPayloads.type(payload);
+    JSONB json = JSONB.valueOf(EventPayloads.json(payload));
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     var insert =
         dsl.insertInto(
@@ -56,41 +57,5 @@ public final class Outbox {
       insert = insert.values(tenantId, UUID.randomUUID(), type, subjectId, json, now);
     }
     insert.execute();
-  }
-
-  /** A small builder for event data. */
-  public static final class Data {
-    private final Struct.Builder fields = Struct.newBuilder();
-
-    public Data put(String name, String value) {
-      fields.putFields(name, ProtoJson.stringOrNull(value));
-      return this;
-    }
-
-    public Data put(String name, long value) {
-      fields.putFields(name, Value.newBuilder().setNumberValue(value).build());
-      return this;
-    }
-
-    public Data put(String name, boolean value) {
-      fields.putFields(name, Value.newBuilder().setBoolValue(value).build());
-      return this;
-    }
-
-    public Data put(String name, Struct value) {
-      fields.putFields(name, Value.newBuilder().setStructValue(value).build());
-      return this;
-    }
-
-    public Data putList(String name, List<Value> values) {
-      fields.putFields(
-          name,
-          Value.newBuilder().setListValue(ListValue.newBuilder().addAllValues(values)).build());
-      return this;
-    }
-
-    public Struct build() {
-      return fields.build();
-    }
   }
 }

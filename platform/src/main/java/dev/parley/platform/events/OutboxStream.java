@@ -6,7 +6,6 @@ import dev.parley.event.v1.Event;
 import dev.parley.event.v1.EventRecord;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.error.ParleyException;
-import dev.parley.platform.proto.ProtoJson;
 import dev.parley.platform.proto.ProtoTime;
 import dev.parley.platform.runtime.Background;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -145,8 +144,8 @@ public final class OutboxStream implements Background {
             .setId(rows.getString("id"))
             .setTenantId(rows.getString("tenant_id"))
             .setType(rows.getString("type"))
-            .setTime(ProtoTime.timestamp(created.toInstant()))
-            .setData(ProtoJson.toStruct(rows.getString("data_json")));
+            .setTime(ProtoTime.timestamp(created.toInstant()));
+    EventPayloads.read(event, rows.getString("type"), rows.getString("data_json"));
     String subject = rows.getString("subject_id");
     if (subject != null) {
       event.setSubjectId(subject);

@@ -2,13 +2,10 @@ package dev.parley.ticket.domain;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import dev.parley.event.v1.Event;
 import dev.parley.event.v1.EventRecord;
 import dev.parley.platform.events.EventSink;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -61,14 +58,12 @@ public final class ConversationMessages implements EventSink {
     Map<String, Set<String>> conversations = new LinkedHashMap<>();
     for (EventRecord record : records) {
       Event event = record.getEvent();
-      if (event.getType().equals("conversation.upserted")) {
-        List<TicketStore.NewMessage> messages = newMessages(event.getData());
-        if (!messages.isEmpty()) {
-          written.put(record, messages);
-          conversations
-              .computeIfAbsent(event.getTenantId(), tenant -> new HashSet<>())
-              .add(event.getSubjectId());
-        }
+      List<TicketStore.NewMessage> messages = newMessages(event);
+      if (!messages.isEmpty()) {
+        written.put(record, messages);
+        conversations
+            .computeIfAbsent(event.getTenantId(), tenant -> new HashSet<>())
+            .add(event.getSubjectId());
       }
     }
     Map<String, Map<String, UUID>> ticketsByTenant = new HashMap<>();
@@ -91,20 +86,29 @@ public final class ConversationMessages implements EventSink {
         });
   }
 
-  private static List<TicketStore.NewMessage> newMessages(Struct data) {
-    List<TicketStore.NewMessage> messages = new ArrayList<>();
-    Value added = data.getFieldsOrDefault("new_messages", null);
-    if (added == null) {
-      return messages;
-    }
-    for (Value item : added.getListValue().getValuesList()) {
-      Struct message = item.getStructValue();
-      messages.add(
-          new TicketStore.NewMessage(
-              message.getFieldsOrThrow("id").getStringValue(),
-              CUSTOMER_ROLES.contains(message.getFieldsOrThrow("role").getStringValue()),
-              message.getFieldsOrThrow("text").getStringValue()));
-    }
-    return messages;
+  /** The messages an event adds to its conversation: only an upsert adds any. */
+  private static List<TicketStore.NewMessage> newMessages(Event event) {
+    return switch (event.getPayloadCase()) {
+      case CONVERSATION_UPSERTED ->
+          event.getConversationUpserted().getNewMessagesList().stream()
+              .map(
+                  message ->
+                      new TicketStore.NewMessage(
+                          message.getId(),
+                          CUSTOMER_ROLES.contains(message.getRole()),
+                          message.getText()))
+              .toList();
+      case CONVERSATION_UPDATED,
+          CONVERSATION_DELETED,
+          FEEDBACK_RECORDED,
+          FEEDBACK_DELETED,
+          EVENT_LOGGED,
+          TICKET_CREATED,
+          TICKET_UPDATED,
+          TICKET_MESSAGES_RECORDED,
+          TICKET_DELETED,
+          PAYLOAD_NOT_SET ->
+          List.of();
+    };
   }
 }

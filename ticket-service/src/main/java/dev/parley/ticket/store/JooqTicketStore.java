@@ -13,6 +13,7 @@ import dev.parley.platform.events.StreamCursors;
 import dev.parley.platform.proto.ProtoJson;
 import dev.parley.ticket.domain.Ticket;
 import dev.parley.ticket.domain.TicketStore;
+import dev.parley.ticket.events.TicketEvents;
 import dev.parley.ticket.store.schema.tables.records.TicketRecord;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -89,7 +90,7 @@ final class JooqTicketStore implements TicketStore {
           row.setTicketNumber(last + 1);
           dsl.insertInto(TICKET).set(row).execute();
           Ticket created = ticket(row);
-          EVENTS.append(dsl, tenantId, "ticket.created", created.id().toString(), state(created));
+          EVENTS.append(dsl, tenantId, created.id().toString(), TicketEvents.created(created));
           return created;
         });
   }
@@ -157,16 +158,7 @@ final class JooqTicketStore implements TicketStore {
               .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
               .execute();
           EVENTS.append(
-              dsl,
-              tenantId,
-              "ticket.messages_recorded",
-              id.toString(),
-              new Outbox.Data()
-                  .put("messages", counted.size())
-                  .put("from_customer", counted.stream().filter(NewMessage::fromCustomer).count())
-                  .put("unread_team_count", after.unreadTeamCount())
-                  .put("unread_customer_count", after.unreadCustomerCount())
-                  .build());
+              dsl, tenantId, id.toString(), TicketEvents.messagesRecorded(after, counted));
           return Optional.of(after);
         });
   }
@@ -253,7 +245,7 @@ final class JooqTicketStore implements TicketStore {
                 .set(changed)
                 .where(TICKET.TENANT_ID.eq(tenantId), TICKET.ID.eq(id))
                 .execute();
-            EVENTS.append(dsl, tenantId, "ticket.updated", id.toString(), state(after));
+            EVENTS.append(dsl, tenantId, id.toString(), TicketEvents.updated(after));
             for (Activity entry : activity.apply(before, after)) {
               dsl.insertInto(TICKET_ACTIVITY)
                   .set(TICKET_ACTIVITY.TENANT_ID, tenantId)
@@ -300,8 +292,7 @@ final class JooqTicketStore implements TicketStore {
                   .fetchOptional(TICKET.ID)
                   .orElse(null);
           if (id != null) {
-            EVENTS.append(
-                dsl, tenantId, "ticket.deleted", id.toString(), new Outbox.Data().build());
+            EVENTS.append(dsl, tenantId, id.toString(), TicketEvents.deleted());
           }
           return id != null;
         });
@@ -319,23 +310,6 @@ final class JooqTicketStore implements TicketStore {
                     TICKET.STATUS.ne("resolved"),
                     TICKET.UNREAD_TEAM_COUNT.gt(0))
                 .fetchOne(0, Integer.class));
-  }
-
-  /** The data of ticket.created and ticket.updated events: the ticket's state after the change. */
-  private static com.google.protobuf.Struct state(Ticket ticket) {
-    return new Outbox.Data()
-        .put("ticket_number", ticket.number())
-        .put("status", ticket.status())
-        .put("priority", ticket.priority())
-        .put("assignee", ticket.assignee() == null ? null : ticket.assignee().text())
-        .put("channel_source", ticket.channelSource())
-        .put("distinct_id", ticket.distinctId())
-        .put("conversation_id", ticket.conversationId())
-        .put("unread_team_count", ticket.unreadTeamCount())
-        .put("unread_customer_count", ticket.unreadCustomerCount())
-        .put("created_at", ticket.createdAt().toString())
-        .put("updated_at", ticket.updatedAt().toString())
-        .build();
   }
 
   private static Condition matching(String tenantId, TicketFilter filter) {

@@ -7,11 +7,13 @@ import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import io.grpc.Status;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -67,7 +69,7 @@ final class ErrorBodies {
               failure.status(),
               MediaType.JSON_UTF_8,
               requestId,
-              Json.write(Map.of("errors", java.util.List.of(failure.message()))));
+              Json.write(Map.of("errors", List.of(failure.message()))));
       case ALLI -> alli(failure, requestId);
       case POSTHOG -> posthog(failure, requestId);
       case NATIVE -> envoy(failure, requestId);
@@ -124,7 +126,7 @@ final class ErrorBodies {
       body.put("error", ImmutableMap.of("value", 1013, "name", "INVALID_TOKEN"));
       body.put("message", "INVALID_TOKEN");
     } else {
-      body.put("result", java.util.List.of());
+      body.put("result", List.of());
       body.put("errors", failure.message());
     }
     return json(failure.status(), MediaType.JSON_UTF_8, requestId, Json.write(body));
@@ -191,7 +193,7 @@ final class ErrorBodies {
       HttpStatus status, MediaType type, String requestId, String body) {
     return AggregatedHttpResponse.of(
         ResponseHeaders.builder(status).contentType(type).set(REQUEST_ID_HEADER, requestId).build(),
-        com.linecorp.armeria.common.HttpData.ofUtf8(body));
+        HttpData.ofUtf8(body));
   }
 
   /** A path as an error body may echo it: at most 200 characters. */
@@ -205,20 +207,6 @@ final class ErrorBodies {
       if (detail.is(BadRequest.class)) {
         try {
           return detail.unpack(BadRequest.class);
-        } catch (InvalidProtocolBufferException e) {
-          return null;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The ErrorInfo of a status, if it has one. */
-  static ErrorInfo errorInfo(com.google.rpc.Status status) {
-    for (Any detail : status.getDetailsList()) {
-      if (detail.is(ErrorInfo.class)) {
-        try {
-          return detail.unpack(ErrorInfo.class);
         } catch (InvalidProtocolBufferException e) {
           return null;
         }

@@ -17,10 +17,12 @@ import dev.parley.type.v1.Backend;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final int MAX_REQUEST_LINE = 32 * 1024;
-  private static final java.time.Duration DRAIN_QUIET_PERIOD = java.time.Duration.ofMillis(500);
+  private static final Duration DRAIN_QUIET_PERIOD = Duration.ofMillis(500);
 
   /** Below what the services accept as metadata, with room for what the gateway adds. */
   private static final int MAX_HEADERS = 32 * 1024;
@@ -100,7 +102,7 @@ public final class Gateway implements AutoCloseable {
             .errorHandler(DialectResponses.serverErrors())
             .service(
                 grpc.build(),
-                (java.util.function.Function<HttpService, HttpService>)
+                (Function<HttpService, HttpService>)
                     delegate -> delegate.decorate(DialectResponses::decorate))
             .serviceUnder(TrailingSlashes.MOUNT, trailingSlashes)
             .build();

@@ -1,6 +1,8 @@
 package dev.parley.standalone;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.analytics.domain.IssueClusterRefresh;
+import dev.parley.analytics.domain.IssueClustering;
 import dev.parley.platform.config.Environment;
 import dev.parley.platform.db.Database;
 import dev.parley.platform.db.EmbeddedPostgresServer;
@@ -13,10 +15,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -287,9 +293,9 @@ final class Benchmark {
                   get(
                       gateway
                           + "/alli/webapi/v2/conversations/daily_count?startDate="
-                          + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30)
+                          + LocalDate.now(ZoneOffset.UTC).minusDays(30)
                           + "&endDate="
-                          + java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                          + LocalDate.now(ZoneOffset.UTC),
                       key)));
       results.add(
           measure(
@@ -336,10 +342,10 @@ final class Benchmark {
    * short questions drawn from 40 topics, best of three runs.
    */
   private static String clustering() {
-    java.util.Random random = new java.util.Random(42);
+    Random random = new Random(42);
     String[] verbs = {"reset", "export", "configure", "delete", "upgrade", "connect", "invite"};
-    List<dev.parley.analytics.domain.IssueClustering.Issue> issues = new ArrayList<>();
-    int window = dev.parley.analytics.domain.IssueClusterRefresh.WINDOW;
+    List<IssueClustering.Issue> issues = new ArrayList<>();
+    int window = IssueClusterRefresh.WINDOW;
     for (int i = 0; i < window; i++) {
       int topic = random.nextInt(40);
       String text =
@@ -352,15 +358,13 @@ final class Benchmark {
               + " settings? It keeps failing with code"
               + random.nextInt(1000)
               + ".";
-      issues.add(
-          new dev.parley.analytics.domain.IssueClustering.Issue(
-              "iss_" + i, text, java.time.Instant.ofEpochSecond(i)));
+      issues.add(new IssueClustering.Issue("iss_" + i, text, Instant.ofEpochSecond(i)));
     }
     long best = Long.MAX_VALUE;
     int clusters = 0;
     for (int run = 0; run < 3; run++) {
       long start = System.nanoTime();
-      clusters = dev.parley.analytics.domain.IssueClustering.cluster(issues).size();
+      clusters = IssueClustering.cluster(issues).size();
       best = Math.min(best, System.nanoTime() - start);
     }
     return String.format(

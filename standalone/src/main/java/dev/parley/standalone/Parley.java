@@ -21,6 +21,7 @@ import dev.parley.platform.runtime.ParleyService;
 import dev.parley.platform.runtime.ServiceDefinition;
 import dev.parley.ticket.TicketServer;
 import dev.parley.type.v1.Backend;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.channels.FileLock;
@@ -404,7 +405,7 @@ public final class Parley {
     private static boolean listening(int port) {
       try (Socket socket = new Socket("127.0.0.1", port)) {
         return true;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return false;
       }
     }

@@ -10,6 +10,7 @@ import com.google.protobuf.Value;
 import dev.parley.analytics.domain.QueryStore;
 import dev.parley.analytics.v1.QueryResult;
 import dev.parley.platform.proto.ProtoJson;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -70,7 +71,7 @@ public final class QueryRows {
             switch (value) {
               case null -> "";
               case QueryStore.Json json -> json.text();
-              case java.math.BigDecimal decimal -> decimal.toPlainString();
+              case BigDecimal decimal -> decimal.toPlainString();
               default -> value.toString();
             });
       }

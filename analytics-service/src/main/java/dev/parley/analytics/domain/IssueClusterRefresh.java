@@ -3,6 +3,7 @@ package dev.parley.analytics.domain;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.platform.runtime.Background;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -34,7 +35,7 @@ public final class IssueClusterRefresh implements Background {
       Executors.newSingleThreadScheduledExecutor(
           runnable -> Thread.ofPlatform().name("issue-clusters").daemon().unstarted(runnable));
 
-  @jakarta.inject.Inject
+  @Inject
   public IssueClusterRefresh(IssueStore store, Clock clock) {
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");

@@ -29,6 +29,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.SelectConditionStep;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
 
@@ -191,8 +192,7 @@ final class JooqIssueStore implements IssueStore {
                 .fetchOptional(JooqIssueStore::issueView));
   }
 
-  private static org.jooq.SelectConditionStep<Record> issueQuery(
-      DSLContext tx, List<Condition> where) {
+  private static SelectConditionStep<Record> issueQuery(DSLContext tx, List<Condition> where) {
     return tx.select(ISSUE.fields())
         .select(
             QUERY_CONVERSATION.SUBJECT,

@@ -6,6 +6,7 @@ import static dev.parley.analytics.store.schema.Tables.QUERY_FEEDBACK;
 import static dev.parley.analytics.store.schema.Tables.QUERY_TICKET;
 
 import com.google.common.collect.ImmutableMap;
+import com.google.protobuf.ListValue;
 import com.google.protobuf.Value;
 import dev.parley.analytics.domain.QueryView;
 import dev.parley.analytics.domain.QueryView.Kind;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.SelectField;
 import org.jooq.SortField;
@@ -65,7 +67,7 @@ final class QuerySql {
       List<Output> outputs,
       org.jooq.Condition where,
       boolean grouped,
-      List<org.jooq.Field<?>> groupBy,
+      List<Field<?>> groupBy,
       List<SortField<?>> orderBy) {}
 
   static final Set<String> OPERATORS =
@@ -168,10 +170,9 @@ final class QuerySql {
   }
 
   /** The view's tenant column. */
-  org.jooq.Field<String> tenant() {
+  Field<String> tenant() {
     @SuppressWarnings("unchecked")
-    org.jooq.Field<String> tenant =
-        (org.jooq.Field<String>) COLUMNS.get(view).get("organizationId");
+    Field<String> tenant = (Field<String>) COLUMNS.get(view).get("organizationId");
     return tenant;
   }
 
@@ -181,7 +182,7 @@ final class QuerySql {
     }
     List<SelectField<?>> select = new ArrayList<>();
     List<Output> outputs = new ArrayList<>();
-    List<org.jooq.Field<?>> plain = new ArrayList<>();
+    List<Field<?>> plain = new ArrayList<>();
     boolean aggregated = false;
     for (int i = 0; i < query.getSelectCount(); i++) {
       Selection selection = query.getSelect(i);
@@ -198,7 +199,7 @@ final class QuerySql {
                 at + ".type", "must be aggregation, time or field");
       }
     }
-    List<org.jooq.Field<?>> groups = new ArrayList<>();
+    List<Field<?>> groups = new ArrayList<>();
     for (int i = 0; i < query.getGroupByCount(); i++) {
       GroupBy group = query.getGroupBy(i);
       String at = "groupBy[" + i + "]";
@@ -232,7 +233,7 @@ final class QuerySql {
     for (int i = 0; i < query.getOrderByCount(); i++) {
       OrderBy key = query.getOrderBy(i);
       String at = "orderBy[" + i + "]";
-      org.jooq.Field<?> field;
+      Field<?> field;
       if (outputs.stream().anyMatch(output -> output.name().equals(key.getField()))) {
         field = reference(key.getField());
       } else if (!grouped && view.fields().containsKey(key.getField())) {
@@ -269,15 +270,14 @@ final class QuerySql {
   }
 
   /** A column with its SQL expression. */
-  private record Column(org.jooq.Field<?> expression, Output output) {}
+  private record Column(Field<?> expression, Output output) {}
 
   /**
    * Adds a column to the result and answers a reference to it by name, which GROUP BY and ORDER BY
    * use: PostgreSQL matches a grouped expression only if its bind values are the same parameters,
    * which two copies of a JSON path are not.
    */
-  private static org.jooq.Field<?> add(
-      List<SelectField<?>> select, List<Output> outputs, Column column) {
+  private static Field<?> add(List<SelectField<?>> select, List<Output> outputs, Column column) {
     String name = column.output().name();
     if (outputs.stream().anyMatch(output -> output.name().equals(name))) {
       throw ParleyException.invalidArgument("select", "two columns are named " + name);
@@ -287,7 +287,7 @@ final class QuerySql {
     return reference(name);
   }
 
-  private static org.jooq.Field<?> reference(String name) {
+  private static Field<?> reference(String name) {
     return DSL.field(DSL.quotedName(name));
   }
 
@@ -302,14 +302,13 @@ final class QuerySql {
     Kind kind = kind(at + ".field", selection.getField());
     boolean pathed = !selection.getPathList().isEmpty();
     String name = function + "_" + name(selection.getField(), selection.getPathList());
-    org.jooq.Field<?> value =
-        path(at, selection.getField(), selection.getPathList(), "json").expression();
+    Field<?> value = path(at, selection.getField(), selection.getPathList(), "json").expression();
     return switch (function) {
       case "count" -> new Column(DSL.count(value), new Output(name, Out.NUMBER, true));
       case "countDistinct" ->
           new Column(DSL.countDistinct(value), new Output(name, Out.NUMBER, true));
       case "sum", "avg" -> {
-        org.jooq.Field<BigDecimal> number = numeric(at, selection.getField(), kind, pathed, value);
+        Field<BigDecimal> number = numeric(at, selection.getField(), kind, pathed, value);
         yield new Column(
             function.equals("sum") ? DSL.sum(number) : DSL.avg(number),
             new Output(name, Out.NUMBER, true));
@@ -319,7 +318,7 @@ final class QuerySql {
           throw ParleyException.invalidArgument(
               at + ".path", "is required to take the " + function + " of a JSON field");
         }
-        org.jooq.Field<?> comparable = kind == Kind.JSON ? jsonText(value) : value;
+        Field<?> comparable = kind == Kind.JSON ? jsonText(value) : value;
         yield new Column(
             function.equals("min") ? DSL.min(comparable) : DSL.max(comparable),
             new Output(name, kind == Kind.JSON ? Out.TEXT : out(kind), true));
@@ -330,8 +329,8 @@ final class QuerySql {
     };
   }
 
-  private org.jooq.Field<BigDecimal> numeric(
-      String at, String field, Kind kind, boolean pathed, org.jooq.Field<?> value) {
+  private Field<BigDecimal> numeric(
+      String at, String field, Kind kind, boolean pathed, Field<?> value) {
     if (kind == Kind.NUMBER) {
       return value.cast(SQLDataType.NUMERIC);
     }
@@ -354,7 +353,7 @@ final class QuerySql {
     if (kind(at + ".field", field) != Kind.TIME) {
       throw ParleyException.invalidArgument(at + ".field", field + " is not a time");
     }
-    org.jooq.Field<OffsetDateTime> bucket =
+    Field<OffsetDateTime> bucket =
         DSL.field(
             "date_trunc({0}, {1}, 'UTC')",
             SQLDataType.TIMESTAMPWITHTIMEZONE, DSL.inline(unit), column(at + ".field", field));
@@ -375,7 +374,7 @@ final class QuerySql {
   /** A field, or the value at a path into a JSON field. */
   private Column path(String at, String field, List<String> path, String mode) {
     Kind kind = kind(at + ".field", field);
-    org.jooq.Field<?> column = column(at + ".field", field);
+    Field<?> column = column(at + ".field", field);
     String name = name(field, path);
     if (path.isEmpty()) {
       Out out = kind == Kind.JSON ? (mode.equals("unpack") ? Out.UNPACK : Out.JSON) : out(kind);
@@ -416,18 +415,18 @@ final class QuerySql {
     return kind;
   }
 
-  org.jooq.Field<?> column(String at, String field) {
+  Field<?> column(String at, String field) {
     kind(at, field);
     return COLUMNS.get(view).get(field);
   }
 
-  private static org.jooq.Field<JSONB> jsonPath(org.jooq.Field<?> column, List<String> path) {
+  private static Field<JSONB> jsonPath(Field<?> column, List<String> path) {
     return DSL.field(
         "{0} #> {1}",
         SQLDataType.JSONB, column, DSL.val(path.toArray(String[]::new), SQLDataType.CLOB.array()));
   }
 
-  private static org.jooq.Field<String> jsonText(org.jooq.Field<?> json) {
+  private static Field<String> jsonText(Field<?> json) {
     return DSL.field("{0} #>> '{}'", SQLDataType.VARCHAR, json);
   }
 
@@ -468,8 +467,8 @@ final class QuerySql {
           "unknown operator " + operator + "; operators are " + String.join(", ", sorted()));
     }
     @SuppressWarnings("unchecked")
-    org.jooq.Field<Object> column =
-        (org.jooq.Field<Object>)
+    Field<Object> column =
+        (Field<Object>)
             (kind == Kind.NUMBER
                 // Compared as numeric: 1.5 must not match an integer column's 1.
                 ? column(at + ".field", condition.getField()).cast(SQLDataType.NUMERIC)
@@ -504,9 +503,9 @@ final class QuerySql {
   }
 
   private org.jooq.Condition compareJson(
-      String at, String operator, org.jooq.Field<Object> column, Value value) {
+      String at, String operator, Field<Object> column, Value value) {
     String valueAt = at + ".value";
-    org.jooq.Field<?> target = column;
+    Field<?> target = column;
     boolean pathed = false;
     if (value.hasStructValue() && value.getStructValue().containsFields("path")) {
       Value path = value.getStructValue().getFieldsOrThrow("path");
@@ -536,10 +535,10 @@ final class QuerySql {
         if (!value.hasListValue()) {
           throw ParleyException.invalidArgument(valueAt, "must be an array");
         }
-        List<org.jooq.Field<JSONB>> values =
+        List<Field<JSONB>> values =
             value.getListValue().getValuesList().stream().map(QuerySql::jsonb).toList();
         @SuppressWarnings("unchecked")
-        org.jooq.Field<JSONB> json = (org.jooq.Field<JSONB>) target;
+        Field<JSONB> json = (Field<JSONB>) target;
         yield operator.equals("in") ? json.in(values) : json.notIn(values).or(json.isNull());
       }
       case "jsonContains" -> DSL.condition("{0} @> {1}", target, jsonb(value));
@@ -550,7 +549,7 @@ final class QuerySql {
               target,
               jsonb(
                   Value.newBuilder()
-                      .setListValue(com.google.protobuf.ListValue.newBuilder().addValues(value))
+                      .setListValue(ListValue.newBuilder().addValues(value))
                       .build()));
       case "jsonArrayContainsObject" -> {
         if (!value.hasStructValue()) {
@@ -560,9 +559,7 @@ final class QuerySql {
             "{0} @> {1}",
             target,
             jsonb(
-                Value.newBuilder()
-                    .setListValue(com.google.protobuf.ListValue.newBuilder().addValues(value))
-                    .build()));
+                Value.newBuilder().setListValue(ListValue.newBuilder().addValues(value)).build()));
       }
       case "jsonHasKey" -> {
         if (!value.hasStringValue()) {
@@ -595,7 +592,7 @@ final class QuerySql {
 
   /** gt/gte/lt/lte on JSON: numbers compare as numbers, strings as text, at a path. */
   private static org.jooq.Condition orderedJson(
-      String at, String operator, org.jooq.Field<?> target, Value value, boolean pathed) {
+      String at, String operator, Field<?> target, Value value, boolean pathed) {
     if (!pathed) {
       throw ParleyException.invalidArgument(
           at, "must be {\"path\": [keys], \"value\": v} to compare a JSON field with " + operator);
@@ -624,7 +621,7 @@ final class QuerySql {
     throw ParleyException.invalidArgument(at, "must be a number or a string to compare");
   }
 
-  private static org.jooq.Field<JSONB> jsonb(Value value) {
+  private static Field<JSONB> jsonb(Value value) {
     return DSL.val(JSONB.valueOf(ProtoJson.toJson(value)));
   }
 

@@ -24,6 +24,7 @@ import dev.parley.conversation.v1.BatchDeleteConversationsRequest;
 import dev.parley.conversation.v1.BatchDeleteConversationsResponse;
 import dev.parley.conversation.v1.BatchGetEndUsersRequest;
 import dev.parley.conversation.v1.BatchGetEndUsersResponse;
+import dev.parley.conversation.v1.ConversationKind;
 import dev.parley.conversation.v1.ConversationServiceGrpc;
 import dev.parley.conversation.v1.ConversationView;
 import dev.parley.conversation.v1.CreateConversationRequest;
@@ -181,9 +182,7 @@ public final class ConversationGrpcService
       }
       existing = null;
     }
-    if (existing != null
-        && sent.getKind()
-            == dev.parley.conversation.v1.ConversationKind.CONVERSATION_KIND_UNSPECIFIED) {
+    if (existing != null && sent.getKind() == ConversationKind.CONVERSATION_KIND_UNSPECIFIED) {
       // The kind is required on create only; an update that leaves it out keeps it.
       sent = sent.toBuilder().setKind(ConversationMessages.kind(existing.kind())).build();
     }

@@ -8,6 +8,7 @@ import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Visibility;
 import dev.parley.conversation.v1.ConversationView;
+import dev.parley.conversation.v1.EndUser;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.proto.ProtoJson;
 import dev.parley.platform.proto.ProtoTime;
@@ -72,7 +73,7 @@ final class ConversationMessages {
       proto.addAllCategories(handling.categories());
     }
     if (handling.endUserId() != null || handling.endUserEmail() != null) {
-      var endUser = dev.parley.conversation.v1.EndUser.newBuilder();
+      var endUser = EndUser.newBuilder();
       if (handling.endUserId() != null) {
         endUser.setId(handling.endUserId());
       }

@@ -7,6 +7,7 @@ import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.platform.error.ParleyException;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class PageTokens {
               Instant.ofEpochSecond(
                   Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000),
               text.substring(second + 1));
-    } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
+    } catch (IllegalArgumentException | IndexOutOfBoundsException | DateTimeException e) {
       throw ParleyException.invalidArgument(field, "is not a token from a previous page");
     }
     if (ordinal != order.ordinal()) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -119,7 +120,7 @@ public final class Conversations {
   }
 
   /** The conversations with these ids, by id; unknown ids are left out. */
-  public Map<String, Conversation> getAll(String tenantId, java.util.Collection<String> ids) {
+  public Map<String, Conversation> getAll(String tenantId, Collection<String> ids) {
     Map<String, Conversation> byId = new HashMap<>();
     if (!ids.isEmpty()) {
       store
@@ -244,7 +245,7 @@ public final class Conversations {
   }
 
   /** The end users with these ids (at most 1000); unknown ones are left out. */
-  public List<EndUser> endUsers(String tenantId, java.util.Collection<String> ids) {
+  public List<EndUser> endUsers(String tenantId, Collection<String> ids) {
     if (ids.size() > 1000) {
       throw ParleyException.invalidArgument("end_user_ids", "at most 1000 ids");
     }

@@ -2,6 +2,7 @@ package dev.parley.conversation.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.hash.Hashing;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.paging.PageBudget;
 import jakarta.inject.Inject;
@@ -9,7 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /** The rules of feedback and events, shared by every dialect that rates messages. */
@@ -92,9 +98,9 @@ public final class FeedbackLog {
     }
     String id =
         "fb_"
-            + author.name().toLowerCase(java.util.Locale.ROOT)
+            + author.name().toLowerCase(Locale.ROOT)
             + "_"
-            + com.google.common.hash.Hashing.sha256()
+            + Hashing.sha256()
                 .hashString(conversationId + "\n" + messageId, StandardCharsets.UTF_8)
                 .toString()
                 .substring(0, 40);
@@ -127,12 +133,12 @@ public final class FeedbackLog {
   }
 
   /** The feedback on the messages of these conversations by conversation id, oldest first. */
-  public java.util.Map<String, List<Feedback>> ofConversations(
-      String tenantId, java.util.Collection<String> conversationIds) {
-    java.util.Map<String, List<Feedback>> byConversation = new java.util.HashMap<>();
+  public Map<String, List<Feedback>> ofConversations(
+      String tenantId, Collection<String> conversationIds) {
+    Map<String, List<Feedback>> byConversation = new HashMap<>();
     for (Feedback feedback : store.listForConversations(tenantId, conversationIds)) {
       byConversation
-          .computeIfAbsent(feedback.conversationId(), ignored -> new java.util.ArrayList<>())
+          .computeIfAbsent(feedback.conversationId(), ignored -> new ArrayList<>())
           .add(feedback);
     }
     return byConversation;

@@ -1,5 +1,6 @@
 package dev.parley.conversation.domain;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,8 +15,7 @@ public interface FeedbackStore {
   boolean hasMessage(String tenantId, String conversationId, String messageId);
 
   /** The feedback on the messages of these conversations, oldest first. */
-  List<Feedback> listForConversations(
-      String tenantId, java.util.Collection<String> conversationIds);
+  List<Feedback> listForConversations(String tenantId, Collection<String> conversationIds);
 
   /** A page of one rating, newest first. */
   List<Feedback> list(String tenantId, Feedback.Rating rating, int offset, int limit);

@@ -1,5 +1,7 @@
 package dev.parley.conversation.domain;
 
+import java.time.Instant;
+
 /** The orders a conversation list can take; every one breaks ties by id. */
 public enum SortOrder {
   CREATED_DESC(Key.CREATED, true),
@@ -34,7 +36,7 @@ public enum SortOrder {
   }
 
   /** The time of a conversation this order sorts by. */
-  public java.time.Instant timeOf(Conversation conversation) {
+  public Instant timeOf(Conversation conversation) {
     return switch (key) {
       case CREATED -> conversation.createTime();
       case UPDATED -> conversation.updateTime();

@@ -17,6 +17,7 @@ import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.conversation.domain.Visibility;
 import dev.parley.conversation.events.ConversationEvents;
+import dev.parley.conversation.store.schema.Tables;
 import dev.parley.conversation.store.schema.tables.records.ConversationRecord;
 import dev.parley.conversation.store.schema.tables.records.MessageRecord;
 import dev.parley.platform.db.TenantDatabase;
@@ -25,6 +26,7 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ final class JooqConversationStore implements ConversationStore {
 
   // The generator names the table CONVERSATION_ because its schema is also "conversation".
   static final dev.parley.conversation.store.schema.tables.Conversation CONVERSATION =
-      dev.parley.conversation.store.schema.Tables.CONVERSATION_;
+      Tables.CONVERSATION_;
 
   private final TenantDatabase database;
 
@@ -93,7 +95,7 @@ final class JooqConversationStore implements ConversationStore {
   }
 
   @Override
-  public List<Conversation> findAll(String tenantId, java.util.Collection<String> ids) {
+  public List<Conversation> findAll(String tenantId, Collection<String> ids) {
     return database.inTenant(
         tenantId,
         dsl ->
@@ -211,7 +213,7 @@ final class JooqConversationStore implements ConversationStore {
   }
 
   @Override
-  public List<EndUser> endUsers(String tenantId, java.util.Collection<String> ids) {
+  public List<EndUser> endUsers(String tenantId, Collection<String> ids) {
     return database.inTenant(
         tenantId,
         dsl ->

@@ -17,6 +17,7 @@ import dev.parley.conversation.store.schema.tables.records.FeedbackRecord;
 import dev.parley.platform.db.TenantDatabase;
 import dev.parley.platform.events.Outbox;
 import jakarta.inject.Inject;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,8 +57,7 @@ final class JooqFeedbackStore implements FeedbackStore {
   }
 
   @Override
-  public List<Feedback> listForConversations(
-      String tenantId, java.util.Collection<String> conversationIds) {
+  public List<Feedback> listForConversations(String tenantId, Collection<String> conversationIds) {
     if (conversationIds.isEmpty()) {
       return List.of();
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +79,7 @@ public final class Environment {
 
   /** A copy with the given variables set, for launchers that fill in values. */
   public Environment with(Map<Setting, String> overrides) {
-    Map<String, String> copy = new java.util.HashMap<>(variables);
+    Map<String, String> copy = new HashMap<>(variables);
     overrides.forEach((setting, value) -> copy.put(setting.variable(), value));
     return new Environment(copy);
   }

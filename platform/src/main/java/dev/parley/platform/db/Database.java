@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.RenderQuotedNames;
@@ -24,7 +25,7 @@ public final class Database {
     return pool(config, config.ownerUser(), config.ownerPassword(), name, 2);
   }
 
-  public static DSLContext dsl(javax.sql.DataSource dataSource) {
+  public static DSLContext dsl(DataSource dataSource) {
     requireNonNull(dataSource, "dataSource is null");
     return DSL.using(
         dataSource,

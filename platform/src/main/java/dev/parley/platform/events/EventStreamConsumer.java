@@ -10,6 +10,7 @@ import dev.parley.platform.runtime.Background;
 import dev.parley.type.v1.Backend;
 import io.grpc.Channel;
 import io.grpc.Context;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -160,7 +161,7 @@ public final class EventStreamConsumer implements Background {
           throw error;
         }
         if (next instanceof Throwable error) {
-          throw io.grpc.Status.fromThrowable(error).asRuntimeException();
+          throw Status.fromThrowable(error).asRuntimeException();
         }
         if (next == END) {
           return;

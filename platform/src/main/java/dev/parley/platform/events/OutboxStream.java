@@ -8,6 +8,7 @@ import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.proto.ProtoTime;
 import dev.parley.platform.runtime.Background;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ public final class OutboxStream implements Background {
                 if (!call.isCancelled()) {
                   LOG.atWarn().setCause(e).log("Event stream ended by an error");
                   call.onError(
-                      io.grpc.Status.UNAVAILABLE
+                      Status.UNAVAILABLE
                           .withDescription("Event stream interrupted; resume from the last cursor")
                           .asRuntimeException());
                 }

@@ -17,8 +17,11 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +44,7 @@ final class AuthenticationInterceptor implements ServerInterceptor {
       Metadata.Key.of("parley-internal-token", Metadata.ASCII_STRING_MARSHALLER);
 
   /** The caller of an internal method: Parley itself, no tenant. */
-  public static final Principal INTERNAL = new Principal("", "internal", java.util.Set.of());
+  public static final Principal INTERNAL = new Principal("", "internal", Set.of());
 
   private final ApiKeyAuthenticator authenticator;
   private final byte[] internalToken;
@@ -49,7 +52,7 @@ final class AuthenticationInterceptor implements ServerInterceptor {
 
   AuthenticationInterceptor(ApiKeyAuthenticator authenticator, String internalToken) {
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
-    this.internalToken = internalToken.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    this.internalToken = internalToken.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -85,8 +88,7 @@ final class AuthenticationInterceptor implements ServerInterceptor {
       String presented = headers.get(INTERNAL_TOKEN);
       if (internalToken.length == 0
           || presented == null
-          || !java.security.MessageDigest.isEqual(
-              internalToken, presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+          || !MessageDigest.isEqual(internalToken, presented.getBytes(StandardCharsets.UTF_8))) {
         throw new ParleyException(
             ErrorCode.PERMISSION_DENIED, "This method is internal to Parley's services");
       }

@@ -7,6 +7,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.parley.platform.identity.ApiKeyAuthenticator;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -63,7 +64,7 @@ public final class GrpcServer implements AutoCloseable {
             .maxInboundMetadataSize(MessageLimits.METADATA_BYTES)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance());
-    List<io.grpc.ServerInterceptor> interceptors =
+    List<ServerInterceptor> interceptors =
         List.of(
             new RequestLoggingInterceptor(name),
             new AuthenticationInterceptor(authenticator, config.internalToken()),

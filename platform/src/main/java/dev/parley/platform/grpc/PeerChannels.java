@@ -13,6 +13,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.stub.MetadataUtils;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +71,7 @@ public final class PeerChannels implements AutoCloseable {
         .map(
             channel ->
                 ClientInterceptors.intercept(
-                    channel, io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers)));
+                    channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
   }
 
   private Optional<ManagedChannel> managed(Backend backend) {

@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.parley.platform.config.Environment;
 import dev.parley.platform.config.Setting;
 import dev.parley.type.v1.Backend;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -36,8 +38,8 @@ public record ServerConfig(
   /** A new random internal token. */
   public static String newInternalToken() {
     byte[] bytes = new byte[32];
-    new java.security.SecureRandom().nextBytes(bytes);
-    return java.util.HexFormat.of().formatHex(bytes);
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   public static ServerConfig fromEnvironment(Environment environment, Setting portSetting) {

@@ -1,6 +1,7 @@
 package dev.parley.platform.grpc;
 
 import com.google.api.AnnotationsProto;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.MapEntry;
@@ -70,7 +71,7 @@ final class TextInputInterceptor implements ServerInterceptor {
     if (!(method.getSchemaDescriptor() instanceof ProtoMethodDescriptorSupplier supplier)) {
       return "";
     }
-    com.google.protobuf.Descriptors.MethodDescriptor proto = supplier.getMethodDescriptor();
+    Descriptors.MethodDescriptor proto = supplier.getMethodDescriptor();
     String body = proto.getOptions().getExtension(AnnotationsProto.http).getBody();
     if (body.isEmpty() || body.equals("*")) {
       return "";

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.zaxxer.hikari.HikariDataSource;
@@ -12,6 +13,7 @@ import dev.parley.platform.db.Database;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.db.TenantDatabase;
 import dev.parley.platform.grpc.GrpcServer;
+import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.identity.ApiKeyAuthenticator;
 import io.grpc.BindableService;
@@ -36,7 +38,7 @@ final class PlatformModule extends AbstractModule {
   protected void configure() {
     bind(DatabaseConfig.class).toInstance(databaseConfig);
     bind(ServerConfig.class).toInstance(serverConfig);
-    bind(dev.parley.platform.grpc.PeerChannels.class).in(com.google.inject.Scopes.SINGLETON);
+    bind(PeerChannels.class).in(Scopes.SINGLETON);
     // The service's meters (parked events, ...), one registry per service.
     bind(MeterRegistry.class).toInstance(new SimpleMeterRegistry());
     // The service's background work (event streams, consumers), possibly none.

@@ -31,6 +31,7 @@ import dev.parley.ticket.v1.UpdateTicketRequest;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The native {@code parley.ticket.v1.TicketService}. */
@@ -181,7 +182,7 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
   @Override
   public void recordTicketMessages(
       RecordTicketMessagesRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
-    List<TicketStore.NewMessage> messages = new java.util.ArrayList<>();
+    List<TicketStore.NewMessage> messages = new ArrayList<>();
     for (int index = 0; index < request.getMessagesCount(); index++) {
       TicketMessage message = request.getMessages(index);
       boolean fromCustomer =

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * A support ticket. JSON parts (traits, session context) are JSON text; nullable fields are null
@@ -51,10 +53,8 @@ public record Ticket(
 
   /** A user (numeric id) or a role (UUID). */
   public record Assignee(String type, String id) {
-    private static final java.util.regex.Pattern USER =
-        java.util.regex.Pattern.compile("\\d{1,18}");
-    private static final java.util.regex.Pattern ROLE =
-        java.util.regex.Pattern.compile("[0-9a-fA-F-]{36}");
+    private static final Pattern USER = Pattern.compile("\\d{1,18}");
+    private static final Pattern ROLE = Pattern.compile("[0-9a-fA-F-]{36}");
 
     public Assignee {
       requireNonNull(type, "type is null");
@@ -65,21 +65,21 @@ public record Ticket(
      * {@code user:<numeric id>} or {@code role:<uuid>}, in the canonical form Parley stores (no
      * leading zeros, lower-case UUID); empty for anything else.
      */
-    public static java.util.Optional<Assignee> parse(String text) {
+    public static Optional<Assignee> parse(String text) {
       int colon = text.indexOf(':');
       String type = colon < 0 ? "" : text.substring(0, colon);
       String id = colon < 0 ? "" : text.substring(colon + 1);
       if (type.equals("user") && USER.matcher(id).matches()) {
-        return java.util.Optional.of(new Assignee("user", Long.toString(Long.parseLong(id))));
+        return Optional.of(new Assignee("user", Long.toString(Long.parseLong(id))));
       }
       if (type.equals("role") && ROLE.matcher(id).matches()) {
         try {
-          return java.util.Optional.of(new Assignee("role", UUID.fromString(id).toString()));
+          return Optional.of(new Assignee("role", UUID.fromString(id).toString()));
         } catch (IllegalArgumentException e) {
-          return java.util.Optional.empty();
+          return Optional.empty();
         }
       }
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
 
     /** {@code user:<id>} or {@code role:<uuid>}. */

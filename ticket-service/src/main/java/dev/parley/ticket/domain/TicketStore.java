@@ -1,16 +1,19 @@
 package dev.parley.ticket.domain;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /** Storage of tickets; every method is scoped to one tenant. */
 public interface TicketStore {
   /** The tickets of those of the conversations that were escalated, by conversation id. */
-  java.util.Map<String, java.util.UUID> ticketsOfConversations(
-      String tenantId, java.util.Collection<String> conversationIds);
+  Map<String, UUID> ticketsOfConversations(String tenantId, Collection<String> conversationIds);
 
   /** The cursor of the last record applied from an event stream, if any. */
   Optional<String> cursor(String stream);
@@ -33,7 +36,7 @@ public interface TicketStore {
       String tenantId,
       TicketRef ref,
       List<NewMessage> messages,
-      java.util.function.BiFunction<Ticket, List<NewMessage>, Ticket> count);
+      BiFunction<Ticket, List<NewMessage>, Ticket> count);
 
   /**
    * A ticket by its UUID or by its number (exactly one is set), resolved in the statement that
@@ -62,7 +65,7 @@ public interface TicketStore {
       String tenantId,
       TicketRef ref,
       UnaryOperator<Ticket> change,
-      java.util.function.BiFunction<Ticket, Ticket, List<Activity>> activity);
+      BiFunction<Ticket, Ticket, List<Activity>> activity);
 
   /** The ticket's recorded changes, oldest first. */
   List<Activity> activity(String tenantId, UUID id);
@@ -87,23 +90,23 @@ public interface TicketStore {
    * slaDueAfter} bound {@code sla_due_at} (exclusive, inclusive).
    */
   record TicketFilter(
-      java.util.Set<String> statuses,
-      java.util.Set<String> priorities,
+      Set<String> statuses,
+      Set<String> priorities,
       String channelSource,
       Ticket.Assignee assignee,
       boolean unassigned,
       Instant updatedFrom,
       Instant updatedUntil,
-      java.util.Set<String> distinctIds,
+      Set<String> distinctIds,
       Integer number,
       String traitsText,
       Instant slaDueBefore,
       Instant slaDueAfter,
-      java.util.Set<String> anyTags,
+      Set<String> anyTags,
       Boolean snoozed) {
 
     /** Tickets in these statuses (all when empty). */
-    public static TicketFilter ofStatuses(java.util.Set<String> statuses) {
+    public static TicketFilter ofStatuses(Set<String> statuses) {
       return new TicketFilter(
           statuses, null, null, null, false, null, null, null, null, null, null, null, null, null);
     }

@@ -3,12 +3,15 @@ package dev.parley.ticket.domain;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.paging.PageBudget;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -194,7 +197,7 @@ public final class Tickets {
   /** Status, priority, SLA and assignee changes are recorded, as PostHog's activity log does. */
   private static List<TicketStore.Activity> activity(
       Ticket before, Ticket after, String actor, Instant now) {
-    List<TicketStore.Activity> changes = new java.util.ArrayList<>();
+    List<TicketStore.Activity> changes = new ArrayList<>();
     record(changes, "status", before.status(), after.status(), actor, now);
     record(changes, "priority", before.priority(), after.priority(), actor, now);
     record(
@@ -221,7 +224,7 @@ public final class Tickets {
       String after,
       String actor,
       Instant now) {
-    if (!java.util.Objects.equals(before, after)) {
+    if (!Objects.equals(before, after)) {
       changes.add(new TicketStore.Activity(field, before, after, actor, now));
     }
   }
@@ -229,7 +232,7 @@ public final class Tickets {
   /** Who makes the change: the API key of the call (its id, never its secret). */
   private static String actor() {
     try {
-      return "key:" + dev.parley.platform.grpc.CallContext.principal().keyId();
+      return "key:" + CallContext.principal().keyId();
     } catch (RuntimeException e) {
       return "system";
     }

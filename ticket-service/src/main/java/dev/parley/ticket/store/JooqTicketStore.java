@@ -14,15 +14,22 @@ import dev.parley.platform.proto.ProtoJson;
 import dev.parley.ticket.domain.Ticket;
 import dev.parley.ticket.domain.TicketStore;
 import dev.parley.ticket.events.TicketEvents;
+import dev.parley.ticket.store.schema.Tables;
 import dev.parley.ticket.store.schema.tables.records.TicketRecord;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -37,8 +44,7 @@ final class JooqTicketStore implements TicketStore {
   private static final StreamCursors CURSORS = new StreamCursors("ticket");
 
   // The generator names the table TICKET_ because its schema is also "ticket".
-  private static final dev.parley.ticket.store.schema.tables.Ticket TICKET =
-      dev.parley.ticket.store.schema.Tables.TICKET_;
+  private static final dev.parley.ticket.store.schema.tables.Ticket TICKET = Tables.TICKET_;
 
   private final TenantDatabase database;
 
@@ -100,7 +106,7 @@ final class JooqTicketStore implements TicketStore {
       String tenantId,
       TicketRef ref,
       List<NewMessage> messages,
-      java.util.function.BiFunction<Ticket, List<NewMessage>, Ticket> count) {
+      BiFunction<Ticket, List<NewMessage>, Ticket> count) {
     return database.inTenant(
         tenantId,
         dsl -> {
@@ -140,8 +146,8 @@ final class JooqTicketStore implements TicketStore {
                 insert.values(
                     tenantId, id, message.messageId(), message.fromCustomer(), message.text(), now);
           }
-          java.util.Set<String> fresh =
-              new java.util.HashSet<>(
+          Set<String> fresh =
+              new HashSet<>(
                   insert
                       .onConflictDoNothing()
                       .returning(TICKET_MESSAGE.MESSAGE_ID)
@@ -164,8 +170,8 @@ final class JooqTicketStore implements TicketStore {
   }
 
   @Override
-  public java.util.Map<String, UUID> ticketsOfConversations(
-      String tenantId, java.util.Collection<String> conversationIds) {
+  public Map<String, UUID> ticketsOfConversations(
+      String tenantId, Collection<String> conversationIds) {
     return database.inTenant(
         tenantId,
         dsl ->
@@ -224,7 +230,7 @@ final class JooqTicketStore implements TicketStore {
       String tenantId,
       TicketRef ref,
       UnaryOperator<Ticket> change,
-      java.util.function.BiFunction<Ticket, Ticket, List<Activity>> activity) {
+      BiFunction<Ticket, Ticket, List<Activity>> activity) {
     return database.inTenant(
         tenantId,
         dsl -> {
@@ -303,7 +309,7 @@ final class JooqTicketStore implements TicketStore {
     return database.inTenant(
         tenantId,
         dsl ->
-            dsl.select(DSL.coalesce(DSL.sum(TICKET.UNREAD_TEAM_COUNT), java.math.BigDecimal.ZERO))
+            dsl.select(DSL.coalesce(DSL.sum(TICKET.UNREAD_TEAM_COUNT), BigDecimal.ZERO))
                 .from(TICKET)
                 .where(
                     TICKET.TENANT_ID.eq(tenantId),

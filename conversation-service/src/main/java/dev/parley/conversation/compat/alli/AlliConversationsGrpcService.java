@@ -4,6 +4,7 @@ import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Empty;
+import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.parley.compat.alli.v2.AlliConversationsServiceGrpc;
 import dev.parley.compat.alli.v2.BulkUpdateConversationsRequest;
@@ -239,7 +240,7 @@ public final class AlliConversationsGrpcService
     Feedback.Author author = agentEmail == null ? Feedback.Author.USER : Feedback.Author.AGENT;
     String userId = ownUserId();
     String email = CallContext.header("user-email");
-    var rater = com.google.protobuf.Struct.newBuilder();
+    var rater = Struct.newBuilder();
     if (author == Feedback.Author.AGENT) {
       rater.putFields("agentEmail", Value.newBuilder().setStringValue(agentEmail).build());
     } else {

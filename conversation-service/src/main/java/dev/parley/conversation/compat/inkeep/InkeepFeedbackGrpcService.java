@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Inkeep Analytics' feedback endpoints over the one feedback store. */
 public final class InkeepFeedbackGrpcService
@@ -90,8 +91,7 @@ public final class InkeepFeedbackGrpcService
     Map<String, Conversation> byId =
         conversations.getAll(
             tenantId,
-            java.util.stream.Stream.concat(
-                    positive.feedback().stream(), negative.feedback().stream())
+            Stream.concat(positive.feedback().stream(), negative.feedback().stream())
                 .map(Feedback::conversationId)
                 .distinct()
                 .toList());

@@ -1,6 +1,7 @@
 package dev.parley.conversation.compat.inkeep;
 
 import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.parley.compat.inkeep.v1.ConversationSelect;
 import dev.parley.compat.inkeep.v1.CreateMessage;
@@ -67,9 +68,9 @@ final class InkeepMapping {
    * The end user named by userProperties.id and .email (strings), so Alli's user filter and the
    * native end_user see Inkeep's users; absent keys keep what is stored.
    */
-  private static Handling endUser(com.google.protobuf.Struct userProperties) {
-    com.google.protobuf.Value id = userProperties.getFieldsOrDefault("id", null);
-    com.google.protobuf.Value email = userProperties.getFieldsOrDefault("email", null);
+  private static Handling endUser(Struct userProperties) {
+    Value id = userProperties.getFieldsOrDefault("id", null);
+    Value email = userProperties.getFieldsOrDefault("email", null);
     return new Handling(
         null,
         null,

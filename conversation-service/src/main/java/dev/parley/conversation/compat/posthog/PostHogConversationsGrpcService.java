@@ -7,6 +7,7 @@ import com.google.protobuf.Empty;
 import com.google.protobuf.Value;
 import dev.parley.compat.posthog.v1.AppendMessageRequest;
 import dev.parley.compat.posthog.v1.AppendMessageResponse;
+import dev.parley.compat.posthog.v1.Conversation;
 import dev.parley.compat.posthog.v1.DeleteConversationRequest;
 import dev.parley.compat.posthog.v1.GetConversationRequest;
 import dev.parley.compat.posthog.v1.ListConversationsRequest;
@@ -71,8 +72,7 @@ public final class PostHogConversationsGrpcService
 
   @Override
   public void getConversation(
-      GetConversationRequest request,
-      StreamObserver<dev.parley.compat.posthog.v1.Conversation> response) {
+      GetConversationRequest request, StreamObserver<Conversation> response) {
     String tenantId = tenant(request.getProjectId());
     respond(
         response,

@@ -31,11 +31,13 @@ import dev.parley.ticket.peer.EndUserDirectory;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** PostHog's ticket API over ticket-service's store. */
 public final class PostHogTicketsGrpcService
@@ -198,7 +200,7 @@ public final class PostHogTicketsGrpcService
       return new Ticket.Assignee("user", Long.toString((long) number));
     }
     try {
-      return new Ticket.Assignee("role", java.util.UUID.fromString(id.getStringValue()).toString());
+      return new Ticket.Assignee("role", UUID.fromString(id.getStringValue()).toString());
     } catch (IllegalArgumentException e) {
       throw ParleyException.invalidArgument("assignee", "role id must be a valid UUID");
     }
@@ -268,7 +270,7 @@ public final class PostHogTicketsGrpcService
       return null;
     }
     try {
-      return java.time.OffsetDateTime.parse(text).toInstant();
+      return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
       throw ParleyException.invalidArgument(
           field,

@@ -87,4 +87,42 @@ public record Ticket(
       return type + ":" + id;
     }
   }
+
+  /**
+   * A ticket as opened, before its number is allocated: status new, nothing read, nothing assigned,
+   * no traits or tags.
+   */
+  public static Ticket open(
+      String tenantId,
+      String channelSource,
+      String distinctId,
+      String sessionId,
+      String conversationId,
+      Instant now) {
+    return new Ticket(
+        tenantId,
+        UUID.randomUUID(),
+        0,
+        channelSource,
+        distinctId,
+        "new",
+        null,
+        null,
+        "{}",
+        false,
+        null,
+        0,
+        null,
+        null,
+        0,
+        0,
+        sessionId,
+        "{}",
+        null,
+        null,
+        List.of(),
+        conversationId,
+        now,
+        now);
+  }
 }

@@ -51,30 +51,12 @@ public final class Tickets {
     }
     Instant now = now();
     Ticket defaults =
-        new Ticket(
+        Ticket.open(
             tenantId,
-            UUID.randomUUID(),
-            0,
             channel,
             distinctId == null ? "" : distinctId,
-            "new",
-            null,
-            null,
-            "{}",
-            false,
-            null,
-            0,
-            null,
-            null,
-            0,
-            0,
             sessionId,
-            "{}",
-            null,
-            null,
-            List.of(),
             conversationId,
-            now,
             now);
     return store.create(apply(defaults, fields, now));
   }

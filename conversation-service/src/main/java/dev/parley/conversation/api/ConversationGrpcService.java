@@ -5,7 +5,6 @@ import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Empty;
-import dev.parley.conversation.compat.Origins;
 import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
@@ -17,6 +16,7 @@ import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.FeedbackLog;
 import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
+import dev.parley.conversation.domain.Origins;
 import dev.parley.conversation.domain.Reasons;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.conversation.domain.TicketLink;
@@ -104,7 +104,7 @@ public final class ConversationGrpcService
             ConversationMessages.toDraft(
                 emptyToNull(request.getConversationId()),
                 request.getConversation(),
-                Origins.of(SOURCE)));
+                Origins.of(SOURCE, CallContext.principal().keyId())));
     respond(
         response, ConversationMessages.toProto(created, ConversationView.CONVERSATION_VIEW_FULL));
   }
@@ -186,7 +186,8 @@ public final class ConversationGrpcService
       // The kind is required on create only; an update that leaves it out keeps it.
       sent = sent.toBuilder().setKind(ConversationMessages.kind(existing.kind())).build();
     }
-    ConversationDraft update = ConversationMessages.toDraft(id, sent, Origins.of(SOURCE));
+    ConversationDraft update =
+        ConversationMessages.toDraft(id, sent, Origins.of(SOURCE, CallContext.principal().keyId()));
     ConversationDraft merged = existing == null ? update : merge(existing, update, paths);
     Conversation saved = conversations.replace(tenantId, SOURCE, merged);
     respond(response, ConversationMessages.toProto(saved, ConversationView.CONVERSATION_VIEW_FULL));

@@ -13,6 +13,13 @@ public record Principal(String tenantId, String keyId, Set<String> scopes) {
     scopes = ImmutableSet.copyOf(scopes);
   }
 
+  /**
+   * Who the caller is in a record of changes (a ticket's activity): its key's id, never its secret.
+   */
+  public String actor() {
+    return "key:" + keyId;
+  }
+
   /** True when the key has every one of the given scopes. */
   public boolean hasAllScopes(Iterable<String> required) {
     for (String scope : required) {

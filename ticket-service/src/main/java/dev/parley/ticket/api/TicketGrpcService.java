@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.Empty;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.identity.Principal;
 import dev.parley.platform.proto.ProtoJson;
 import dev.parley.platform.proto.ProtoTime;
 import dev.parley.ticket.domain.Ticket;
@@ -150,6 +151,7 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
             tickets.update(
                 CallContext.tenantId(),
                 request.getTicket(),
+                CallContext.principal().actor(),
                 new TicketUpdate(
                     status,
                     priority,
@@ -208,7 +210,10 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
   @Override
   public void markTicketRead(
       MarkTicketReadRequest request, StreamObserver<dev.parley.ticket.v1.Ticket> response) {
-    respond(response, toProto(tickets.readByTeam(CallContext.tenantId(), request.getTicket())));
+    Principal caller = CallContext.principal();
+    respond(
+        response,
+        toProto(tickets.readByTeam(caller.tenantId(), request.getTicket(), caller.actor())));
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.parley.ticket.domain;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.platform.error.ParleyException;
-import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.paging.PageBudget;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -67,18 +66,20 @@ public final class Tickets {
   }
 
   /** Retrieves the ticket as the team sees it: its team-unread messages become read. */
-  public Ticket readByTeam(String tenantId, String idOrNumber) {
+  public Ticket readByTeam(String tenantId, String idOrNumber, String actor) {
     return change(
         tenantId,
         idOrNumber,
+        actor,
         ticket ->
             ticket.unreadTeamCount() == 0
                 ? ticket
                 : withUnread(ticket, 0, ticket.unreadCustomerCount()));
   }
 
-  public Ticket update(String tenantId, String idOrNumber, TicketUpdate update) {
-    return change(tenantId, idOrNumber, ticket -> apply(ticket, update, now()));
+  /** Applies the update; {@code actor} is who makes it, as the ticket's activity records it. */
+  public Ticket update(String tenantId, String idOrNumber, String actor, TicketUpdate update) {
+    return change(tenantId, idOrNumber, actor, ticket -> apply(ticket, update, now()));
   }
 
   /**
@@ -158,9 +159,9 @@ public final class Tickets {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private Ticket change(String tenantId, String idOrNumber, UnaryOperator<Ticket> change) {
+  private Ticket change(
+      String tenantId, String idOrNumber, String actor, UnaryOperator<Ticket> change) {
     Instant now = now();
-    String actor = actor();
     return store
         .change(
             tenantId,
@@ -208,15 +209,6 @@ public final class Tickets {
       Instant now) {
     if (!Objects.equals(before, after)) {
       changes.add(new TicketStore.Activity(field, before, after, actor, now));
-    }
-  }
-
-  /** Who makes the change: the API key of the call (its id, never its secret). */
-  private static String actor() {
-    try {
-      return "key:" + CallContext.principal().keyId();
-    } catch (RuntimeException e) {
-      return "system";
     }
   }
 

@@ -12,12 +12,12 @@ import dev.parley.compat.gitbook.v1.IngestConversationRequest;
 import dev.parley.compat.gitbook.v1.ListConversationsRequest;
 import dev.parley.compat.gitbook.v1.ListConversationsResponse;
 import dev.parley.compat.gitbook.v1.NextPage;
-import dev.parley.conversation.compat.Origins;
 import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.domain.Origins;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
@@ -67,7 +67,7 @@ public final class GitBookConversationsGrpcService
           "body", "at most " + MAX_BATCH + " conversations per request");
     }
     // Everything is checked before anything is written: a bad item stores nothing.
-    String origin = Origins.of(SOURCE);
+    String origin = Origins.of(SOURCE, CallContext.principal().keyId());
     List<ConversationDraft> drafts = new ArrayList<>();
     for (int index = 0; index < inputs.size(); index++) {
       drafts.add(

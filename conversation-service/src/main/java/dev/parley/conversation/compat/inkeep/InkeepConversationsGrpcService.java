@@ -15,7 +15,9 @@ import dev.parley.compat.inkeep.v1.LogConversationRequest;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationStore.Query;
 import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.domain.Origins;
 import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.identity.Principal;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 
@@ -36,8 +38,12 @@ public final class InkeepConversationsGrpcService
   @Override
   public void logConversation(
       LogConversationRequest request, StreamObserver<ConversationSelect> response) {
+    Principal caller = CallContext.principal();
     Conversation saved =
-        conversations.replace(CallContext.tenantId(), SOURCE, InkeepMapping.toDraft(request));
+        conversations.replace(
+            caller.tenantId(),
+            SOURCE,
+            InkeepMapping.toDraft(request, Origins.of(SOURCE, caller.keyId())));
     respond(response, InkeepMapping.toSelect(saved));
   }
 

@@ -8,7 +8,6 @@ import dev.parley.compat.inkeep.v1.CreateMessage;
 import dev.parley.compat.inkeep.v1.LogConversationRequest;
 import dev.parley.compat.inkeep.v1.MessageSelect;
 import dev.parley.compat.inkeep.v1.OpenAIMessage;
-import dev.parley.conversation.compat.Origins;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
@@ -35,7 +34,7 @@ final class InkeepMapping {
 
   private InkeepMapping() {}
 
-  static ConversationDraft toDraft(LogConversationRequest request) {
+  static ConversationDraft toDraft(LogConversationRequest request, String origin) {
     ConversationKind kind = kind(request.getType());
     if (request.getMessagesCount() == 0) {
       throw ParleyException.invalidArgument("messages", "must contain at least one message");
@@ -50,7 +49,7 @@ final class InkeepMapping {
         request.hasExternalUrl() ? request.getExternalUrl() : null,
         kind,
         null,
-        Origins.of(InkeepConversationsGrpcService.SOURCE),
+        origin,
         request.hasVisibility() ? visibility(request.getVisibility()) : null,
         request.hasSupportTicketConversationId() ? request.getSupportTicketConversationId() : null,
         request.hasProjectId() ? request.getProjectId() : null,

@@ -21,6 +21,7 @@ import dev.parley.conversation.v1.EndUserProfile;
 import dev.parley.platform.compat.PostHogPaging;
 import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.proto.ProtoJson;
 import dev.parley.ticket.domain.Ticket;
 import dev.parley.ticket.domain.TicketStore;
@@ -122,7 +123,9 @@ public final class PostHogTicketsGrpcService
   public void getTicket(
       GetTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
     String tenantId = PostHogPaging.tenant(request.getProjectId());
-    respond(response, withPerson(tickets.readByTeam(tenantId, request.getId())));
+    respond(
+        response,
+        withPerson(tickets.readByTeam(tenantId, request.getId(), CallContext.principal().actor())));
   }
 
   @Override
@@ -130,7 +133,13 @@ public final class PostHogTicketsGrpcService
       UpdateTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
     String tenantId = PostHogPaging.tenant(request.getProjectId());
     respond(
-        response, withPerson(tickets.update(tenantId, request.getId(), update(request.getBody()))));
+        response,
+        withPerson(
+            tickets.update(
+                tenantId,
+                request.getId(),
+                CallContext.principal().actor(),
+                update(request.getBody()))));
   }
 
   @Override

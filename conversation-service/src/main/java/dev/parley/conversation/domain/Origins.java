@@ -1,6 +1,4 @@
-package dev.parley.conversation.compat;
-
-import dev.parley.platform.grpc.CallContext;
+package dev.parley.conversation.domain;
 
 /**
  * Where a conversation comes from: {@code integration:<front door>:<key id>}, the shape of
@@ -10,7 +8,8 @@ import dev.parley.platform.grpc.CallContext;
 public final class Origins {
   private Origins() {}
 
-  public static String of(String frontDoor) {
-    return "integration:" + frontDoor + ":" + CallContext.principal().keyId();
+  /** The origin of a conversation written through the front door with the key. */
+  public static String of(String frontDoor, String keyId) {
+    return "integration:" + frontDoor + ":" + keyId;
   }
 }

@@ -5,10 +5,10 @@ import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Empty;
-import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationFilter;
+import dev.parley.conversation.domain.ConversationPages;
 import dev.parley.conversation.domain.ConversationStore.SearchHit;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.EndUser;
@@ -140,8 +140,8 @@ public final class ConversationGrpcService
       return;
     }
     SortOrder order = ListQueries.order(request.getOrderBy());
-    PageTokens.TokenPage page =
-        PageTokens.page(
+    ConversationPages.TokenPage page =
+        ConversationPages.page(
             conversations,
             tenantId,
             ListQueries.filter(request.getFilter()),

@@ -35,6 +35,15 @@ public final class CallContext {
    * The tenant named by a path parameter (PostHog's project, GitBook's organization), which must be
    * the caller's: any other does not exist for the caller (404), whether it exists or not.
    */
+  /**
+   * The tenant a path id names, where the dialect also has an alias for the caller's own tenant
+   * (PostHog's {@code @current}).
+   */
+  public static String pathTenant(String kind, String id, String selfAlias) {
+    return selfAlias.equals(id) ? tenantId() : pathTenant(kind, id);
+  }
+
+  /** The tenant a path id names: the caller's; any other id does not exist for the caller. */
   public static String pathTenant(String kind, String id) {
     String tenantId = tenantId();
     if (!tenantId.equals(id)) {

@@ -25,9 +25,9 @@ import dev.parley.compat.gitbook.v1.ListConversationsIssuesInClusterRequest;
 import dev.parley.compat.gitbook.v1.ListConversationsIssuesRequest;
 import dev.parley.compat.gitbook.v1.ListConversationsIssuesResponse;
 import dev.parley.compat.gitbook.v1.NextPage;
-import dev.parley.platform.compat.Iso8601;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.time.Iso8601;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 

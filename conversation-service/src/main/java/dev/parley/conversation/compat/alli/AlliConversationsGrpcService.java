@@ -17,9 +17,9 @@ import dev.parley.compat.alli.v2.ListConversationsResponse;
 import dev.parley.compat.alli.v2.RateChatRequest;
 import dev.parley.compat.alli.v2.SetTitleRequest;
 import dev.parley.compat.alli.v2.UpdateConversationRequest;
-import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationFilter;
+import dev.parley.conversation.domain.ConversationPages;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.FeedbackLog;
@@ -105,8 +105,8 @@ public final class AlliConversationsGrpcService
             .text(request.getSearchTerm().isBlank() ? null : request.getSearchTerm().strip())
             .openOnly(request.getActiveOnly())
             .build();
-    PageTokens.TokenPage page =
-        PageTokens.page(
+    ConversationPages.TokenPage page =
+        ConversationPages.page(
             conversations,
             tenantId,
             filter,

@@ -12,10 +12,10 @@ import dev.parley.compat.gitbook.v1.IngestConversationRequest;
 import dev.parley.compat.gitbook.v1.ListConversationsRequest;
 import dev.parley.compat.gitbook.v1.ListConversationsResponse;
 import dev.parley.compat.gitbook.v1.NextPage;
-import dev.parley.conversation.compat.PageTokens;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationFilter;
+import dev.parley.conversation.domain.ConversationPages;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.Origins;
 import dev.parley.conversation.domain.SortOrder;
@@ -92,8 +92,8 @@ public final class GitBookConversationsGrpcService
         ConversationFilter.builder()
             .origin(request.getSource().isEmpty() ? null : request.getSource())
             .build();
-    PageTokens.TokenPage page =
-        PageTokens.page(
+    ConversationPages.TokenPage page =
+        ConversationPages.page(
             conversations,
             tenantId,
             filter,

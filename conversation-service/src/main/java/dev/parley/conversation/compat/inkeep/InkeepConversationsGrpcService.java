@@ -18,6 +18,7 @@ import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.Origins;
 import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.identity.Principal;
+import dev.parley.platform.paging.OffsetPage;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 
@@ -51,7 +52,7 @@ public final class InkeepConversationsGrpcService
   public void listConversations(
       ListConversationsRequest request, StreamObserver<ListConversationsResponse> response) {
     OffsetPage paging =
-        OffsetPage.of(
+        OffsetPage.strict(
             request.hasLimit() ? request.getLimit() : null,
             request.hasOffset() ? request.getOffset() : null,
             DEFAULT_LIMIT,

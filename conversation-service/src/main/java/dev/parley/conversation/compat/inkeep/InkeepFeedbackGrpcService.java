@@ -17,10 +17,11 @@ import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.FeedbackLog;
-import dev.parley.platform.compat.Iso8601;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.paging.OffsetPage;
 import dev.parley.platform.proto.ProtoJson;
+import dev.parley.platform.time.Iso8601;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class InkeepFeedbackGrpcService
   public void listFeedback(
       ListFeedbackRequest request, StreamObserver<ListFeedbackResponse> response) {
     OffsetPage paging =
-        OffsetPage.of(
+        OffsetPage.strict(
             request.hasLimit() ? request.getLimit() : null,
             request.hasOffset() ? request.getOffset() : null,
             DEFAULT_LIMIT,

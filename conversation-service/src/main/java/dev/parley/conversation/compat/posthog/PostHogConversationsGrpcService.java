@@ -19,8 +19,10 @@ import dev.parley.conversation.domain.ConversationStore.Query;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.SortOrder;
-import dev.parley.platform.compat.PostHogPaging;
 import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.paging.OffsetPage;
+import dev.parley.platform.paging.PageLinks;
 import dev.parley.platform.proto.ProtoJson;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
@@ -29,6 +31,9 @@ import java.util.Map;
 /** PostHog AI's conversation endpoints that need no assistant run, over the one store. */
 public final class PostHogConversationsGrpcService
     extends PostHogConversationsServiceGrpc.PostHogConversationsServiceImplBase {
+  /** PostHog's alias, in paths, for the key's own project. */
+  private static final String CURRENT_PROJECT = "@current";
+
   private static final String PROJECT = "Project";
 
   /** PostHog's alias for the key's own project. */
@@ -51,21 +56,24 @@ public final class PostHogConversationsGrpcService
     String tenantId = tenant(request.getProjectId());
     // DRF's LimitOffsetPagination: what is not a usable number falls back to the default, and a
     // limit above the maximum is clamped.
-    int limit = PostHogPaging.limit(request.getLimit(), DEFAULT_LIMIT, MAX_LIMIT);
-    int offset = PostHogPaging.offset(request.getOffset());
+    OffsetPage paging =
+        OffsetPage.lenient(request.getLimit(), request.getOffset(), DEFAULT_LIMIT, MAX_LIMIT);
     Conversations.Page page =
         conversations.list(
             tenantId,
-            new Query(ConversationFilter.ALL, SortOrder.UPDATED_DESC, offset, limit, null),
+            new Query(
+                ConversationFilter.ALL,
+                SortOrder.UPDATED_DESC,
+                paging.offset(),
+                paging.limit(),
+                null),
             false);
     String path = "/posthog/api/environments/" + request.getProjectId() + "/conversations/";
     ListConversationsResponse.Builder result =
         ListConversationsResponse.newBuilder()
             .setCount(page.total())
-            .setNext(
-                PostHogPaging.next(
-                    path, Map.of(), limit, offset, page.conversations().size(), page.total()))
-            .setPrevious(PostHogPaging.previous(path, Map.of(), limit, offset));
+            .setNext(link(path, paging, paging.next(page.conversations().size(), page.total())))
+            .setPrevious(link(path, paging, paging.previous()));
     page.conversations().forEach(item -> result.addResults(PostHogMapping.toMinimal(item)));
     respond(response, result.build());
   }
@@ -107,7 +115,12 @@ public final class PostHogConversationsGrpcService
     respond(response, Empty.getDefaultInstance());
   }
 
+  /** The tenant of the path's project: the caller's, also as {@code @current}. */
   private static String tenant(String projectId) {
-    return PostHogPaging.tenant(projectId);
+    return CallContext.pathTenant("Project", projectId, CURRENT_PROJECT);
+  }
+
+  private static Value link(String path, OffsetPage paging, int offset) {
+    return ProtoJson.stringOrNull(PageLinks.link(path, Map.of(), paging.limit(), offset));
   }
 }

@@ -7,8 +7,8 @@ import dev.parley.conversation.domain.ContentText;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.Handling;
 import dev.parley.conversation.domain.Message;
-import dev.parley.platform.compat.Iso8601;
 import dev.parley.platform.proto.ProtoJson;
+import dev.parley.platform.time.Iso8601;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 

@@ -18,10 +18,11 @@ import dev.parley.compat.posthog.v1.SuggestReplyResponse;
 import dev.parley.compat.posthog.v1.UnreadCount;
 import dev.parley.compat.posthog.v1.UpdateTicketRequest;
 import dev.parley.conversation.v1.EndUserProfile;
-import dev.parley.platform.compat.PostHogPaging;
 import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.paging.OffsetPage;
+import dev.parley.platform.paging.PageLinks;
 import dev.parley.platform.proto.ProtoJson;
 import dev.parley.ticket.domain.Ticket;
 import dev.parley.ticket.domain.TicketStore;
@@ -43,6 +44,9 @@ import java.util.UUID;
 /** PostHog's ticket API over ticket-service's store. */
 public final class PostHogTicketsGrpcService
     extends PostHogTicketsServiceGrpc.PostHogTicketsServiceImplBase {
+  /** PostHog's alias, in paths, for the key's own project. */
+  private static final String CURRENT_PROJECT = "@current";
+
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
 
@@ -64,24 +68,23 @@ public final class PostHogTicketsGrpcService
   @Override
   public void listTickets(
       ListTicketsRequest request, StreamObserver<ListTicketsResponse> response) {
-    String tenantId = PostHogPaging.tenant(request.getProjectId());
-    int limit = PostHogPaging.limit(request.getLimit(), DEFAULT_LIMIT, MAX_LIMIT);
-    int offset = PostHogPaging.offset(request.getOffset());
+    String tenantId = tenant(request.getProjectId());
+    OffsetPage paging =
+        OffsetPage.lenient(request.getLimit(), request.getOffset(), DEFAULT_LIMIT, MAX_LIMIT);
     TicketStore.Page page =
         tickets.list(
             tenantId,
             TicketFilters.filter(request, tickets.now()),
             TicketFilters.order(request.getOrderBy()),
-            offset,
-            limit);
+            paging.offset(),
+            paging.limit());
     String path = "/posthog/api/projects/" + request.getProjectId() + "/conversations/tickets/";
     Map<String, String> query = query(request);
     ListTicketsResponse.Builder result =
         ListTicketsResponse.newBuilder()
             .setCount(page.total())
-            .setNext(
-                PostHogPaging.next(path, query, limit, offset, page.tickets().size(), page.total()))
-            .setPrevious(PostHogPaging.previous(path, query, limit, offset));
+            .setNext(link(path, query, paging, paging.next(page.tickets().size(), page.total())))
+            .setPrevious(link(path, query, paging, paging.previous()));
     // One lookup for the persons of the whole page.
     Map<String, EndUserProfile> persons =
         endUsers.find(page.tickets().stream().map(Ticket::distinctId).toList());
@@ -95,14 +98,14 @@ public final class PostHogTicketsGrpcService
 
   @Override
   public void getUnreadCount(GetUnreadCountRequest request, StreamObserver<UnreadCount> response) {
-    String tenantId = PostHogPaging.tenant(request.getProjectId());
+    String tenantId = tenant(request.getProjectId());
     respond(response, UnreadCount.newBuilder().setCount(tickets.unreadCount(tenantId)).build());
   }
 
   @Override
   public void createTicket(
       CreateTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
-    String tenantId = PostHogPaging.tenant(request.getProjectId());
+    String tenantId = tenant(request.getProjectId());
     Struct body = request.getBody();
     if (body.containsFields("assignee")) {
       throw ParleyException.invalidArgument(
@@ -122,7 +125,7 @@ public final class PostHogTicketsGrpcService
   @Override
   public void getTicket(
       GetTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
-    String tenantId = PostHogPaging.tenant(request.getProjectId());
+    String tenantId = tenant(request.getProjectId());
     respond(
         response,
         withPerson(tickets.readByTeam(tenantId, request.getId(), CallContext.principal().actor())));
@@ -131,7 +134,7 @@ public final class PostHogTicketsGrpcService
   @Override
   public void updateTicket(
       UpdateTicketRequest request, StreamObserver<dev.parley.compat.posthog.v1.Ticket> response) {
-    String tenantId = PostHogPaging.tenant(request.getProjectId());
+    String tenantId = tenant(request.getProjectId());
     respond(
         response,
         withPerson(
@@ -144,14 +147,14 @@ public final class PostHogTicketsGrpcService
 
   @Override
   public void deleteTicket(DeleteTicketRequest request, StreamObserver<Empty> response) {
-    tickets.delete(PostHogPaging.tenant(request.getProjectId()), request.getId());
+    tickets.delete(tenant(request.getProjectId()), request.getId());
     respond(response, Empty.getDefaultInstance());
   }
 
   @Override
   public void suggestReply(
       SuggestReplyRequest request, StreamObserver<SuggestReplyResponse> response) {
-    tickets.get(PostHogPaging.tenant(request.getProjectId()), request.getId());
+    tickets.get(tenant(request.getProjectId()), request.getId());
     throw new ParleyException(
         ErrorCode.UNIMPLEMENTED,
         "Reply suggestions need the assistant, which this Parley does not run yet");
@@ -314,5 +317,14 @@ public final class PostHogTicketsGrpcService
     query.put("snoozed", request.getSnoozed());
     query.put("order_by", request.getOrderBy());
     return query;
+  }
+
+  /** The tenant of the path's project: the caller's, also as {@code @current}. */
+  private static String tenant(String projectId) {
+    return CallContext.pathTenant("Project", projectId, CURRENT_PROJECT);
+  }
+
+  private static Value link(String path, Map<String, String> query, OffsetPage paging, int offset) {
+    return ProtoJson.stringOrNull(PageLinks.link(path, query, paging.limit(), offset));
   }
 }

@@ -1,24 +1,20 @@
-package dev.parley.conversation.compat;
+package dev.parley.conversation.domain;
 
-import dev.parley.conversation.domain.Conversation;
-import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
-import dev.parley.conversation.domain.Conversations;
-import dev.parley.conversation.domain.SortOrder;
 import dev.parley.platform.error.ParleyException;
-import java.nio.charset.StandardCharsets;
+import dev.parley.platform.paging.PageTokens;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 
 /**
- * Opaque page tokens: the order of the list and the sort key (time, id) of the last item of a page,
- * so that pages stay stable while conversations are added. A token only continues a list in the
- * order it came from.
+ * Cursor pages of conversations, for the native API and every dialect that pages by token: the
+ * token ({@link PageTokens}, Parley's one form) binds the list's order and holds the sort key
+ * (time, id) of the last item of a page, so that pages stay stable while conversations are added. A
+ * token only continues a list in the order it came from.
  */
-public final class PageTokens {
-  private PageTokens() {}
+public final class ConversationPages {
+  private ConversationPages() {}
 
   /** A page of a cursor-paged list, with the token of the next page (null on the last one). */
   public record TokenPage(List<Conversation> conversations, int total, String nextToken) {}
@@ -62,34 +58,36 @@ public final class PageTokens {
 
   public static String encode(SortOrder order, Cursor cursor) {
     long micros = cursor.time().getEpochSecond() * 1_000_000 + cursor.time().getNano() / 1000;
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(
-            (order.ordinal() + ":" + micros + ":" + cursor.id()).getBytes(StandardCharsets.UTF_8));
+    return PageTokens.encode(list(order), Long.toString(micros), cursor.id());
   }
 
   /** The cursor of a token; INVALID_ARGUMENT on the given field for anything else. */
   public static Cursor decode(String field, String token, SortOrder order) {
-    Cursor cursor;
-    int ordinal;
+    List<String> position;
     try {
-      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      int first = text.indexOf(':');
-      int second = text.indexOf(':', first + 1);
-      ordinal = Integer.parseInt(text.substring(0, first));
-      long micros = Long.parseLong(text.substring(first + 1, second));
-      cursor =
-          new Cursor(
-              Instant.ofEpochSecond(
-                  Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000),
-              text.substring(second + 1));
-    } catch (IllegalArgumentException | IndexOutOfBoundsException | DateTimeException e) {
+      position = PageTokens.decode(token, list(order), 2);
+    } catch (PageTokens.InvalidTokenException e) {
+      throw switch (e.refusal()) {
+        case MALFORMED ->
+            ParleyException.invalidArgument(field, "is not a token from a previous page");
+        case OTHER_LIST ->
+            ParleyException.invalidArgument(
+                field, "comes from a list in another order; send the same order with it");
+      };
+    }
+    try {
+      long micros = Long.parseLong(position.get(0));
+      return new Cursor(
+          Instant.ofEpochSecond(
+              Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000),
+          position.get(1));
+    } catch (NumberFormatException | DateTimeException e) {
       throw ParleyException.invalidArgument(field, "is not a token from a previous page");
     }
-    if (ordinal != order.ordinal()) {
-      throw ParleyException.invalidArgument(
-          field, "comes from a list in another order; send the same order with it");
-    }
-    return cursor;
+  }
+
+  /** The list a token continues: conversations in this order. */
+  private static String list(SortOrder order) {
+    return "conversations:" + order.name();
   }
 }

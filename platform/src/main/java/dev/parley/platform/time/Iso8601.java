@@ -1,4 +1,4 @@
-package dev.parley.platform.compat;
+package dev.parley.platform.time;
 
 import dev.parley.platform.error.ParleyException;
 import java.time.Instant;

@@ -14,7 +14,8 @@ import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.EndUser;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.FeedbackLog;
-import dev.parley.conversation.domain.Handling;
+import dev.parley.conversation.domain.HandlingChange;
+import dev.parley.conversation.domain.HandlingChange.Edit;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Origins;
 import dev.parley.conversation.domain.Reasons;
@@ -341,47 +342,62 @@ public final class ConversationGrpcService
   private static ConversationDraft merge(
       Conversation existing, ConversationDraft update, List<String> paths) {
     Set<String> mask = paths.isEmpty() ? UPDATABLE_PATHS : Set.copyOf(paths);
-    return new ConversationDraft(
-        existing.id(),
-        mask.contains("external_id") ? update.externalId() : existing.externalId(),
-        mask.contains("external_url") ? update.externalUrl() : existing.externalUrl(),
-        mask.contains("kind") ? update.kind() : existing.kind(),
-        mask.contains("title") ? update.title() : existing.title(),
-        existing.origin(),
-        mask.contains("visibility") ? update.visibility() : existing.visibility(),
-        mask.contains("support_ticket_conversation_id")
-            ? update.supportTicketConversationId()
-            : existing.supportTicketConversationId(),
-        mask.contains("project_id") ? update.projectId() : existing.projectId(),
-        mask.contains("integration_id") ? update.integrationId() : existing.integrationId(),
-        mask.contains("properties") ? update.propertiesJson() : existing.propertiesJson(),
-        mask.contains("user_properties")
-            ? update.userPropertiesJson()
-            : existing.userPropertiesJson(),
-        mask.contains("tags") ? update.tags() : existing.tags(),
-        new Handling(
-            masked(mask, "state", update.handling().state()),
-            masked(mask, "assignee", update.handling().assignee()),
-            mask.contains("categories")
-                ? (update.handling().categories() == null
-                    ? List.of()
-                    : update.handling().categories())
-                : null,
-            masked(mask, "end_user", update.handling().endUserId()),
-            masked(mask, "end_user", update.handling().endUserEmail())),
-        mask.contains("create_time") && update.createTime() != null
-            ? update.createTime()
-            : existing.createTime(),
-        mask.contains("update_time") ? update.updateTime() : null,
-        mask.contains("messages") ? update.messages() : Conversations.drafts(existing.messages()));
+    return ConversationDraft.builder()
+        .id(existing.id())
+        .externalId(mask.contains("external_id") ? update.externalId() : existing.externalId())
+        .externalUrl(mask.contains("external_url") ? update.externalUrl() : existing.externalUrl())
+        .kind(mask.contains("kind") ? update.kind() : existing.kind())
+        .title(mask.contains("title") ? update.title() : existing.title())
+        .origin(existing.origin())
+        .visibility(mask.contains("visibility") ? update.visibility() : existing.visibility())
+        .supportTicketConversationId(
+            mask.contains("support_ticket_conversation_id")
+                ? update.supportTicketConversationId()
+                : existing.supportTicketConversationId())
+        .projectId(mask.contains("project_id") ? update.projectId() : existing.projectId())
+        .integrationId(
+            mask.contains("integration_id") ? update.integrationId() : existing.integrationId())
+        .propertiesJson(
+            mask.contains("properties") ? update.propertiesJson() : existing.propertiesJson())
+        .userPropertiesJson(
+            mask.contains("user_properties")
+                ? update.userPropertiesJson()
+                : existing.userPropertiesJson())
+        .tags(mask.contains("tags") ? update.tags() : existing.tags())
+        .handling(
+            HandlingChange.builder()
+                .state(masked(mask, "state", update.handling().state()))
+                .assignee(masked(mask, "assignee", update.handling().assignee()))
+                .categories(
+                    mask.contains("categories")
+                        ? (update.handling().categories() == null
+                            ? List.of()
+                            : update.handling().categories())
+                        : null)
+                .endUserId(masked(mask, "end_user", update.handling().endUserId()))
+                .endUserEmail(masked(mask, "end_user", update.handling().endUserEmail()))
+                .build())
+        .createTime(
+            mask.contains("create_time") && update.createTime() != null
+                ? update.createTime()
+                : existing.createTime())
+        .updateTime(mask.contains("update_time") ? update.updateTime() : null)
+        .messages(
+            mask.contains("messages")
+                ? update.messages()
+                : Conversations.drafts(existing.messages()))
+        .build();
   }
 
-  /** A masked field's new value ("" clears it), or null to keep the stored one. */
-  private static String masked(Set<String> mask, String path, String value) {
+  /**
+   * A field's edit under the update mask: kept when the mask leaves it out; cleared when the mask
+   * names it and the update leaves it unset (an update that sets nothing keeps nothing).
+   */
+  private static Edit masked(Set<String> mask, String path, Edit update) {
     if (!mask.contains(path)) {
-      return null;
+      return Edit.KEEP;
     }
-    return value == null ? "" : value;
+    return update instanceof Edit.To ? update : Edit.CLEAR;
   }
 
   private static String required(String field, String value) {

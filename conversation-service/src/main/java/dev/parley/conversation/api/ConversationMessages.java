@@ -5,6 +5,8 @@ import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
 import dev.parley.conversation.domain.ConversationKind;
 import dev.parley.conversation.domain.Handling;
+import dev.parley.conversation.domain.HandlingChange;
+import dev.parley.conversation.domain.HandlingChange.Edit;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Visibility;
 import dev.parley.conversation.v1.ConversationView;
@@ -132,51 +134,56 @@ final class ConversationMessages {
   /** A draft from a native conversation; empty strings are absent. */
   static ConversationDraft toDraft(
       String id, dev.parley.conversation.v1.Conversation proto, String origin) {
-    return new ConversationDraft(
-        id,
-        emptyToNull(proto.getExternalId()),
-        emptyToNull(proto.getExternalUrl()),
-        kind(proto.getKind()),
-        emptyToNull(proto.getTitle()),
-        origin,
-        visibility(proto.getVisibility()),
-        emptyToNull(proto.getSupportTicketConversationId()),
-        emptyToNull(proto.getProjectId()),
-        emptyToNull(proto.getIntegrationId()),
-        proto.hasProperties() ? ProtoJson.toJson(proto.getProperties()) : null,
-        proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null,
-        proto.getTagsCount() == 0 ? null : List.copyOf(proto.getTagsList()),
-        handling(proto),
-        proto.hasCreateTime() ? ProtoTime.instant(proto.getCreateTime()) : null,
-        proto.hasUpdateTime() ? ProtoTime.instant(proto.getUpdateTime()) : null,
-        proto.getMessagesList().stream().map(ConversationMessages::toDraft).toList());
+    return ConversationDraft.builder()
+        .id(id)
+        .externalId(emptyToNull(proto.getExternalId()))
+        .externalUrl(emptyToNull(proto.getExternalUrl()))
+        .kind(kind(proto.getKind()))
+        .title(emptyToNull(proto.getTitle()))
+        .origin(origin)
+        .visibility(visibility(proto.getVisibility()))
+        .supportTicketConversationId(emptyToNull(proto.getSupportTicketConversationId()))
+        .projectId(emptyToNull(proto.getProjectId()))
+        .integrationId(emptyToNull(proto.getIntegrationId()))
+        .propertiesJson(proto.hasProperties() ? ProtoJson.toJson(proto.getProperties()) : null)
+        .userPropertiesJson(
+            proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null)
+        .tags(proto.getTagsCount() == 0 ? null : List.copyOf(proto.getTagsList()))
+        .handling(handling(proto))
+        .createTime(proto.hasCreateTime() ? ProtoTime.instant(proto.getCreateTime()) : null)
+        .updateTime(proto.hasUpdateTime() ? ProtoTime.instant(proto.getUpdateTime()) : null)
+        .messages(proto.getMessagesList().stream().map(ConversationMessages::toDraft).toList())
+        .build();
   }
 
-  /** The handling fields of a native conversation; empty strings are absent. */
-  static Handling handling(dev.parley.conversation.v1.Conversation proto) {
-    return new Handling(
-        emptyToNull(proto.getState()),
-        emptyToNull(proto.getAssignee()),
-        proto.getCategoriesCount() == 0 ? null : List.copyOf(proto.getCategoriesList()),
-        emptyToNull(proto.getEndUser().getId()),
-        emptyToNull(proto.getEndUser().getEmail()));
+  /** The handling fields a native conversation sets; empty strings are absent (kept). */
+  static HandlingChange handling(dev.parley.conversation.v1.Conversation proto) {
+    return HandlingChange.builder()
+        .state(Edit.to(emptyToNull(proto.getState())))
+        .assignee(Edit.to(emptyToNull(proto.getAssignee())))
+        .categories(proto.getCategoriesCount() == 0 ? null : List.copyOf(proto.getCategoriesList()))
+        .endUserId(Edit.to(emptyToNull(proto.getEndUser().getId())))
+        .endUserEmail(Edit.to(emptyToNull(proto.getEndUser().getEmail())))
+        .build();
   }
 
   static MessageDraft toDraft(dev.parley.conversation.v1.Message proto) {
-    return new MessageDraft(
-        emptyToNull(proto.getId()),
-        emptyToNull(proto.getParentId()),
-        proto.getRole(),
-        proto.hasContent() ? ProtoJson.toJson(proto.getContent()) : null,
-        emptyToNull(proto.getName()),
-        emptyToNull(proto.getExternalId()),
-        emptyToNull(proto.getExternalUrl()),
-        proto.hasLinks() ? ProtoJson.toJson(proto.getLinks()) : null,
-        proto.hasToolCalls() ? ProtoJson.toJson(proto.getToolCalls()) : null,
-        proto.hasProperties() ? ProtoJson.toJson(proto.getProperties()) : null,
-        proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null,
-        proto.hasCreateTime() ? ProtoTime.instant(proto.getCreateTime()) : null,
-        proto.hasUpdateTime() ? ProtoTime.instant(proto.getUpdateTime()) : null);
+    return MessageDraft.builder()
+        .id(emptyToNull(proto.getId()))
+        .parentId(emptyToNull(proto.getParentId()))
+        .role(proto.getRole())
+        .contentJson(proto.hasContent() ? ProtoJson.toJson(proto.getContent()) : null)
+        .name(emptyToNull(proto.getName()))
+        .externalId(emptyToNull(proto.getExternalId()))
+        .externalUrl(emptyToNull(proto.getExternalUrl()))
+        .linksJson(proto.hasLinks() ? ProtoJson.toJson(proto.getLinks()) : null)
+        .toolCallsJson(proto.hasToolCalls() ? ProtoJson.toJson(proto.getToolCalls()) : null)
+        .propertiesJson(proto.hasProperties() ? ProtoJson.toJson(proto.getProperties()) : null)
+        .userPropertiesJson(
+            proto.hasUserProperties() ? ProtoJson.toJson(proto.getUserProperties()) : null)
+        .createTime(proto.hasCreateTime() ? ProtoTime.instant(proto.getCreateTime()) : null)
+        .updateTime(proto.hasUpdateTime() ? ProtoTime.instant(proto.getUpdateTime()) : null)
+        .build();
   }
 
   static ConversationKind kind(dev.parley.conversation.v1.ConversationKind kind) {

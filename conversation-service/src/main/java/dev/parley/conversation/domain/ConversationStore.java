@@ -39,7 +39,11 @@ public interface ConversationStore {
    * conversation, in one statement; the number changed.
    */
   int update(
-      String tenantId, ConversationFilter filter, String title, Handling handling, Instant now);
+      String tenantId,
+      ConversationFilter filter,
+      String title,
+      HandlingChange handling,
+      Instant now);
 
   /** Deletes the matching conversations with their messages and feedback; their ids. */
   List<String> delete(String tenantId, ConversationFilter filter);

@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
 import dev.parley.conversation.domain.ConversationStore.Query;
+import dev.parley.conversation.domain.HandlingChange.Edit;
 import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.paging.PageBudget;
@@ -76,7 +77,7 @@ public final class Conversations {
         tenantId,
         ConversationFilter.ofIds(List.of(id)),
         null,
-        new Handling(null, null, null, null, null, escalation.ticketId()),
+        HandlingChange.builder().ticketId(Edit.to(escalation.ticketId())).build(),
         now());
     return escalation;
   }
@@ -202,14 +203,15 @@ public final class Conversations {
    * Sets the title (when not null) and the set fields of the handling on every conversation
    * matching the filter; the number changed.
    */
-  public int update(String tenantId, ConversationFilter filter, String title, Handling handling) {
+  public int update(
+      String tenantId, ConversationFilter filter, String title, HandlingChange handling) {
     checkHandling(handling);
     checkLength("title", title, MAX_TITLE_LENGTH);
     return store.update(tenantId, filter, title, handling, now());
   }
 
   /** {@link #update} of one conversation; NOT_FOUND when there is none. */
-  public void updateOne(String tenantId, String id, String title, Handling handling) {
+  public void updateOne(String tenantId, String id, String title, HandlingChange handling) {
     if (update(tenantId, ConversationFilter.ofIds(List.of(id)), title, handling) == 0) {
       throw notFound(id);
     }
@@ -266,57 +268,57 @@ public final class Conversations {
     return messages.stream()
         .map(
             message ->
-                new MessageDraft(
-                    message.id(),
-                    message.parentId(),
-                    message.role(),
-                    message.contentJson(),
-                    message.name(),
-                    message.externalId(),
-                    message.externalUrl(),
-                    message.linksJson(),
-                    message.toolCallsJson(),
-                    message.propertiesJson(),
-                    message.userPropertiesJson(),
-                    message.createTime(),
-                    message.updateTime()))
+                MessageDraft.builder()
+                    .id(message.id())
+                    .parentId(message.parentId())
+                    .role(message.role())
+                    .contentJson(message.contentJson())
+                    .name(message.name())
+                    .externalId(message.externalId())
+                    .externalUrl(message.externalUrl())
+                    .linksJson(message.linksJson())
+                    .toolCallsJson(message.toolCallsJson())
+                    .propertiesJson(message.propertiesJson())
+                    .userPropertiesJson(message.userPropertiesJson())
+                    .createTime(message.createTime())
+                    .updateTime(message.updateTime())
+                    .build())
         .toList();
   }
 
   /** The draft that stores the conversation again as it is, with these messages. */
   private static ConversationDraft draftOf(Conversation existing, List<MessageDraft> messages) {
-    return new ConversationDraft(
-        existing.id(),
-        existing.externalId(),
-        existing.externalUrl(),
-        existing.kind(),
-        existing.title(),
-        existing.origin(),
-        existing.visibility(),
-        existing.supportTicketConversationId(),
-        existing.projectId(),
-        existing.integrationId(),
-        existing.propertiesJson(),
-        existing.userPropertiesJson(),
-        existing.tags(),
-        null,
-        existing.createTime(),
-        null,
-        messages);
+    return ConversationDraft.builder()
+        .id(existing.id())
+        .externalId(existing.externalId())
+        .externalUrl(existing.externalUrl())
+        .kind(existing.kind())
+        .title(existing.title())
+        .origin(existing.origin())
+        .visibility(existing.visibility())
+        .supportTicketConversationId(existing.supportTicketConversationId())
+        .projectId(existing.projectId())
+        .integrationId(existing.integrationId())
+        .propertiesJson(existing.propertiesJson())
+        .userPropertiesJson(existing.userPropertiesJson())
+        .tags(existing.tags())
+        .createTime(existing.createTime())
+        .messages(messages)
+        .build();
   }
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private static void checkHandling(Handling handling) {
+  private static void checkHandling(HandlingChange handling) {
     if (handling == null) {
       return;
     }
-    checkLength("state", handling.state(), 64);
-    checkLength("assignee", handling.assignee(), MAX_EXTERNAL_ID_LENGTH);
-    checkLength("endUserId", handling.endUserId(), MAX_EXTERNAL_ID_LENGTH);
-    checkLength("endUserEmail", handling.endUserEmail(), MAX_EXTERNAL_ID_LENGTH);
+    checkLength("state", handling.state().applyTo(null), 64);
+    checkLength("assignee", handling.assignee().applyTo(null), MAX_EXTERNAL_ID_LENGTH);
+    checkLength("endUserId", handling.endUserId().applyTo(null), MAX_EXTERNAL_ID_LENGTH);
+    checkLength("endUserEmail", handling.endUserEmail().applyTo(null), MAX_EXTERNAL_ID_LENGTH);
     if (handling.categories() != null && handling.categories().size() > MAX_TAGS) {
       throw ParleyException.invalidArgument("categories", "at most " + MAX_TAGS + " categories");
     }
@@ -385,9 +387,9 @@ public final class Conversations {
         messages);
   }
 
-  private static Handling handling(Conversation existing, Handling change) {
+  private static Handling handling(Conversation existing, HandlingChange change) {
     Handling stored = existing == null ? Handling.NONE : existing.handling();
-    return change == null ? stored : stored.with(change);
+    return change == null ? stored : change.applyTo(stored);
   }
 
   private List<Message> messages(List<MessageDraft> drafts, Conversation existing, Instant now) {

@@ -44,24 +44,4 @@ public record Handling(
     String lower = state.toLowerCase(Locale.ROOT);
     return lower.startsWith("end") || lower.equals("closed") || lower.equals("resolved");
   }
-
-  /**
-   * These values, with the non-null fields of the change applied; an empty string clears a field.
-   */
-  public Handling with(Handling change) {
-    return new Handling(
-        pick(change.state, state),
-        pick(change.assignee, assignee),
-        change.categories != null ? change.categories : categories,
-        pick(change.endUserId, endUserId),
-        pick(change.endUserEmail, endUserEmail),
-        pick(change.ticketId, ticketId));
-  }
-
-  private static String pick(String change, String stored) {
-    if (change == null) {
-      return stored;
-    }
-    return change.isEmpty() ? null : change;
-  }
 }

@@ -3,7 +3,8 @@ package dev.parley.conversation.events;
 import dev.parley.conversation.domain.ContentText;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.Feedback;
-import dev.parley.conversation.domain.Handling;
+import dev.parley.conversation.domain.HandlingChange;
+import dev.parley.conversation.domain.HandlingChange.Edit;
 import dev.parley.conversation.domain.Message;
 import dev.parley.event.v1.ConversationDeleted;
 import dev.parley.event.v1.ConversationUpdated;
@@ -73,14 +74,17 @@ public final class ConversationEvents {
     return Event.newBuilder().setConversationUpserted(payload).build();
   }
 
-  /** The title (when not null) and the handling fields that changed in place. */
-  public static Event updated(String title, Handling handling) {
+  /**
+   * The title (when not null) and the handling fields that changed in place; a cleared field is an
+   * empty string.
+   */
+  public static Event updated(String title, HandlingChange handling) {
     ConversationUpdated.Builder payload = ConversationUpdated.newBuilder();
     setIfPresent(title, payload::setTitle);
     if (handling != null) {
-      setIfPresent(handling.state(), payload::setState);
-      setIfPresent(handling.assignee(), payload::setAssignee);
-      setIfPresent(handling.ticketId(), payload::setTicketId);
+      setIfChanged(handling.state(), payload::setState);
+      setIfChanged(handling.assignee(), payload::setAssignee);
+      setIfChanged(handling.ticketId(), payload::setTicketId);
     }
     return Event.newBuilder().setConversationUpdated(payload).build();
   }
@@ -128,6 +132,14 @@ public final class ConversationEvents {
     setIfPresent(logged.propertiesJson(), payload::setPropertiesJson);
     setIfPresent(logged.userPropertiesJson(), payload::setUserPropertiesJson);
     return Event.newBuilder().setEventLogged(payload).build();
+  }
+
+  private static void setIfChanged(Edit edit, Consumer<String> setter) {
+    switch (edit) {
+      case Edit.Keep keep -> {}
+      case Edit.Clear clear -> setter.accept("");
+      case Edit.To to -> setter.accept(to.value());
+    }
   }
 
   private static void setIfPresent(String value, Consumer<String> setter) {

@@ -13,6 +13,8 @@ import dev.parley.conversation.domain.ConversationKind;
 import dev.parley.conversation.domain.ConversationStore;
 import dev.parley.conversation.domain.EndUser;
 import dev.parley.conversation.domain.Handling;
+import dev.parley.conversation.domain.HandlingChange;
+import dev.parley.conversation.domain.HandlingChange.Edit;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.conversation.domain.Visibility;
@@ -145,21 +147,24 @@ final class JooqConversationStore implements ConversationStore {
 
   @Override
   public int update(
-      String tenantId, ConversationFilter filter, String title, Handling handling, Instant now) {
+      String tenantId,
+      ConversationFilter filter,
+      String title,
+      HandlingChange handling,
+      Instant now) {
     Map<Field<?>, Object> changes = new LinkedHashMap<>();
     if (title != null) {
       changes.put(CONVERSATION.TITLE, title);
     }
     if (handling != null) {
-      putIfSet(changes, CONVERSATION.STATE, handling.state());
-      putIfSet(changes, CONVERSATION.ASSIGNEE, handling.assignee());
-      putIfSet(
-          changes,
-          CONVERSATION.CATEGORIES_JSON,
-          handling.categories() == null ? null : JsonText.ofStrings(handling.categories()));
-      putIfSet(changes, CONVERSATION.END_USER_ID, handling.endUserId());
-      putIfSet(changes, CONVERSATION.END_USER_EMAIL, handling.endUserEmail());
-      putIfSet(changes, CONVERSATION.TICKET_ID, handling.ticketId());
+      put(changes, CONVERSATION.STATE, handling.state());
+      put(changes, CONVERSATION.ASSIGNEE, handling.assignee());
+      if (handling.categories() != null) {
+        changes.put(CONVERSATION.CATEGORIES_JSON, JsonText.ofStrings(handling.categories()));
+      }
+      put(changes, CONVERSATION.END_USER_ID, handling.endUserId());
+      put(changes, CONVERSATION.END_USER_EMAIL, handling.endUserEmail());
+      put(changes, CONVERSATION.TICKET_ID, handling.ticketId());
     }
     changes.put(CONVERSATION.UPDATE_TIME, timestamp(now));
     return database.inTenant(
@@ -307,9 +312,12 @@ final class JooqConversationStore implements ConversationStore {
   }
 
   /** A null value leaves the column; an empty string clears it. */
-  private static <T> void putIfSet(Map<Field<?>, Object> changes, Field<T> field, Object value) {
-    if (value != null) {
-      changes.put(field, "".equals(value) ? null : value);
+  /** The column's new value for a cleared or set field; nothing for a kept one. */
+  private static void put(Map<Field<?>, Object> changes, Field<String> field, Edit edit) {
+    switch (edit) {
+      case Edit.Keep keep -> {}
+      case Edit.Clear clear -> changes.put(field, null);
+      case Edit.To to -> changes.put(field, to.value());
     }
   }
 

@@ -11,6 +11,8 @@ import dev.parley.conversation.domain.ConversationStore;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
 import dev.parley.conversation.domain.ConversationStore.Query;
 import dev.parley.conversation.domain.Handling;
+import dev.parley.conversation.domain.HandlingChange;
+import dev.parley.conversation.domain.HandlingChange.Edit;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.platform.db.Database;
@@ -162,7 +164,12 @@ class JooqConversationStoreTest {
             "handling",
             ConversationFilter.ofIds(List.of("h1", "h2")),
             "Renamed",
-            new Handling("END_BY_AGENT", "agent@example.com", List.of("cat-1"), "u-1", null),
+            HandlingChange.builder()
+                .state(Edit.to("END_BY_AGENT"))
+                .assignee(Edit.to("agent@example.com"))
+                .categories(List.of("cat-1"))
+                .endUserId(Edit.to("u-1"))
+                .build(),
             T0.plusSeconds(10));
 
     assertThat(changed).isEqualTo(2);

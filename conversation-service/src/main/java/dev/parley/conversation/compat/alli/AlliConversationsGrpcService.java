@@ -23,7 +23,8 @@ import dev.parley.conversation.domain.ConversationPages;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.FeedbackLog;
-import dev.parley.conversation.domain.Handling;
+import dev.parley.conversation.domain.HandlingChange;
+import dev.parley.conversation.domain.HandlingChange.Edit;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Reasons;
 import dev.parley.conversation.domain.SortOrder;
@@ -148,14 +149,14 @@ public final class AlliConversationsGrpcService
               + " an empty filter would update every conversation");
     }
     ConversationInfo info = request.getConversationInfo();
-    Handling handling =
+    HandlingChange handling =
         handling(
             info.hasState() ? info.getState() : null,
             info.hasAssignee() ? info.getAssignee() : null,
             info.getCategoryIdsList(),
             false);
     String title = info.hasTitle() ? info.getTitle() : null;
-    if (title == null && handling.equals(Handling.NONE)) {
+    if (title == null && handling.isEmpty()) {
       throw ParleyException.invalidArgument(
           "conversationInfo", "set at least one of state, assignee, categoryIds or title");
     }
@@ -180,7 +181,7 @@ public final class AlliConversationsGrpcService
   @Override
   public void updateConversation(
       UpdateConversationRequest request, StreamObserver<Empty> response) {
-    Handling handling =
+    HandlingChange handling =
         handling(
             request.hasState() ? request.getState() : null,
             request.hasAssignee() ? request.getAssignee() : null,
@@ -271,14 +272,16 @@ public final class AlliConversationsGrpcService
    * The handling an update sets; with {@code attribute}, the end user named by OWN-USER-ID and
    * USER-EMAIL too.
    */
-  private static Handling handling(
+  private static HandlingChange handling(
       String state, String assignee, List<String> categories, boolean attribute) {
-    return new Handling(
-        state,
-        assignee,
-        categories.isEmpty() ? null : categories,
-        attribute ? ownUserId() : null,
-        attribute ? CallContext.header("user-email") : null);
+    // Alli's fields: absent keeps, an empty string clears.
+    return HandlingChange.builder()
+        .state(Edit.emptyClears(state))
+        .assignee(Edit.emptyClears(assignee))
+        .categories(categories.isEmpty() ? null : categories)
+        .endUserId(Edit.emptyClears(attribute ? ownUserId() : null))
+        .endUserEmail(Edit.emptyClears(attribute ? CallContext.header("user-email") : null))
+        .build();
   }
 
   /** OWN-USER-ID, decoded when sent as base64:<value> (Alli's form for non-ASCII ids). */

@@ -112,39 +112,23 @@ final class GitBookMapping {
       String body = requiredString(field + ".body", partFields.get("body"));
       // Parts carry no time of their own: they are as old as the conversation, when known.
       messages.add(
-          new MessageDraft(
-              null,
-              null,
-              role,
-              ProtoJson.toJson(Value.newBuilder().setStringValue(body).build()),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              created,
-              created));
+          MessageDraft.builder()
+              .role(role)
+              .contentJson(ProtoJson.toJson(Value.newBuilder().setStringValue(body).build()))
+              .createTime(created)
+              .updateTime(created)
+              .build());
     }
-    return new ConversationDraft(
-        conversationId(origin, id),
-        null,
-        url,
-        teamMember ? ConversationKind.SUPPORT_TICKET : ConversationKind.CHAT,
-        subject,
-        origin,
-        null,
-        null,
-        null,
-        null,
-        attributesJson,
-        null,
-        null,
-        null,
-        created,
-        null,
-        messages);
+    return ConversationDraft.builder()
+        .id(conversationId(origin, id))
+        .externalUrl(url)
+        .kind(teamMember ? ConversationKind.SUPPORT_TICKET : ConversationKind.CHAT)
+        .title(subject)
+        .origin(origin)
+        .propertiesJson(attributesJson)
+        .createTime(created)
+        .messages(messages)
+        .build();
   }
 
   /**

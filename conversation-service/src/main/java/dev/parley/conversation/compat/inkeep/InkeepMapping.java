@@ -12,7 +12,8 @@ import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
 import dev.parley.conversation.domain.ConversationKind;
-import dev.parley.conversation.domain.Handling;
+import dev.parley.conversation.domain.HandlingChange;
+import dev.parley.conversation.domain.HandlingChange.Edit;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Visibility;
 import dev.parley.platform.error.ParleyException;
@@ -43,39 +44,45 @@ final class InkeepMapping {
     for (int index = 0; index < request.getMessagesCount(); index++) {
       messages.add(toDraft(kind, request.getType(), index, request.getMessages(index)));
     }
-    return new ConversationDraft(
-        request.hasId() ? request.getId() : null,
-        request.hasExternalId() ? request.getExternalId() : null,
-        request.hasExternalUrl() ? request.getExternalUrl() : null,
-        kind,
-        null,
-        origin,
-        request.hasVisibility() ? visibility(request.getVisibility()) : null,
-        request.hasSupportTicketConversationId() ? request.getSupportTicketConversationId() : null,
-        request.hasProjectId() ? request.getProjectId() : null,
-        request.hasIntegrationId() ? request.getIntegrationId() : null,
-        request.hasProperties() ? ProtoJson.toJson(request.getProperties()) : null,
-        request.hasUserProperties() ? ProtoJson.toJson(request.getUserProperties()) : null,
-        request.getTagsCount() == 0 ? null : List.copyOf(request.getTagsList()),
-        request.hasUserProperties() ? endUser(request.getUserProperties()) : null,
-        Iso8601.parse("createdAt", request.hasCreatedAt() ? request.getCreatedAt() : null),
-        Iso8601.parse("updatedAt", request.hasUpdatedAt() ? request.getUpdatedAt() : null),
-        messages);
+    return ConversationDraft.builder()
+        .id(request.hasId() ? request.getId() : null)
+        .externalId(request.hasExternalId() ? request.getExternalId() : null)
+        .externalUrl(request.hasExternalUrl() ? request.getExternalUrl() : null)
+        .kind(kind)
+        .origin(origin)
+        .visibility(request.hasVisibility() ? visibility(request.getVisibility()) : null)
+        .supportTicketConversationId(
+            request.hasSupportTicketConversationId()
+                ? request.getSupportTicketConversationId()
+                : null)
+        .projectId(request.hasProjectId() ? request.getProjectId() : null)
+        .integrationId(request.hasIntegrationId() ? request.getIntegrationId() : null)
+        .propertiesJson(request.hasProperties() ? ProtoJson.toJson(request.getProperties()) : null)
+        .userPropertiesJson(
+            request.hasUserProperties() ? ProtoJson.toJson(request.getUserProperties()) : null)
+        .tags(request.getTagsCount() == 0 ? null : List.copyOf(request.getTagsList()))
+        .handling(request.hasUserProperties() ? endUser(request.getUserProperties()) : null)
+        .createTime(
+            Iso8601.parse("createdAt", request.hasCreatedAt() ? request.getCreatedAt() : null))
+        .updateTime(
+            Iso8601.parse("updatedAt", request.hasUpdatedAt() ? request.getUpdatedAt() : null))
+        .messages(messages)
+        .build();
   }
 
   /**
    * The end user named by userProperties.id and .email (strings), so Alli's user filter and the
    * native end_user see Inkeep's users; absent keys keep what is stored.
    */
-  private static Handling endUser(Struct userProperties) {
+  private static HandlingChange endUser(Struct userProperties) {
     Value id = userProperties.getFieldsOrDefault("id", null);
     Value email = userProperties.getFieldsOrDefault("email", null);
-    return new Handling(
-        null,
-        null,
-        null,
-        id != null && id.hasStringValue() ? id.getStringValue() : null,
-        email != null && email.hasStringValue() ? email.getStringValue() : null);
+    return HandlingChange.builder()
+        .endUserId(Edit.emptyClears(id != null && id.hasStringValue() ? id.getStringValue() : null))
+        .endUserEmail(
+            Edit.emptyClears(
+                email != null && email.hasStringValue() ? email.getStringValue() : null))
+        .build();
   }
 
   private static MessageDraft toDraft(
@@ -110,21 +117,25 @@ final class InkeepMapping {
       checkObjects(field + ".tool_calls", message.getToolCalls());
     }
     Value content = message.hasContent() ? message.getContent() : null;
-    return new MessageDraft(
-        message.hasId() ? message.getId() : null,
-        null,
-        message.getRole(),
-        content == null || content.hasNullValue() ? null : ProtoJson.toJson(content),
-        message.hasName() ? message.getName() : null,
-        message.hasExternalId() ? message.getExternalId() : null,
-        message.hasExternalUrl() ? message.getExternalUrl() : null,
-        message.hasLinks() ? ProtoJson.toJson(message.getLinks()) : null,
-        message.hasToolCalls() ? ProtoJson.toJson(message.getToolCalls()) : null,
-        message.hasProperties() ? ProtoJson.toJson(message.getProperties()) : null,
-        message.hasUserProperties() ? ProtoJson.toJson(message.getUserProperties()) : null,
-        Iso8601.parse(field + ".createdAt", message.hasCreatedAt() ? message.getCreatedAt() : null),
-        Iso8601.parse(
-            field + ".updatedAt", message.hasUpdatedAt() ? message.getUpdatedAt() : null));
+    return MessageDraft.builder()
+        .id(message.hasId() ? message.getId() : null)
+        .role(message.getRole())
+        .contentJson(content == null || content.hasNullValue() ? null : ProtoJson.toJson(content))
+        .name(message.hasName() ? message.getName() : null)
+        .externalId(message.hasExternalId() ? message.getExternalId() : null)
+        .externalUrl(message.hasExternalUrl() ? message.getExternalUrl() : null)
+        .linksJson(message.hasLinks() ? ProtoJson.toJson(message.getLinks()) : null)
+        .toolCallsJson(message.hasToolCalls() ? ProtoJson.toJson(message.getToolCalls()) : null)
+        .propertiesJson(message.hasProperties() ? ProtoJson.toJson(message.getProperties()) : null)
+        .userPropertiesJson(
+            message.hasUserProperties() ? ProtoJson.toJson(message.getUserProperties()) : null)
+        .createTime(
+            Iso8601.parse(
+                field + ".createdAt", message.hasCreatedAt() ? message.getCreatedAt() : null))
+        .updateTime(
+            Iso8601.parse(
+                field + ".updatedAt", message.hasUpdatedAt() ? message.getUpdatedAt() : null))
+        .build();
   }
 
   /** openai content: a string, or an array of {type: text|image_url, ...} items. */

@@ -125,4 +125,33 @@ public record Ticket(
         now,
         now);
   }
+
+  /** This ticket with these unread counts (team: customer messages; customer: team's). */
+  public Ticket withUnread(int team, int customer) {
+    return new Ticket(
+        tenantId(),
+        id(),
+        number(),
+        channelSource(),
+        distinctId(),
+        status(),
+        priority(),
+        assignee(),
+        anonymousTraitsJson(),
+        aiResolved(),
+        escalationReason(),
+        messageCount(),
+        lastMessageAt(),
+        lastMessageText(),
+        team,
+        customer,
+        sessionId(),
+        sessionContextJson(),
+        slaDueAt(),
+        snoozedUntil(),
+        tags(),
+        conversationId(),
+        createdAt(),
+        updatedAt());
+  }
 }

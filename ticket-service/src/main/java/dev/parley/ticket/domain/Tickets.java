@@ -74,7 +74,7 @@ public final class Tickets {
         ticket ->
             ticket.unreadTeamCount() == 0
                 ? ticket
-                : withUnread(ticket, 0, ticket.unreadCustomerCount()));
+                : ticket.withUnread(0, ticket.unreadCustomerCount()));
   }
 
   /** Applies the update; {@code actor} is who makes it, as the ticket's activity records it. */
@@ -290,34 +290,6 @@ public final class Tickets {
         ticket.conversationId(),
         ticket.createdAt(),
         now);
-  }
-
-  private static Ticket withUnread(Ticket ticket, int team, int customer) {
-    return new Ticket(
-        ticket.tenantId(),
-        ticket.id(),
-        ticket.number(),
-        ticket.channelSource(),
-        ticket.distinctId(),
-        ticket.status(),
-        ticket.priority(),
-        ticket.assignee(),
-        ticket.anonymousTraitsJson(),
-        ticket.aiResolved(),
-        ticket.escalationReason(),
-        ticket.messageCount(),
-        ticket.lastMessageAt(),
-        ticket.lastMessageText(),
-        team,
-        customer,
-        ticket.sessionId(),
-        ticket.sessionContextJson(),
-        ticket.slaDueAt(),
-        ticket.snoozedUntil(),
-        ticket.tags(),
-        ticket.conversationId(),
-        ticket.createdAt(),
-        ticket.updatedAt());
   }
 
   private static String choice(String field, String value, List<String> choices) {

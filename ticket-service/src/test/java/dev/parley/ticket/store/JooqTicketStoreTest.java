@@ -96,7 +96,9 @@ class JooqTicketStoreTest {
                 "messages",
                 ref,
                 message,
-                (before, fresh) -> withUnread(before, before.unreadTeamCount() + fresh.size()))
+                (before, fresh) ->
+                    before.withUnread(
+                        before.unreadTeamCount() + fresh.size(), before.unreadCustomerCount()))
             .orElseThrow();
     Ticket again =
         store
@@ -104,7 +106,9 @@ class JooqTicketStoreTest {
                 "messages",
                 ref,
                 message,
-                (before, fresh) -> withUnread(before, before.unreadTeamCount() + fresh.size()))
+                (before, fresh) ->
+                    before.withUnread(
+                        before.unreadTeamCount() + fresh.size(), before.unreadCustomerCount()))
             .orElseThrow();
     assertThat(counted.unreadTeamCount()).isEqualTo(1);
     assertThat(again.unreadTeamCount()).isEqualTo(1);
@@ -119,33 +123,5 @@ class JooqTicketStoreTest {
 
   private Ticket open(String tenant, String conversationId) {
     return store.create(Ticket.open(tenant, "widget", "customer", null, conversationId, T0));
-  }
-
-  private static Ticket withUnread(Ticket ticket, int unreadTeam) {
-    return new Ticket(
-        ticket.tenantId(),
-        ticket.id(),
-        ticket.number(),
-        ticket.channelSource(),
-        ticket.distinctId(),
-        ticket.status(),
-        ticket.priority(),
-        ticket.assignee(),
-        ticket.anonymousTraitsJson(),
-        ticket.aiResolved(),
-        ticket.escalationReason(),
-        ticket.messageCount() + 1,
-        ticket.lastMessageAt(),
-        ticket.lastMessageText(),
-        unreadTeam,
-        ticket.unreadCustomerCount(),
-        ticket.sessionId(),
-        ticket.sessionContextJson(),
-        ticket.slaDueAt(),
-        ticket.snoozedUntil(),
-        ticket.tags(),
-        ticket.conversationId(),
-        ticket.createdAt(),
-        ticket.updatedAt());
   }
 }

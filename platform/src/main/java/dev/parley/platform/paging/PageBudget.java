@@ -1,7 +1,11 @@
 package dev.parley.platform.paging;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +56,8 @@ public final class PageBudget {
       }
       case Record record -> {
         long sum = 2;
-        for (RecordComponent component : record.getClass().getRecordComponents()) {
-          sum += component.getName().length() + approximateBytes(read(component, record));
+        for (Component component : COMPONENTS.get(record.getClass())) {
+          sum += component.nameLength() + approximateBytes(component.read(record));
         }
         yield sum;
       }
@@ -61,12 +65,41 @@ public final class PageBudget {
     };
   }
 
-  private static Object read(RecordComponent component, Record record) {
-    try {
-      component.getAccessor().setAccessible(true);
-      return component.getAccessor().invoke(record);
-    } catch (IllegalAccessException | InvocationTargetException e) {
-      throw new IllegalStateException("Cannot read " + component, e);
+  /** A record component's accessor, looked up once per record class. */
+  private record Component(int nameLength, MethodHandle accessor) {
+    Object read(Record record) {
+      try {
+        return accessor.invoke(record);
+      } catch (Throwable e) {
+        throw new IllegalStateException("Cannot read a component of " + record.getClass(), e);
+      }
     }
   }
+
+  /**
+   * The components of each record class: reflection once per class, not per record (a page of
+   * conversations has hundreds of message records).
+   */
+  private static final ClassValue<List<Component>> COMPONENTS =
+      new ClassValue<>() {
+        @Override
+        protected List<Component> computeValue(Class<?> type) {
+          List<Component> components = new ArrayList<>();
+          for (RecordComponent component : type.getRecordComponents()) {
+            try {
+              Method accessor = component.getAccessor();
+              accessor.setAccessible(true);
+              components.add(
+                  new Component(
+                      component.getName().length(),
+                      MethodHandles.lookup()
+                          .unreflect(accessor)
+                          .asType(MethodType.methodType(Object.class, Record.class))));
+            } catch (IllegalAccessException e) {
+              throw new IllegalStateException("Cannot read " + component, e);
+            }
+          }
+          return List.copyOf(components);
+        }
+      };
 }

@@ -107,7 +107,6 @@ public final class Gateway implements AutoCloseable {
             .serviceUnder(TrailingSlashes.MOUNT, trailingSlashes)
             .build();
     server.start().join();
-    trailingSlashes.bind(server.activeLocalPort());
     LOG.atInfo().addKeyValue("port", server.activeLocalPort()).log("REST gateway serving");
     return new Gateway(server, ImmutableList.copyOf(channels.values()));
   }

@@ -7,7 +7,9 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import java.util.concurrent.atomic.AtomicReference;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * PostHog's router makes the trailing slash optional and its docs always write it; transcoding
@@ -18,20 +20,20 @@ import java.util.concurrent.atomic.AtomicReference;
 final class TrailingSlashes implements HttpService {
   static final String MOUNT = "/posthog/";
 
-  private final AtomicReference<WebClient> self = new AtomicReference<>();
-
-  /** Called once the server listens. */
-  void bind(int port) {
-    self.set(WebClient.of("http://127.0.0.1:" + port));
-  }
+  /**
+   * Clients to the gateway itself, by the local address a request came in on: the replay goes back
+   * the way the request came, known from the request alone (a client set once the server had
+   * started left a window in which early requests were answered 404).
+   */
+  private final Map<InetSocketAddress, WebClient> self = new ConcurrentHashMap<>();
 
   @Override
   public HttpResponse serve(ServiceRequestContext context, HttpRequest request) {
     String path = context.path();
-    WebClient client = self.get();
-    if (!path.endsWith("/") || path.equals(MOUNT) || client == null) {
+    if (!path.endsWith("/") || path.equals(MOUNT)) {
       throw HttpStatusException.of(HttpStatus.NOT_FOUND);
     }
+    WebClient client = self.computeIfAbsent(context.localAddress(), TrailingSlashes::client);
     String query = context.query();
     String stripped = path.substring(0, path.length() - 1) + (query == null ? "" : "?" + query);
     var headers = request.headers().toBuilder().path(stripped);
@@ -43,5 +45,16 @@ final class TrailingSlashes implements HttpService {
       headers.set("x-forwarded-proto", context.sessionProtocol().isTls() ? "https" : "http");
     }
     return client.execute(request.withHeaders(headers));
+  }
+
+  private static WebClient client(InetSocketAddress local) {
+    String host = local.getAddress().getHostAddress();
+    // The replay is bounded by the original request's timeout and by the services' answer size
+    // limit, not by the client defaults (10 s, 10 MiB) that would cut a long or large answer.
+    return WebClient.builder(
+            "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort())
+        .responseTimeoutMillis(0)
+        .maxResponseLength(0)
+        .build();
   }
 }

@@ -110,7 +110,9 @@ public final class EventParking {
           .addKeyValue("eventId", eventId)
           .setCause(e)
           .log("A parked event failed again on replay");
-      throw new ParleyException(ErrorCode.FAILED_PRECONDITION, "The event failed again: " + error);
+      throw new ParleyException(
+          ErrorCode.FAILED_PRECONDITION,
+          "The event failed again: " + error.lines().findFirst().orElse(error));
     }
     database.inTenant(
         tenantId,

@@ -8,6 +8,7 @@ import com.google.inject.multibindings.Multibinder;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.conversation.api.ConversationEventsGrpcService;
 import dev.parley.conversation.api.ConversationGrpcService;
+import dev.parley.conversation.api.KnowledgeGrpcService;
 import dev.parley.conversation.compat.alli.AlliConversationsGrpcService;
 import dev.parley.conversation.compat.bedrock.BedrockConversationsGrpcService;
 import dev.parley.conversation.compat.gitbook.GitBookConversationsGrpcService;
@@ -17,6 +18,7 @@ import dev.parley.conversation.compat.inkeep.InkeepFeedbackGrpcService;
 import dev.parley.conversation.compat.posthog.PostHogConversationsGrpcService;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.FeedbackLog;
+import dev.parley.conversation.domain.Knowledge;
 import dev.parley.conversation.domain.TicketLink;
 import dev.parley.conversation.peer.TicketPeer;
 import dev.parley.conversation.store.StoreModule;
@@ -43,6 +45,7 @@ public final class ConversationModule extends AbstractModule {
     bind(TicketPeer.class);
     bind(Conversations.class).in(Scopes.SINGLETON);
     bind(FeedbackLog.class).in(Scopes.SINGLETON);
+    bind(Knowledge.class).in(Scopes.SINGLETON);
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(ConversationGrpcService.class).in(Scopes.SINGLETON);
@@ -55,5 +58,6 @@ public final class ConversationModule extends AbstractModule {
     services.addBinding().to(BedrockConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(AlliConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(PostHogConversationsGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(KnowledgeGrpcService.class).in(Scopes.SINGLETON);
   }
 }

@@ -102,12 +102,13 @@ final class RestRoutes {
     }
   }
 
-  /** Every route of the REST dialects (paths outside every dialect mount are left out). */
+  /** Every REST route: the dialects' and Parley's own (/parley/). */
   static List<Route> dialectRoutes() {
     return all().stream()
         .filter(
             route ->
-                List.of("/inkeep/", "/gitbook/", "/bedrock/", "/alli/", "/posthog/").stream()
+                List.of("/inkeep/", "/gitbook/", "/bedrock/", "/alli/", "/posthog/", "/parley/")
+                    .stream()
                     .anyMatch(route.template()::startsWith))
         .toList();
   }

@@ -14,9 +14,10 @@ import java.util.Locale;
 
 /**
  * A tenant with one of each resource the dialects address by id (a conversation with a message,
- * feedback, an event, a ticket), made through the REST gateway, and the values a route's path
- * variables take to address them. Its {@link #fingerprint} digests every row the tenant owns in
- * conversation-service's and ticket-service's schemas, to prove a request changed nothing.
+ * feedback, an event, a ticket, a knowledge document), made through the REST gateway, and the
+ * values a route's path variables take to address them. Its {@link #fingerprint} digests every row
+ * the tenant owns in conversation-service's and ticket-service's schemas, to prove a request
+ * changed nothing.
  */
 final class TenantFixture {
   /** Text in every resource of the tenant, to look for in another tenant's answers. */
@@ -27,6 +28,7 @@ final class TenantFixture {
   final String conversationId;
   final String messageId;
   final String ticketId;
+  final String documentId;
 
   private final TestingParley parley;
 
@@ -38,6 +40,15 @@ final class TenantFixture {
     this.conversationId = tenant + "-conv";
     this.messageId = tenant + "-msg";
     this.ticketId = createResources();
+    this.documentId =
+        expect(
+                201,
+                "POST",
+                "/parley/v1/knowledge-documents",
+                "{\"title\": \"Notes of %s\", \"content\": \"%s\"}".formatted(tenant, marker))
+            .json()
+            .get("id")
+            .asText();
   }
 
   static TenantFixture create(TestingParley parley, String tenant) {
@@ -99,6 +110,9 @@ final class TenantFixture {
     String name = variable.toLowerCase(Locale.ROOT);
     if (name.contains("project") || name.contains("org")) {
       return tenant;
+    }
+    if (name.contains("knowledge")) {
+      return documentId;
     }
     if (name.contains("ticket")) {
       return ticketId;

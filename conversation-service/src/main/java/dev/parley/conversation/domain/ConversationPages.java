@@ -4,7 +4,6 @@ import dev.parley.conversation.domain.ConversationStore.Cursor;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.paging.PageTokens;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -57,8 +56,7 @@ public final class ConversationPages {
   }
 
   public static String encode(SortOrder order, Cursor cursor) {
-    long micros = cursor.time().getEpochSecond() * 1_000_000 + cursor.time().getNano() / 1000;
-    return PageTokens.encode(list(order), Long.toString(micros), cursor.id());
+    return PageTokens.encode(list(order), cursor.position());
   }
 
   /** The cursor of a token; INVALID_ARGUMENT on the given field for anything else. */
@@ -76,11 +74,7 @@ public final class ConversationPages {
       };
     }
     try {
-      long micros = Long.parseLong(position.get(0));
-      return new Cursor(
-          Instant.ofEpochSecond(
-              Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000),
-          position.get(1));
+      return Cursor.of(position);
     } catch (NumberFormatException | DateTimeException e) {
       throw ParleyException.invalidArgument(field, "is not a token from a previous page");
     }

@@ -84,7 +84,26 @@ public interface ConversationStore {
   }
 
   /** The sort key of the last conversation of a page: its time in the page's order, and its id. */
-  record Cursor(Instant time, String id) {}
+  record Cursor(Instant time, String id) {
+    /** The cursor as a page token's position: epoch microseconds, then the id. */
+    public String[] position() {
+      long micros = time.getEpochSecond() * 1_000_000 + time.getNano() / 1000;
+      return new String[] {Long.toString(micros), id};
+    }
+
+    /**
+     * The cursor of a page token's position.
+     *
+     * @throws NumberFormatException when the position holds no time
+     */
+    public static Cursor of(List<String> position) {
+      long micros = Long.parseLong(position.get(0));
+      return new Cursor(
+          Instant.ofEpochSecond(
+              Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000),
+          position.get(1));
+    }
+  }
 
   /**
    * A conversation found by a search (without its messages), with highlighted fragments of its

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 import dev.parley.conversation.domain.ConversationStore;
 import dev.parley.conversation.domain.FeedbackStore;
+import dev.parley.conversation.domain.KnowledgeStore;
 
 /** Binds the PostgreSQL implementations of the domain's stores. */
 public final class StoreModule extends AbstractModule {
@@ -13,5 +14,7 @@ public final class StoreModule extends AbstractModule {
     bind(JooqConversationStore.class);
     bind(FeedbackStore.class).to(JooqFeedbackStore.class).in(Scopes.SINGLETON);
     bind(JooqFeedbackStore.class);
+    bind(KnowledgeStore.class).to(JooqKnowledgeStore.class).in(Scopes.SINGLETON);
+    bind(JooqKnowledgeStore.class);
   }
 }

@@ -23,11 +23,22 @@ public final class Scopes {
           "ticket:read",
           "ticket:write",
           "analytics:read",
-          "analytics:write");
+          "analytics:write",
+          "knowledge:read",
+          "knowledge:write");
 
-  /** Scopes that include others: a ticket writer reads tickets, an analytics writer reads them. */
+  /**
+   * Scopes that include others: a ticket writer reads tickets, an analytics or knowledge writer
+   * reads them.
+   */
   private static final Map<String, String> IMPLIED_READ =
-      Map.of("ticket:write", "ticket:read", "analytics:write", "analytics:read");
+      Map.of(
+          "ticket:write",
+          "ticket:read",
+          "analytics:write",
+          "analytics:read",
+          "knowledge:write",
+          "knowledge:read");
 
   private Scopes() {}
 

@@ -1,0 +1,89 @@
+package dev.parley.conversation.api;
+
+import static dev.parley.platform.grpc.Responses.respond;
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Empty;
+import dev.parley.conversation.domain.Document;
+import dev.parley.conversation.domain.Knowledge;
+import dev.parley.conversation.v1.CreateKnowledgeDocumentRequest;
+import dev.parley.conversation.v1.DeleteKnowledgeDocumentRequest;
+import dev.parley.conversation.v1.GetKnowledgeDocumentRequest;
+import dev.parley.conversation.v1.KnowledgeDocument;
+import dev.parley.conversation.v1.KnowledgeServiceGrpc;
+import dev.parley.conversation.v1.ListKnowledgeDocumentsRequest;
+import dev.parley.conversation.v1.ListKnowledgeDocumentsResponse;
+import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.proto.ProtoTime;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Inject;
+
+/** The native KnowledgeService, also REST at /parley/v1/knowledge-documents. */
+public final class KnowledgeGrpcService extends KnowledgeServiceGrpc.KnowledgeServiceImplBase {
+  private final Knowledge knowledge;
+
+  @Inject
+  public KnowledgeGrpcService(Knowledge knowledge) {
+    this.knowledge = requireNonNull(knowledge, "knowledge is null");
+  }
+
+  @Override
+  public void createKnowledgeDocument(
+      CreateKnowledgeDocumentRequest request, StreamObserver<KnowledgeDocument> response) {
+    KnowledgeDocument sent = request.getDocument();
+    respond(
+        response,
+        toProto(
+            knowledge.add(
+                CallContext.tenantId(),
+                sent.getTitle(),
+                sent.getContent(),
+                sent.getContentType(),
+                sent.getSourceLink())));
+  }
+
+  @Override
+  public void listKnowledgeDocuments(
+      ListKnowledgeDocumentsRequest request,
+      StreamObserver<ListKnowledgeDocumentsResponse> response) {
+    Knowledge.Page page =
+        knowledge.list(CallContext.tenantId(), request.getPageSize(), request.getPageToken());
+    ListKnowledgeDocumentsResponse.Builder result = ListKnowledgeDocumentsResponse.newBuilder();
+    page.documents().forEach(document -> result.addDocuments(toProto(document)));
+    if (page.nextToken() != null) {
+      result.setNextPageToken(page.nextToken());
+    }
+    respond(response, result.build());
+  }
+
+  @Override
+  public void getKnowledgeDocument(
+      GetKnowledgeDocumentRequest request, StreamObserver<KnowledgeDocument> response) {
+    respond(response, toProto(knowledge.get(CallContext.tenantId(), request.getDocumentId())));
+  }
+
+  @Override
+  public void deleteKnowledgeDocument(
+      DeleteKnowledgeDocumentRequest request, StreamObserver<Empty> response) {
+    knowledge.delete(CallContext.tenantId(), request.getDocumentId());
+    respond(response, Empty.getDefaultInstance());
+  }
+
+  private static KnowledgeDocument toProto(Document document) {
+    KnowledgeDocument.Builder proto =
+        KnowledgeDocument.newBuilder()
+            .setId(document.id())
+            .setTitle(document.title())
+            .setContentType(document.contentType())
+            .setSizeBytes(document.sizeBytes())
+            .setCreateTime(ProtoTime.timestamp(document.createTime()))
+            .setUpdateTime(ProtoTime.timestamp(document.updateTime()));
+    if (document.content() != null) {
+      proto.setContent(document.content());
+    }
+    if (document.sourceLink() != null) {
+      proto.setSourceLink(document.sourceLink());
+    }
+    return proto.build();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.parley.conversation.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+
+/**
+ * A document of a tenant's knowledge: its text as sent, of a content type (text/plain,
+ * text/markdown, text/html), with an optional link to where it lives. {@code content} is null when
+ * only the summary was read (lists).
+ */
+public record Document(
+    String tenantId,
+    String id,
+    String title,
+    String content,
+    String contentType,
+    String sourceLink,
+    long sizeBytes,
+    Instant createTime,
+    Instant updateTime) {
+  public Document {
+    requireNonNull(tenantId, "tenantId is null");
+    requireNonNull(id, "id is null");
+    requireNonNull(title, "title is null");
+    requireNonNull(contentType, "contentType is null");
+    requireNonNull(createTime, "createTime is null");
+    requireNonNull(updateTime, "updateTime is null");
+  }
+}

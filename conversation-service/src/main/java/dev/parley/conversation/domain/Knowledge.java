@@ -1,0 +1,121 @@
+package dev.parley.conversation.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.parley.conversation.domain.ConversationStore.Cursor;
+import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.paging.PageBudget;
+import dev.parley.platform.paging.PageTokens;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** A tenant's knowledge documents: adding, reading, listing and deleting them. */
+public final class Knowledge {
+  /** The content types a document may have; the first is the default. */
+  public static final List<String> CONTENT_TYPES =
+      List.of("text/plain", "text/markdown", "text/html");
+
+  static final int MAX_TITLE = 500;
+  static final int MAX_SOURCE_LINK = 2048;
+  static final int DEFAULT_PAGE_SIZE = 50;
+  static final int MAX_PAGE_SIZE = 100;
+  private static final String LIST = "knowledge-documents";
+
+  private final KnowledgeStore store;
+  private final Clock clock;
+
+  @Inject
+  public Knowledge(KnowledgeStore store, Clock clock) {
+    this.store = requireNonNull(store, "store is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** A page of documents and the token of the next page (null on the last). */
+  public record Page(List<Document> documents, String nextToken) {}
+
+  /** Adds a document; {@code contentType} null or empty is text/plain. */
+  public Document add(
+      String tenantId, String title, String content, String contentType, String sourceLink) {
+    if (title == null || title.isBlank()) {
+      throw ParleyException.invalidArgument("title", "is required");
+    }
+    if (title.length() > MAX_TITLE) {
+      throw ParleyException.invalidArgument(
+          "title", "must be at most " + MAX_TITLE + " characters");
+    }
+    if (content == null || content.isBlank()) {
+      throw ParleyException.invalidArgument("content", "is required");
+    }
+    String type =
+        contentType == null || contentType.isEmpty() ? CONTENT_TYPES.getFirst() : contentType;
+    if (!Set.copyOf(CONTENT_TYPES).contains(type)) {
+      throw ParleyException.invalidArgument(
+          "contentType", "must be one of " + String.join(", ", CONTENT_TYPES));
+    }
+    String link = sourceLink == null || sourceLink.isEmpty() ? null : sourceLink;
+    if (link != null && link.length() > MAX_SOURCE_LINK) {
+      throw ParleyException.invalidArgument(
+          "sourceLink", "must be at most " + MAX_SOURCE_LINK + " characters");
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    return store.create(
+        new Document(
+            tenantId,
+            "doc_" + UUID.randomUUID().toString().replace("-", ""),
+            title.strip(),
+            content,
+            type,
+            link,
+            content.getBytes(StandardCharsets.UTF_8).length,
+            now,
+            now));
+  }
+
+  public Document get(String tenantId, String id) {
+    return store.find(tenantId, id).orElseThrow(() -> notFound(id));
+  }
+
+  /** Newest first, ties by id; {@code pageSize} 0 is the default. */
+  public Page list(String tenantId, int pageSize, String token) {
+    int limit = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
+    if (limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw ParleyException.invalidArgument("page_size", "must be within 0.." + MAX_PAGE_SIZE);
+    }
+    Cursor after = token == null || token.isEmpty() ? null : decode(token);
+    List<Document> found = store.list(tenantId, after, limit + 1);
+    List<Document> page = PageBudget.fit(found.subList(0, Math.min(limit, found.size())));
+    if (page.isEmpty() || page.size() == found.size()) {
+      return new Page(page, null);
+    }
+    Document last = page.getLast();
+    return new Page(page, encode(new Cursor(last.createTime(), last.id())));
+  }
+
+  public void delete(String tenantId, String id) {
+    if (!store.delete(tenantId, id)) {
+      throw notFound(id);
+    }
+  }
+
+  private static String encode(Cursor cursor) {
+    return PageTokens.encode(LIST, cursor.position());
+  }
+
+  private static Cursor decode(String token) {
+    try {
+      return Cursor.of(PageTokens.decode(token, LIST, 2));
+    } catch (PageTokens.InvalidTokenException | NumberFormatException e) {
+      throw ParleyException.invalidArgument("page_token", "is not a token from a previous page");
+    }
+  }
+
+  private static ParleyException notFound(String id) {
+    return ParleyException.notFound("Knowledge document " + id + " not found");
+  }
+}

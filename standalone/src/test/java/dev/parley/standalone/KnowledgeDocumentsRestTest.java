@@ -1,0 +1,145 @@
+package dev.parley.standalone;
+
+import static dev.parley.standalone.TestingParley.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.standalone.TestingParley.Response;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** A tenant's knowledge documents at /parley/v1/knowledge-documents, through the REST gateway. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KnowledgeDocumentsRestTest {
+  private static final String PATH = "/parley/v1/knowledge-documents";
+
+  private TestingParley parley;
+
+  @BeforeAll
+  void start() {
+    parley = TestingParley.get();
+  }
+
+  @Test
+  void addsReadsListsAndDeletesADocument() {
+    String key = parley.key("knowledge", "knowledge:write");
+    Response created =
+        parley.send(
+            "POST",
+            PATH,
+            key,
+            """
+            {"title": "Resetting a password", "content": "Open Settings, then Security. Café.",
+             "contentType": "text/markdown", "sourceLink": "https://docs.example.com/reset"}
+            """);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.header("content-type")).startsWith("application/json");
+    JsonNode document = created.json();
+    String id = document.get("id").asText();
+    assertThat(id).matches("doc_[0-9a-f]{32}");
+    assertThat(document.get("createTime").asText()).isEqualTo(document.get("updateTime").asText());
+    ObjectNode expected =
+        (ObjectNode)
+            json(
+                """
+                {"title": "Resetting a password", "content": "Open Settings, then Security. Café.",
+                 "contentType": "text/markdown", "sourceLink": "https://docs.example.com/reset",
+                 "sizeBytes": "36"}
+                """);
+    expected.put("id", id);
+    expected.set("createTime", document.get("createTime"));
+    expected.set("updateTime", document.get("updateTime"));
+    assertThat(document).isEqualTo(expected);
+
+    Response read = parley.send("GET", PATH + "/" + id, key, null);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.json()).isEqualTo(expected);
+
+    // Lists carry no content; write includes read.
+    Response listed = parley.send("GET", PATH, key, null);
+    assertThat(listed.status()).isEqualTo(200);
+    ObjectNode summary = expected.deepCopy();
+    summary.put("content", "");
+    assertThat(listed.json())
+        .isEqualTo(json("{\"documents\": [" + summary + "], \"nextPageToken\": \"\"}"));
+
+    Response deleted = parley.send("DELETE", PATH + "/" + id, key, null);
+    assertThat(deleted.status()).isEqualTo(204);
+    assertThat(deleted.body()).isEmpty();
+    Response gone = parley.send("GET", PATH + "/" + id, key, null);
+    assertThat(gone.status()).isEqualTo(404);
+    assertThat(gone.json().get("message").asText())
+        .isEqualTo("Knowledge document " + id + " not found");
+  }
+
+  @Test
+  void pagesNewestFirstWithTokens() {
+    String key = parley.key("knowledge-pages", "knowledge:write");
+    for (int i = 0; i < 3; i++) {
+      assertThat(
+              parley
+                  .send(
+                      "POST",
+                      PATH,
+                      key,
+                      "{\"title\": \"Doc " + i + "\", \"content\": \"Text " + i + "\"}")
+                  .status())
+          .isEqualTo(201);
+    }
+    JsonNode first = parley.send("GET", PATH + "?pageSize=2", key, null).json();
+    assertThat(first.get("documents"))
+        .extracting(node -> node.get("title").asText())
+        .containsExactly("Doc 2", "Doc 1");
+    String token = first.get("nextPageToken").asText();
+    JsonNode second = parley.send("GET", PATH + "?pageSize=2&pageToken=" + token, key, null).json();
+    assertThat(second.get("documents"))
+        .extracting(node -> node.get("title").asText())
+        .containsExactly("Doc 0");
+    assertThat(second.get("nextPageToken").asText()).isEmpty();
+    assertThat(
+            parley
+                .send("GET", PATH + "?pageToken=not-a-token", key, null)
+                .json()
+                .get("message")
+                .asText())
+        .isEqualTo("page_token: is not a token from a previous page");
+  }
+
+  @Test
+  void badInputIs400AndOtherTenantsAndScopesAreRefused() {
+    String key = parley.key("knowledge-bad", "knowledge:write");
+    Response untitled = parley.send("POST", PATH, key, "{\"content\": \"x\"}");
+    assertThat(untitled.status()).isEqualTo(400);
+    assertThat(untitled.json().get("message").asText()).isEqualTo("title: is required");
+    Response typed =
+        parley.send(
+            "POST",
+            PATH,
+            key,
+            "{\"title\": \"t\", \"content\": \"x\", \"contentType\": \"image/png\"}");
+    assertThat(typed.status()).isEqualTo(400);
+    assertThat(typed.json().get("message").asText())
+        .isEqualTo("contentType: must be one of text/plain, text/markdown, text/html");
+
+    String id =
+        parley
+            .send("POST", PATH, key, "{\"title\": \"Mine\", \"content\": \"Private text\"}")
+            .json()
+            .get("id")
+            .asText();
+    String other = parley.key("knowledge-other", "*");
+    assertThat(parley.send("GET", PATH + "/" + id, other, null).status()).isEqualTo(404);
+    assertThat(parley.send("DELETE", PATH + "/" + id, other, null).status()).isEqualTo(404);
+    assertThat(parley.send("GET", PATH, other, null).body()).doesNotContain("Private text", id);
+    assertThat(parley.send("GET", PATH + "/" + id, key, null).status()).isEqualTo(200);
+
+    String conversationsOnly = parley.key("knowledge-bad", "conversation:read,conversation:write");
+    assertThat(parley.send("GET", PATH, conversationsOnly, null).status()).isEqualTo(403);
+    String reader = parley.key("knowledge-bad", "knowledge:read");
+    assertThat(parley.send("POST", PATH, reader, "{\"title\": \"t\", \"content\": \"x\"}").status())
+        .isEqualTo(403);
+    assertThat(parley.send("GET", PATH + "/" + id, reader, null).status()).isEqualTo(200);
+  }
+}

@@ -19,7 +19,10 @@ import dev.parley.conversation.compat.posthog.PostHogConversationsGrpcService;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.FeedbackLog;
 import dev.parley.conversation.domain.Knowledge;
+import dev.parley.conversation.domain.KnowledgeEmbedding;
+import dev.parley.conversation.domain.TextEmbedder;
 import dev.parley.conversation.domain.TicketLink;
+import dev.parley.conversation.embedding.MiniLmEmbedder;
 import dev.parley.conversation.peer.TicketPeer;
 import dev.parley.conversation.store.StoreModule;
 import dev.parley.platform.db.DatabaseConfig;
@@ -46,11 +49,16 @@ public final class ConversationModule extends AbstractModule {
     bind(Conversations.class).in(Scopes.SINGLETON);
     bind(FeedbackLog.class).in(Scopes.SINGLETON);
     bind(Knowledge.class).in(Scopes.SINGLETON);
+    bind(TextEmbedder.class).to(MiniLmEmbedder.class).in(Scopes.SINGLETON);
+    bind(MiniLmEmbedder.class);
+    bind(KnowledgeEmbedding.class).in(Scopes.SINGLETON);
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);
     services.addBinding().to(ConversationGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(ConversationEventsGrpcService.class).in(Scopes.SINGLETON);
-    Multibinder.newSetBinder(binder(), Background.class).addBinding().to(OutboxStream.class);
+    Multibinder<Background> background = Multibinder.newSetBinder(binder(), Background.class);
+    background.addBinding().to(OutboxStream.class);
+    background.addBinding().to(KnowledgeEmbedding.class);
     services.addBinding().to(InkeepConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepFeedbackGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepEventsGrpcService.class).in(Scopes.SINGLETON);

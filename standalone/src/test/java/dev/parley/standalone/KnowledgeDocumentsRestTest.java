@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.standalone.TestingParley.Response;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -141,5 +149,68 @@ class KnowledgeDocumentsRestTest {
     assertThat(parley.send("POST", PATH, reader, "{\"title\": \"t\", \"content\": \"x\"}").status())
         .isEqualTo(403);
     assertThat(parley.send("GET", PATH + "/" + id, reader, null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void documentsAreEmbeddedInTheBackgroundAndAlikeMeaningsAreNear() throws Exception {
+    String key = parley.key("knowledge-embed", "knowledge:write");
+    String[] texts = {
+      "My card was declined at the shop yesterday.",
+      "The payment with my card did not go through.",
+      "How do I change the postal address on my account?"
+    };
+    for (String text : texts) {
+      assertThat(
+              parley
+                  .send("POST", PATH, key, "{\"title\": \"Note\", \"content\": \"" + text + "\"}")
+                  .status())
+          .isEqualTo(201);
+    }
+    DatabaseConfig database = parley.database();
+    try (Connection owner =
+        DriverManager.getConnection(
+            database.jdbcUrl(), database.ownerUser(), database.ownerPassword())) {
+      Map<String, float[]> vectors =
+          TestingParley.eventually(() -> embeddings(owner), found -> found.size() == texts.length);
+      assertThat(vectors).hasSize(texts.length);
+      assertThat(vectors.values()).allSatisfy(vector -> assertThat(vector).hasSize(384));
+      double alike = cosine(vectors.get(texts[0]), vectors.get(texts[1]));
+      double unlike = cosine(vectors.get(texts[0]), vectors.get(texts[2]));
+      assertThat(alike).isGreaterThan(unlike + 0.2);
+    }
+  }
+
+  /** The tenant's embedded passages by text. */
+  private static Map<String, float[]> embeddings(Connection owner) {
+    Map<String, float[]> vectors = new HashMap<>();
+    try (Statement statement = owner.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT text, embedding FROM conversation.knowledge_chunk"
+                    + " WHERE tenant_id = 'knowledge-embed' AND embedding IS NOT NULL")) {
+      while (rows.next()) {
+        Float[] boxed = (Float[]) rows.getArray(2).getArray();
+        float[] vector = new float[boxed.length];
+        for (int i = 0; i < boxed.length; i++) {
+          vector[i] = boxed[i];
+        }
+        vectors.put(rows.getString(1), vector);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return vectors;
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double normA = 0;
+    double normB = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      normA += a[i] * a[i];
+      normB += b[i] * b[i];
+    }
+    return dot / Math.sqrt(normA * normB);
   }
 }

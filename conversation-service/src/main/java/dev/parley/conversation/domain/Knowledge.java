@@ -74,7 +74,8 @@ public final class Knowledge {
             link,
             content.getBytes(StandardCharsets.UTF_8).length,
             now,
-            now));
+            now),
+        Passages.split(content, type));
   }
 
   public Document get(String tenantId, String id) {

@@ -6,7 +6,17 @@ import java.util.Optional;
 
 /** Storage of knowledge documents; every method is scoped to one tenant. */
 public interface KnowledgeStore {
-  Document create(Document document);
+  /** Stores the document and its passages (in order), in one transaction. */
+  Document create(Document document, List<String> passages);
+
+  /** A passage still to embed, of any tenant. */
+  record PendingPassage(String tenantId, String documentId, int ordinal, String text) {}
+
+  /** Up to {@code limit} passages of any tenant that have no embedding yet. */
+  List<PendingPassage> passagesToEmbed(int limit);
+
+  /** Stores the passages' embeddings (a passage deleted meanwhile is skipped). */
+  void saveEmbeddings(List<PendingPassage> passages, List<float[]> embeddings);
 
   Optional<Document> find(String tenantId, String id);
 

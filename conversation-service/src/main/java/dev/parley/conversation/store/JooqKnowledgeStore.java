@@ -1,5 +1,6 @@
 package dev.parley.conversation.store;
 
+import static dev.parley.conversation.store.schema.Tables.KNOWLEDGE_CHUNK;
 import static dev.parley.conversation.store.schema.Tables.KNOWLEDGE_DOCUMENT;
 import static java.util.Objects.requireNonNull;
 
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.Condition;
+import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
@@ -22,13 +24,17 @@ import org.jooq.impl.DSL;
 final class JooqKnowledgeStore implements KnowledgeStore {
   private final TenantDatabase database;
 
+  /** Outside any tenant: for finding passages to embed, through the schema's function only. */
+  private final DSLContext global;
+
   @Inject
-  JooqKnowledgeStore(TenantDatabase database) {
+  JooqKnowledgeStore(TenantDatabase database, DSLContext global) {
     this.database = requireNonNull(database, "database is null");
+    this.global = requireNonNull(global, "global is null");
   }
 
   @Override
-  public Document create(Document document) {
+  public Document create(Document document, List<String> passages) {
     KnowledgeDocumentRecord row = new KnowledgeDocumentRecord();
     row.setTenantId(document.tenantId());
     row.setId(document.id());
@@ -43,6 +49,19 @@ final class JooqKnowledgeStore implements KnowledgeStore {
         document.tenantId(),
         dsl -> {
           dsl.insertInto(KNOWLEDGE_DOCUMENT).set(row).execute();
+          if (!passages.isEmpty()) {
+            var insert =
+                dsl.insertInto(
+                    KNOWLEDGE_CHUNK,
+                    KNOWLEDGE_CHUNK.TENANT_ID,
+                    KNOWLEDGE_CHUNK.DOCUMENT_ID,
+                    KNOWLEDGE_CHUNK.ORDINAL,
+                    KNOWLEDGE_CHUNK.TEXT);
+            for (int i = 0; i < passages.size(); i++) {
+              insert = insert.values(document.tenantId(), document.id(), i, passages.get(i));
+            }
+            insert.execute();
+          }
           return document;
         });
   }
@@ -85,6 +104,45 @@ final class JooqKnowledgeStore implements KnowledgeStore {
                 .orderBy(KNOWLEDGE_DOCUMENT.CREATE_TIME.desc(), KNOWLEDGE_DOCUMENT.ID.desc())
                 .limit(limit)
                 .fetch(row -> document(row, null)));
+  }
+
+  @Override
+  public List<PendingPassage> passagesToEmbed(int limit) {
+    return global
+        .resultQuery("SELECT * FROM conversation.chunks_to_embed({0})", DSL.val(limit))
+        .fetch(
+            row ->
+                new PendingPassage(
+                    row.get("tenant_id", String.class),
+                    row.get("document_id", String.class),
+                    row.get("ordinal", Integer.class),
+                    row.get("text", String.class)));
+  }
+
+  @Override
+  public void saveEmbeddings(List<PendingPassage> passages, List<float[]> embeddings) {
+    for (int i = 0; i < passages.size(); i++) {
+      PendingPassage passage = passages.get(i);
+      Float[] vector = boxed(embeddings.get(i));
+      database.inTenant(
+          passage.tenantId(),
+          dsl ->
+              dsl.update(KNOWLEDGE_CHUNK)
+                  .set(KNOWLEDGE_CHUNK.EMBEDDING, vector)
+                  .where(
+                      KNOWLEDGE_CHUNK.TENANT_ID.eq(passage.tenantId()),
+                      KNOWLEDGE_CHUNK.DOCUMENT_ID.eq(passage.documentId()),
+                      KNOWLEDGE_CHUNK.ORDINAL.eq(passage.ordinal()))
+                  .execute());
+    }
+  }
+
+  private static Float[] boxed(float[] vector) {
+    Float[] boxed = new Float[vector.length];
+    for (int i = 0; i < vector.length; i++) {
+      boxed[i] = vector[i];
+    }
+    return boxed;
   }
 
   @Override

@@ -20,6 +20,7 @@ import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.FeedbackLog;
 import dev.parley.conversation.domain.Knowledge;
 import dev.parley.conversation.domain.KnowledgeEmbedding;
+import dev.parley.conversation.domain.KnowledgeSearch;
 import dev.parley.conversation.domain.TextEmbedder;
 import dev.parley.conversation.domain.TicketLink;
 import dev.parley.conversation.embedding.MiniLmEmbedder;
@@ -49,6 +50,7 @@ public final class ConversationModule extends AbstractModule {
     bind(Conversations.class).in(Scopes.SINGLETON);
     bind(FeedbackLog.class).in(Scopes.SINGLETON);
     bind(Knowledge.class).in(Scopes.SINGLETON);
+    bind(KnowledgeSearch.class).in(Scopes.SINGLETON);
     bind(TextEmbedder.class).to(MiniLmEmbedder.class).in(Scopes.SINGLETON);
     bind(MiniLmEmbedder.class);
     bind(KnowledgeEmbedding.class).in(Scopes.SINGLETON);

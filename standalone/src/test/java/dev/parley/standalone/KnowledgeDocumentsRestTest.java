@@ -153,6 +153,13 @@ class KnowledgeDocumentsRestTest {
 
   @Test
   void documentsAreEmbeddedInTheBackgroundAndAlikeMeaningsAreNear() throws Exception {
+    // Another tenant's passage the model cannot read does not stop anyone's embedding.
+    String odd = parley.key("knowledge-odd", "knowledge:write");
+    assertThat(
+            parley
+                .send("POST", PATH, odd, "{\"title\": \"Odd\", \"content\": \"\\ufffd \\ufffd\"}")
+                .status())
+        .isEqualTo(201);
     String key = parley.key("knowledge-embed", "knowledge:write");
     String[] texts = {
       "My card was declined at the shop yesterday.",
@@ -178,6 +185,61 @@ class KnowledgeDocumentsRestTest {
       double unlike = cosine(vectors.get(texts[0]), vectors.get(texts[2]));
       assertThat(alike).isGreaterThan(unlike + 0.2);
     }
+  }
+
+  @Test
+  void searchFindsPassagesByTheirWordsAtOnceAndByTheirMeaningOnceEmbedded() {
+    String key = parley.key("knowledge-search", "knowledge:write");
+    String[][] documents = {
+      {"Resetting your password", "Open Settings, then Security, and choose Reset password."},
+      {"Card payments", "If your card is declined, check its expiry date and your bank limits."},
+      {"Shipping", "Parcels arrive within three working days."}
+    };
+    for (String[] document : documents) {
+      assertThat(
+              parley
+                  .send(
+                      "POST",
+                      PATH,
+                      key,
+                      "{\"title\": \"%s\", \"content\": \"%s\", \"sourceLink\": \"https://docs.example.com/%s\"}"
+                          .formatted(document[0], document[1], document[0].length()))
+                  .status())
+          .isEqualTo(201);
+    }
+    // A word of the passage: found by full text.
+    JsonNode byWord = parley.send("GET", PATH + ":search?query=expiry", key, null).json();
+    assertThat(byWord.get("passages").get(0).get("title").asText()).isEqualTo("Card payments");
+    assertThat(byWord.get("passages").get(0).get("text").asText())
+        .isEqualTo("If your card is declined, check its expiry date and your bank limits.");
+    assertThat(byWord.get("passages").get(0).get("sourceLink").asText())
+        .isEqualTo("https://docs.example.com/13");
+
+    // No word in common: found by meaning, once the passages are embedded.
+    JsonNode byMeaning =
+        TestingParley.eventually(
+            () ->
+                parley
+                    .send(
+                        "GET",
+                        PATH + ":search?query=my%20payment%20did%20not%20go%20through&pageSize=3",
+                        key,
+                        null)
+                    .json(),
+            answer -> answer.get("passages").size() == 3);
+    assertThat(byMeaning.get("passages")).hasSize(3);
+    assertThat(byMeaning.get("passages").get(0).get("title").asText()).isEqualTo("Card payments");
+    assertThat(byMeaning.get("passages").get(0).get("score").asDouble())
+        .isGreaterThan(byMeaning.get("passages").get(1).get("score").asDouble());
+
+    String other = parley.key("knowledge-search-other", "knowledge:read");
+    assertThat(parley.send("GET", PATH + ":search?query=expiry", other, null).json())
+        .isEqualTo(json("{\"passages\": []}"));
+    Response empty = parley.send("GET", PATH + ":search?query=%20", key, null);
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(empty.json().get("message").asText()).isEqualTo("query: is required");
+    assertThat(parley.send("GET", PATH + ":search?query=x&pageSize=51", key, null).status())
+        .isEqualTo(400);
   }
 
   /** The tenant's embedded passages by text. */

@@ -129,7 +129,10 @@ final class TenantFixture {
     return conversationId;
   }
 
-  /** A digest of every row the tenant owns in the conversation and ticket schemas. */
+  /**
+   * A digest of every row the tenant owns in the conversation and ticket schemas, but for what
+   * background work fills in later (passages' embeddings).
+   */
   String fingerprint() {
     DatabaseConfig database = parley.database();
     try (Connection connection =
@@ -152,7 +155,8 @@ final class TenantFixture {
         // Table names come from the catalog; the tenant is a bind value.
         try (PreparedStatement query =
             connection.prepareStatement(
-                "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
+                "SELECT md5(coalesce(string_agg((to_jsonb(t) - 'embedding')::text, '|'"
+                    + " ORDER BY (to_jsonb(t) - 'embedding')::text), ''))"
                     + " FROM "
                     + table
                     + " t WHERE tenant_id = ?")) {

@@ -6,13 +6,17 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.Empty;
 import dev.parley.conversation.domain.Document;
 import dev.parley.conversation.domain.Knowledge;
+import dev.parley.conversation.domain.KnowledgeSearch;
 import dev.parley.conversation.v1.CreateKnowledgeDocumentRequest;
 import dev.parley.conversation.v1.DeleteKnowledgeDocumentRequest;
 import dev.parley.conversation.v1.GetKnowledgeDocumentRequest;
 import dev.parley.conversation.v1.KnowledgeDocument;
+import dev.parley.conversation.v1.KnowledgePassage;
 import dev.parley.conversation.v1.KnowledgeServiceGrpc;
 import dev.parley.conversation.v1.ListKnowledgeDocumentsRequest;
 import dev.parley.conversation.v1.ListKnowledgeDocumentsResponse;
+import dev.parley.conversation.v1.SearchKnowledgeRequest;
+import dev.parley.conversation.v1.SearchKnowledgeResponse;
 import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.proto.ProtoTime;
 import io.grpc.stub.StreamObserver;
@@ -21,10 +25,12 @@ import jakarta.inject.Inject;
 /** The native KnowledgeService, also REST at /parley/v1/knowledge-documents. */
 public final class KnowledgeGrpcService extends KnowledgeServiceGrpc.KnowledgeServiceImplBase {
   private final Knowledge knowledge;
+  private final KnowledgeSearch search;
 
   @Inject
-  public KnowledgeGrpcService(Knowledge knowledge) {
+  public KnowledgeGrpcService(Knowledge knowledge, KnowledgeSearch search) {
     this.knowledge = requireNonNull(knowledge, "knowledge is null");
+    this.search = requireNonNull(search, "search is null");
   }
 
   @Override
@@ -60,6 +66,27 @@ public final class KnowledgeGrpcService extends KnowledgeServiceGrpc.KnowledgeSe
   public void getKnowledgeDocument(
       GetKnowledgeDocumentRequest request, StreamObserver<KnowledgeDocument> response) {
     respond(response, toProto(knowledge.get(CallContext.tenantId(), request.getDocumentId())));
+  }
+
+  @Override
+  public void searchKnowledge(
+      SearchKnowledgeRequest request, StreamObserver<SearchKnowledgeResponse> response) {
+    SearchKnowledgeResponse.Builder result = SearchKnowledgeResponse.newBuilder();
+    for (KnowledgeSearch.Hit hit :
+        search.search(CallContext.tenantId(), request.getQuery(), request.getPageSize())) {
+      KnowledgePassage.Builder passage =
+          KnowledgePassage.newBuilder()
+              .setDocumentId(hit.passage().documentId())
+              .setTitle(hit.passage().title())
+              .setOrdinal(hit.passage().ordinal())
+              .setText(hit.passage().text())
+              .setScore(hit.score());
+      if (hit.passage().sourceLink() != null) {
+        passage.setSourceLink(hit.passage().sourceLink());
+      }
+      result.addPassages(passage);
+    }
+    respond(response, result.build());
   }
 
   @Override

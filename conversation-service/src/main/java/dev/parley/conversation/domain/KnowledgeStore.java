@@ -9,6 +9,21 @@ public interface KnowledgeStore {
   /** Stores the document and its passages (in order), in one transaction. */
   Document create(Document document, List<String> passages);
 
+  /** A passage found for a query, with its document's title and link. */
+  record Passage(String documentId, String title, String sourceLink, int ordinal, String text) {}
+
+  /** Up to {@code limit} passages matching the words of the query, best full-text rank first. */
+  List<Passage> searchText(String tenantId, String query, int limit);
+
+  /** A passage's key and embedding, for ranking by meaning. */
+  record EmbeddedPassage(String documentId, int ordinal, float[] embedding) {}
+
+  /** Every embedded passage of the tenant (a tenant's knowledge is ranked in memory). */
+  List<EmbeddedPassage> embeddedPassages(String tenantId);
+
+  /** The passages with these keys (document id and ordinal), in no particular order. */
+  List<Passage> passages(String tenantId, List<EmbeddedPassage> keys);
+
   /** A passage still to embed, of any tenant. */
   record PendingPassage(String tenantId, String documentId, int ordinal, String text) {}
 

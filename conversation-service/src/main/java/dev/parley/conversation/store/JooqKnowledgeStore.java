@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
@@ -104,6 +105,95 @@ final class JooqKnowledgeStore implements KnowledgeStore {
                 .orderBy(KNOWLEDGE_DOCUMENT.CREATE_TIME.desc(), KNOWLEDGE_DOCUMENT.ID.desc())
                 .limit(limit)
                 .fetch(row -> document(row, null)));
+  }
+
+  @Override
+  public List<Passage> searchText(String tenantId, String query, int limit) {
+    // The generated search column is outside jOOQ's model (fenced in the migration).
+    Field<Object> search = DSL.field(DSL.name("c", "search"));
+    Field<Object> matches = DSL.field("websearch_to_tsquery('simple', {0})", DSL.val(query));
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.select(
+                    KNOWLEDGE_CHUNK.as("c").DOCUMENT_ID,
+                    KNOWLEDGE_DOCUMENT.TITLE,
+                    KNOWLEDGE_DOCUMENT.SOURCE_LINK,
+                    KNOWLEDGE_CHUNK.as("c").ORDINAL,
+                    KNOWLEDGE_CHUNK.as("c").TEXT)
+                .from(KNOWLEDGE_CHUNK.as("c"))
+                .join(KNOWLEDGE_DOCUMENT)
+                .on(
+                    KNOWLEDGE_DOCUMENT.TENANT_ID.eq(KNOWLEDGE_CHUNK.as("c").TENANT_ID),
+                    KNOWLEDGE_DOCUMENT.ID.eq(KNOWLEDGE_CHUNK.as("c").DOCUMENT_ID))
+                .where(
+                    KNOWLEDGE_CHUNK.as("c").TENANT_ID.eq(tenantId),
+                    DSL.condition("{0} @@ {1}", search, matches))
+                .orderBy(
+                    DSL.field("ts_rank({0}, {1})", Double.class, search, matches).desc(),
+                    KNOWLEDGE_CHUNK.as("c").DOCUMENT_ID,
+                    KNOWLEDGE_CHUNK.as("c").ORDINAL)
+                .limit(limit)
+                .fetch(
+                    row ->
+                        new Passage(
+                            row.value1(), row.value2(), row.value3(), row.value4(), row.value5())));
+  }
+
+  @Override
+  public List<EmbeddedPassage> embeddedPassages(String tenantId) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.select(
+                    KNOWLEDGE_CHUNK.DOCUMENT_ID, KNOWLEDGE_CHUNK.ORDINAL, KNOWLEDGE_CHUNK.EMBEDDING)
+                .from(KNOWLEDGE_CHUNK)
+                .where(
+                    KNOWLEDGE_CHUNK.TENANT_ID.eq(tenantId), KNOWLEDGE_CHUNK.EMBEDDING.isNotNull())
+                .fetch(
+                    row -> new EmbeddedPassage(row.value1(), row.value2(), unboxed(row.value3()))));
+  }
+
+  @Override
+  public List<Passage> passages(String tenantId, List<EmbeddedPassage> keys) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    List<Condition> any = new ArrayList<>();
+    for (EmbeddedPassage key : keys) {
+      any.add(
+          KNOWLEDGE_CHUNK
+              .DOCUMENT_ID
+              .eq(key.documentId())
+              .and(KNOWLEDGE_CHUNK.ORDINAL.eq(key.ordinal())));
+    }
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.select(
+                    KNOWLEDGE_CHUNK.DOCUMENT_ID,
+                    KNOWLEDGE_DOCUMENT.TITLE,
+                    KNOWLEDGE_DOCUMENT.SOURCE_LINK,
+                    KNOWLEDGE_CHUNK.ORDINAL,
+                    KNOWLEDGE_CHUNK.TEXT)
+                .from(KNOWLEDGE_CHUNK)
+                .join(KNOWLEDGE_DOCUMENT)
+                .on(
+                    KNOWLEDGE_DOCUMENT.TENANT_ID.eq(KNOWLEDGE_CHUNK.TENANT_ID),
+                    KNOWLEDGE_DOCUMENT.ID.eq(KNOWLEDGE_CHUNK.DOCUMENT_ID))
+                .where(KNOWLEDGE_CHUNK.TENANT_ID.eq(tenantId), DSL.or(any))
+                .fetch(
+                    row ->
+                        new Passage(
+                            row.value1(), row.value2(), row.value3(), row.value4(), row.value5())));
+  }
+
+  private static float[] unboxed(Float[] vector) {
+    float[] unboxed = new float[vector.length];
+    for (int i = 0; i < vector.length; i++) {
+      unboxed[i] = vector[i];
+    }
+    return unboxed;
   }
 
   @Override

@@ -21,6 +21,8 @@ import dev.parley.platform.runtime.ParleyService;
 import dev.parley.platform.runtime.ServiceDefinition;
 import dev.parley.ticket.TicketServer;
 import dev.parley.type.v1.Backend;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Socket;
@@ -48,6 +50,9 @@ public final class Parley {
         parley keys create --tenant <id> --scopes <list>  create an API key; prints it last
                            [--description <text>]
         parley keys revoke <key id>                       revoke an API key
+        parley knowledge add --tenant <id> <file or folder>...
+                                                          add documents to a tenant's knowledge
+                                                          (.md .txt .html .pdf) while Parley runs
         parley bench [--requests N] [--concurrency C] [--messages M]
                                                           measure REST calls on a throw-away database
       Scopes: %s
@@ -96,6 +101,7 @@ public final class Parley {
         yield 0;
       }
       case "keys" -> keys(args.subList(1, args.size()), environment, out, err);
+      case "knowledge" -> knowledge(args.subList(1, args.size()), environment, out, err);
       case "bench" -> {
         try {
           yield Benchmark.run(args.subList(1, args.size()), out);
@@ -130,6 +136,45 @@ public final class Parley {
                         suite.close();
                         System.exit(128 + signal.getNumber());
                       }));
+    }
+  }
+
+  /**
+   * {@code knowledge add}: through the running conversation-service, with a key made for the import
+   * (scope knowledge:write) and revoked after it.
+   */
+  private static int knowledge(
+      List<String> args, Environment environment, PrintStream out, PrintStream err) {
+    String tenant = option(args, "--tenant");
+    List<String> files = new ArrayList<>(args);
+    int flag = files.indexOf("--tenant");
+    if (flag >= 0) {
+      files.subList(flag, Math.min(files.size(), flag + 2)).clear();
+    }
+    if (files.isEmpty() || !files.getFirst().equals("add") || tenant == null || files.size() < 2) {
+      err.println("parley: knowledge add needs --tenant and at least one file or folder");
+      return 2;
+    }
+    try (OwnerDatabase database = OwnerDatabase.open(environment)) {
+      ApiKeyAdministration keys = new ApiKeyAdministration(Database.dsl(database.dataSource()));
+      ApiKeyAdministration.CreatedKey key =
+          keys.create(tenant, Set.of("knowledge:write"), "parley knowledge add");
+      ManagedChannel channel =
+          ManagedChannelBuilder.forTarget(environment.get(Setting.CONVERSATION_TARGET))
+              .usePlaintext()
+              .build();
+      try {
+        int failed =
+            new KnowledgeImport(channel, key.secret(), out)
+                .add(files.subList(1, files.size()).stream().map(Path::of).toList());
+        return failed == 0 ? 0 : 1;
+      } finally {
+        channel.shutdownNow();
+        keys.revoke(key.keyId());
+      }
+    } catch (ParleyException e) {
+      err.println("parley: " + e.getMessage());
+      return 1;
     }
   }
 

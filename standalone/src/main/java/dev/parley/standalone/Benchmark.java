@@ -311,6 +311,49 @@ final class Benchmark {
               options.requests(),
               options.concurrency(),
               i -> get(gateway + "/gitbook/v1/orgs/bench/conversations-issues?limit=100", key)));
+      // Knowledge: documents of three paragraphs, embedded in the background as they come.
+      long addsStarted = System.nanoTime();
+      results.add(
+          measure(
+              "POST /parley/v1/knowledge-documents (3 paragraphs, embedded in the background)",
+              client,
+              options.requests(),
+              options.concurrency(),
+              i ->
+                  post(
+                      gateway + "/parley/v1/knowledge-documents",
+                      key,
+                      "{\"title\": \"Guide "
+                          + i
+                          + "\", \"content\": \""
+                          + KNOWLEDGE[i % KNOWLEDGE.length]
+                          + " (guide "
+                          + i
+                          + ")\"}")));
+      double embedding;
+      long passages;
+      try (HikariDataSource owner = Database.ownerPool(suite.database(), "bench-embedding")) {
+        long[] progress = embedded(owner);
+        while (progress[1] < progress[0]) {
+          Thread.sleep(100);
+          progress = embedded(owner);
+        }
+        passages = progress[0];
+        embedding = (System.nanoTime() - addsStarted) / 1e9;
+      }
+      int searches = Math.min(200, options.requests());
+      results.add(
+          measure(
+              "GET /parley/v1/knowledge-documents:search (" + passages + " passages, hybrid)",
+              client,
+              searches,
+              options.concurrency(),
+              i ->
+                  get(
+                      gateway
+                          + "/parley/v1/knowledge-documents:search?query="
+                          + QUESTIONS[i % QUESTIONS.length],
+                      key)));
       out.printf(
           "%d requests per row, %d concurrent clients, %d cores%n%n",
           options.requests(), options.concurrency(), Runtime.getRuntime().availableProcessors());
@@ -333,9 +376,42 @@ final class Benchmark {
               + " written%n",
           catchUp);
       out.println(clustering());
+      out.printf(
+          "knowledge: %d passages added and embedded in %.1f s (%.0f passages/s, adds included)%n",
+          passages, embedding, passages / embedding);
     }
     return 0;
   }
+
+  /** Passages of knowledge documents: how many, and how many embedded. */
+  private static long[] embedded(HikariDataSource owner) throws java.sql.SQLException {
+    try (var connection = owner.getConnection();
+        var statement = connection.createStatement();
+        var rows =
+            statement.executeQuery(
+                "SELECT count(*), count(embedding) FROM conversation.knowledge_chunk")) {
+      rows.next();
+      return new long[] {rows.getLong(1), rows.getLong(2)};
+    }
+  }
+
+  private static final String[] KNOWLEDGE = {
+    "To reset your password, open Settings, then Security, and choose Reset password. A link"
+        + " arrives by email within a minute.\\n\\nIf no email arrives, check the spam folder.",
+    "Card payments can be declined by your bank. Check the expiry date and the limits set on"
+        + " your card.\\n\\nTry again after a few minutes, or use another card.",
+    "Parcels ship within one working day and arrive within three.\\n\\nYou can follow a parcel"
+        + " from the Orders page.",
+    "Invoices are under Billing, one per month, as PDF.\\n\\nAn invoice can be sent to a second"
+        + " address set in Billing."
+  };
+
+  private static final String[] QUESTIONS = {
+    "how%20do%20I%20reset%20my%20password",
+    "my%20payment%20did%20not%20go%20through",
+    "when%20will%20my%20parcel%20arrive",
+    "where%20are%20my%20invoices"
+  };
 
   /**
    * Clustering on its own, as one tenant's refresh runs it: the largest window (2,000 issues) of

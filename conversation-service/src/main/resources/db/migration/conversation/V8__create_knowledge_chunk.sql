@@ -1,13 +1,14 @@
 -- The passages of knowledge documents that retrieval ranks: written with their document, each
 -- searchable by full text at once and by meaning once embedded (a 384-dimension vector from the
--- in-process sentence-embedding model, filled in the background).
+-- in-process sentence-embedding model, filled in the background, kept as little-endian 32-bit
+-- floats: a query reads a tenant's vectors without parsing numbers from text).
 
 CREATE TABLE conversation.knowledge_chunk (
   tenant_id varchar(64) NOT NULL,
   document_id varchar(128) NOT NULL,
   ordinal integer NOT NULL,
   text text NOT NULL,
-  embedding real[],
+  embedding bytea,
   CONSTRAINT knowledge_chunk_pk PRIMARY KEY (tenant_id, document_id, ordinal),
   CONSTRAINT knowledge_chunk_document_fk FOREIGN KEY (tenant_id, document_id)
     REFERENCES conversation.knowledge_document (tenant_id, id) ON DELETE CASCADE

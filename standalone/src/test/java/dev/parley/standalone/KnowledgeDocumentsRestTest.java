@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.standalone.TestingParley.Response;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -251,11 +253,9 @@ class KnowledgeDocumentsRestTest {
                 "SELECT text, embedding FROM conversation.knowledge_chunk"
                     + " WHERE tenant_id = 'knowledge-embed' AND embedding IS NOT NULL")) {
       while (rows.next()) {
-        Float[] boxed = (Float[]) rows.getArray(2).getArray();
-        float[] vector = new float[boxed.length];
-        for (int i = 0; i < boxed.length; i++) {
-          vector[i] = boxed[i];
-        }
+        byte[] stored = rows.getBytes(2);
+        float[] vector = new float[stored.length / Float.BYTES];
+        ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
         vectors.put(rows.getString(1), vector);
       }
     } catch (SQLException e) {

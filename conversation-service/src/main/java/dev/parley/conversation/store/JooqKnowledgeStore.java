@@ -10,6 +10,8 @@ import dev.parley.conversation.domain.KnowledgeStore;
 import dev.parley.conversation.store.schema.tables.records.KnowledgeDocumentRecord;
 import dev.parley.platform.db.TenantDatabase;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -151,7 +153,7 @@ final class JooqKnowledgeStore implements KnowledgeStore {
                 .where(
                     KNOWLEDGE_CHUNK.TENANT_ID.eq(tenantId), KNOWLEDGE_CHUNK.EMBEDDING.isNotNull())
                 .fetch(
-                    row -> new EmbeddedPassage(row.value1(), row.value2(), unboxed(row.value3()))));
+                    row -> new EmbeddedPassage(row.value1(), row.value2(), vector(row.value3()))));
   }
 
   @Override
@@ -188,12 +190,10 @@ final class JooqKnowledgeStore implements KnowledgeStore {
                             row.value1(), row.value2(), row.value3(), row.value4(), row.value5())));
   }
 
-  private static float[] unboxed(Float[] vector) {
-    float[] unboxed = new float[vector.length];
-    for (int i = 0; i < vector.length; i++) {
-      unboxed[i] = vector[i];
-    }
-    return unboxed;
+  private static float[] vector(byte[] bytes) {
+    float[] vector = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+    return vector;
   }
 
   @Override
@@ -213,7 +213,7 @@ final class JooqKnowledgeStore implements KnowledgeStore {
   public void saveEmbeddings(List<PendingPassage> passages, List<float[]> embeddings) {
     for (int i = 0; i < passages.size(); i++) {
       PendingPassage passage = passages.get(i);
-      Float[] vector = boxed(embeddings.get(i));
+      byte[] vector = bytes(embeddings.get(i));
       database.inTenant(
           passage.tenantId(),
           dsl ->
@@ -227,12 +227,12 @@ final class JooqKnowledgeStore implements KnowledgeStore {
     }
   }
 
-  private static Float[] boxed(float[] vector) {
-    Float[] boxed = new Float[vector.length];
-    for (int i = 0; i < vector.length; i++) {
-      boxed[i] = vector[i];
-    }
-    return boxed;
+  /** A vector as stored: little-endian 32-bit floats. */
+  private static byte[] bytes(float[] vector) {
+    ByteBuffer buffer =
+        ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    buffer.asFloatBuffer().put(vector);
+    return buffer.array();
   }
 
   @Override

@@ -158,13 +158,12 @@ public final class Conversations {
     Query query = new Query(filter, order, 0, limit + 1, after, latestMessages);
     List<Conversation> items = store.list(tenantId, query, withMessages);
     int total = store.count(tenantId, filter);
-    List<Conversation> page = PageBudget.fit(items.subList(0, Math.min(limit, items.size())));
-    if (page.isEmpty() || page.size() == items.size()) {
-      return new CursorPage(page, total, null);
+    PageBudget.Fitted<Conversation> page = PageBudget.page(items, limit);
+    if (!page.more()) {
+      return new CursorPage(page.items(), total, null);
     }
-    // More follow: the page was full, or ended early at its byte budget.
-    Conversation last = page.getLast();
-    return new CursorPage(page, total, new Cursor(order.timeOf(last), last.id()));
+    Conversation last = page.items().getLast();
+    return new CursorPage(page.items(), total, new Cursor(order.timeOf(last), last.id()));
   }
 
   public Optional<Conversation> findByExternalId(String tenantId, String externalId) {

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /** A tenant's knowledge documents: adding, reading, listing and deleting them. */
@@ -54,7 +53,7 @@ public final class Knowledge {
     }
     String type =
         contentType == null || contentType.isEmpty() ? CONTENT_TYPES.getFirst() : contentType;
-    if (!Set.copyOf(CONTENT_TYPES).contains(type)) {
+    if (!CONTENT_TYPES.contains(type)) {
       throw ParleyException.invalidArgument(
           "contentType", "must be one of " + String.join(", ", CONTENT_TYPES));
     }
@@ -90,12 +89,12 @@ public final class Knowledge {
     }
     Cursor after = token == null || token.isEmpty() ? null : decode(token);
     List<Document> found = store.list(tenantId, after, limit + 1);
-    List<Document> page = PageBudget.fit(found.subList(0, Math.min(limit, found.size())));
-    if (page.isEmpty() || page.size() == found.size()) {
-      return new Page(page, null);
+    PageBudget.Fitted<Document> page = PageBudget.page(found, limit);
+    if (!page.more()) {
+      return new Page(page.items(), null);
     }
-    Document last = page.getLast();
-    return new Page(page, encode(new Cursor(last.createTime(), last.id())));
+    Document last = page.items().getLast();
+    return new Page(page.items(), encode(new Cursor(last.createTime(), last.id())));
   }
 
   public void delete(String tenantId, String id) {

@@ -99,13 +99,12 @@ public final class KnowledgeSearch {
     if (cosine(target, target) == 0) {
       return List.of(); // a query the model cannot read ranks by its words alone
     }
-    Map<EmbeddedPassage, Double> similarity = new HashMap<>();
-    for (EmbeddedPassage passage : passages) {
-      similarity.put(passage, cosine(target, passage.embedding()));
-    }
+    record Scored(EmbeddedPassage passage, double similarity) {}
     return passages.stream()
-        .sorted(Comparator.comparingDouble((EmbeddedPassage p) -> similarity.get(p)).reversed())
+        .map(passage -> new Scored(passage, cosine(target, passage.embedding())))
+        .sorted(Comparator.comparingDouble(Scored::similarity).reversed())
         .limit(CANDIDATES)
+        .map(Scored::passage)
         .toList();
   }
 

@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
 import dev.parley.conversation.domain.Document;
 import dev.parley.conversation.domain.KnowledgeStore;
+import dev.parley.conversation.store.schema.tables.KnowledgeChunk;
 import dev.parley.conversation.store.schema.tables.records.KnowledgeDocumentRecord;
 import dev.parley.platform.db.TenantDatabase;
 import jakarta.inject.Inject;
@@ -21,10 +22,15 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Record5;
+import org.jooq.SelectConditionStep;
 import org.jooq.impl.DSL;
 
 /** Knowledge documents in PostgreSQL. Every query names the tenant; RLS backs it up. */
 final class JooqKnowledgeStore implements KnowledgeStore {
+  /** Passages under an alias, so that the generated search column can be named beside them. */
+  private static final KnowledgeChunk CHUNK = KNOWLEDGE_CHUNK.as("c");
+
   private final TenantDatabase database;
 
   /** Outside any tenant: for finding passages to embed, through the schema's function only. */
@@ -112,34 +118,18 @@ final class JooqKnowledgeStore implements KnowledgeStore {
   @Override
   public List<Passage> searchText(String tenantId, String query, int limit) {
     // The generated search column is outside jOOQ's model (fenced in the migration).
-    Field<Object> search = DSL.field(DSL.name("c", "search"));
+    Field<Object> search = DSL.field(DSL.name(CHUNK.getName(), "search"));
     Field<Object> matches = DSL.field("websearch_to_tsquery('simple', {0})", DSL.val(query));
     return database.inTenant(
         tenantId,
         dsl ->
-            dsl.select(
-                    KNOWLEDGE_CHUNK.as("c").DOCUMENT_ID,
-                    KNOWLEDGE_DOCUMENT.TITLE,
-                    KNOWLEDGE_DOCUMENT.SOURCE_LINK,
-                    KNOWLEDGE_CHUNK.as("c").ORDINAL,
-                    KNOWLEDGE_CHUNK.as("c").TEXT)
-                .from(KNOWLEDGE_CHUNK.as("c"))
-                .join(KNOWLEDGE_DOCUMENT)
-                .on(
-                    KNOWLEDGE_DOCUMENT.TENANT_ID.eq(KNOWLEDGE_CHUNK.as("c").TENANT_ID),
-                    KNOWLEDGE_DOCUMENT.ID.eq(KNOWLEDGE_CHUNK.as("c").DOCUMENT_ID))
-                .where(
-                    KNOWLEDGE_CHUNK.as("c").TENANT_ID.eq(tenantId),
-                    DSL.condition("{0} @@ {1}", search, matches))
+            passages(dsl, tenantId, DSL.condition("{0} @@ {1}", search, matches))
                 .orderBy(
                     DSL.field("ts_rank({0}, {1})", Double.class, search, matches).desc(),
-                    KNOWLEDGE_CHUNK.as("c").DOCUMENT_ID,
-                    KNOWLEDGE_CHUNK.as("c").ORDINAL)
+                    CHUNK.DOCUMENT_ID,
+                    CHUNK.ORDINAL)
                 .limit(limit)
-                .fetch(
-                    row ->
-                        new Passage(
-                            row.value1(), row.value2(), row.value3(), row.value4(), row.value5())));
+                .fetch(JooqKnowledgeStore::passage));
   }
 
   @Override
@@ -163,31 +153,10 @@ final class JooqKnowledgeStore implements KnowledgeStore {
     }
     List<Condition> any = new ArrayList<>();
     for (EmbeddedPassage key : keys) {
-      any.add(
-          KNOWLEDGE_CHUNK
-              .DOCUMENT_ID
-              .eq(key.documentId())
-              .and(KNOWLEDGE_CHUNK.ORDINAL.eq(key.ordinal())));
+      any.add(CHUNK.DOCUMENT_ID.eq(key.documentId()).and(CHUNK.ORDINAL.eq(key.ordinal())));
     }
     return database.inTenant(
-        tenantId,
-        dsl ->
-            dsl.select(
-                    KNOWLEDGE_CHUNK.DOCUMENT_ID,
-                    KNOWLEDGE_DOCUMENT.TITLE,
-                    KNOWLEDGE_DOCUMENT.SOURCE_LINK,
-                    KNOWLEDGE_CHUNK.ORDINAL,
-                    KNOWLEDGE_CHUNK.TEXT)
-                .from(KNOWLEDGE_CHUNK)
-                .join(KNOWLEDGE_DOCUMENT)
-                .on(
-                    KNOWLEDGE_DOCUMENT.TENANT_ID.eq(KNOWLEDGE_CHUNK.TENANT_ID),
-                    KNOWLEDGE_DOCUMENT.ID.eq(KNOWLEDGE_CHUNK.DOCUMENT_ID))
-                .where(KNOWLEDGE_CHUNK.TENANT_ID.eq(tenantId), DSL.or(any))
-                .fetch(
-                    row ->
-                        new Passage(
-                            row.value1(), row.value2(), row.value3(), row.value4(), row.value5())));
+        tenantId, dsl -> passages(dsl, tenantId, DSL.or(any)).fetch(JooqKnowledgeStore::passage));
   }
 
   private static float[] vector(byte[] bytes) {
@@ -257,5 +226,26 @@ final class JooqKnowledgeStore implements KnowledgeStore {
         row.get(KNOWLEDGE_DOCUMENT.SIZE_BYTES),
         row.get(KNOWLEDGE_DOCUMENT.CREATE_TIME, OffsetDateTime.class).toInstant(),
         row.get(KNOWLEDGE_DOCUMENT.UPDATE_TIME, OffsetDateTime.class).toInstant());
+  }
+
+  /** The tenant's passages matching the condition, with their documents' titles and links. */
+  private static SelectConditionStep<Record5<String, String, String, Integer, String>> passages(
+      DSLContext dsl, String tenantId, Condition condition) {
+    return dsl.select(
+            CHUNK.DOCUMENT_ID,
+            KNOWLEDGE_DOCUMENT.TITLE,
+            KNOWLEDGE_DOCUMENT.SOURCE_LINK,
+            CHUNK.ORDINAL,
+            CHUNK.TEXT)
+        .from(CHUNK)
+        .join(KNOWLEDGE_DOCUMENT)
+        .on(
+            KNOWLEDGE_DOCUMENT.TENANT_ID.eq(CHUNK.TENANT_ID),
+            KNOWLEDGE_DOCUMENT.ID.eq(CHUNK.DOCUMENT_ID))
+        .where(CHUNK.TENANT_ID.eq(tenantId), condition);
+  }
+
+  private static Passage passage(Record5<String, String, String, Integer, String> row) {
+    return new Passage(row.value1(), row.value2(), row.value3(), row.value4(), row.value5());
   }
 }

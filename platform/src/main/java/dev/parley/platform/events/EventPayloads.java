@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 final class EventPayloads {
   private static final OneofDescriptor PAYLOAD =
-      Event.getDescriptor().findFieldByName("conversation_upserted").getContainingOneof();
+      Event.getDescriptor().getOneofs().stream()
+          .filter(oneof -> oneof.getName().equals("payload"))
+          .findFirst()
+          .orElseThrow();
   private static final Map<String, FieldDescriptor> BY_TYPE = byType();
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();

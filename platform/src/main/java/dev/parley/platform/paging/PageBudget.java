@@ -35,6 +35,19 @@ public final class PageBudget {
     return items;
   }
 
+  /** A page of a cursor-paged list and whether another page follows it. */
+  public record Fitted<T>(List<T> items, boolean more) {}
+
+  /**
+   * The page of at most {@code limit} items that fit, from {@code fetched}: the store's items after
+   * the cursor, one more than a page when another page follows. More follow when the page was full,
+   * or when it ended early at its byte budget; the next page starts after its last item.
+   */
+  public static <T> Fitted<T> page(List<T> fetched, int limit) {
+    List<T> page = fit(fetched.subList(0, Math.min(limit, fetched.size())));
+    return new Fitted<>(page, !page.isEmpty() && page.size() < fetched.size());
+  }
+
   /** An estimate of what a value takes in an answer: its strings' characters, 8 for the rest. */
   static long approximateBytes(Object value) {
     return switch (value) {

@@ -84,12 +84,10 @@ final class KnowledgeImport {
             ? pdfText(file)
             : Files.readString(file, StandardCharsets.UTF_8);
     return CreateKnowledgeDocumentRequest.newBuilder()
-        .setDocument(
-            KnowledgeDocument.newBuilder()
-                .setTitle(file.getFileName().toString())
-                .setContent(content)
-                .setContentType(type.equals("application/pdf") ? "text/plain" : type)
-                .setSourceLink(file.toAbsolutePath().toUri().toString()))
+        .setTitle(file.getFileName().toString())
+        .setContent(content)
+        .setContentType(type.equals("application/pdf") ? "text/plain" : type)
+        .setSourceLink(file.toAbsolutePath().toUri().toString())
         .build();
   }
 

@@ -36,16 +36,15 @@ public final class KnowledgeGrpcService extends KnowledgeServiceGrpc.KnowledgeSe
   @Override
   public void createKnowledgeDocument(
       CreateKnowledgeDocumentRequest request, StreamObserver<KnowledgeDocument> response) {
-    KnowledgeDocument sent = request.getDocument();
     respond(
         response,
         toProto(
             knowledge.add(
                 CallContext.tenantId(),
-                sent.getTitle(),
-                sent.getContent(),
-                sent.getContentType(),
-                sent.getSourceLink())));
+                request.getTitle(),
+                request.getContent(),
+                request.getContentType(),
+                request.getSourceLink())));
   }
 
   @Override

@@ -6,9 +6,12 @@ import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.conversation.api.AssistantGrpcService;
 import dev.parley.conversation.api.ConversationEventsGrpcService;
 import dev.parley.conversation.api.ConversationGrpcService;
 import dev.parley.conversation.api.KnowledgeGrpcService;
+import dev.parley.conversation.assistant.LocalAnswerProvider;
+import dev.parley.conversation.assistant.OpenAiAnswerProvider;
 import dev.parley.conversation.compat.alli.AlliConversationsGrpcService;
 import dev.parley.conversation.compat.bedrock.BedrockConversationsGrpcService;
 import dev.parley.conversation.compat.gitbook.GitBookConversationsGrpcService;
@@ -16,21 +19,31 @@ import dev.parley.conversation.compat.inkeep.InkeepConversationsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepEventsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepFeedbackGrpcService;
 import dev.parley.conversation.compat.posthog.PostHogConversationsGrpcService;
+import dev.parley.conversation.domain.AnswerProvider;
+import dev.parley.conversation.domain.Assistant;
 import dev.parley.conversation.domain.Conversations;
 import dev.parley.conversation.domain.FeedbackLog;
 import dev.parley.conversation.domain.Knowledge;
 import dev.parley.conversation.domain.KnowledgeEmbedding;
 import dev.parley.conversation.domain.KnowledgeSearch;
+import dev.parley.conversation.domain.ModelRoutes;
+import dev.parley.conversation.domain.RunStore;
 import dev.parley.conversation.domain.TextEmbedder;
 import dev.parley.conversation.domain.TicketLink;
 import dev.parley.conversation.embedding.MiniLmEmbedder;
 import dev.parley.conversation.peer.TicketPeer;
 import dev.parley.conversation.store.StoreModule;
+import dev.parley.platform.config.ConfigurationException;
+import dev.parley.platform.config.Environment;
+import dev.parley.platform.config.Setting;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.events.OutboxStream;
 import dev.parley.platform.runtime.Background;
 import io.grpc.BindableService;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** Wiring of conversation-service. */
 public final class ConversationModule extends AbstractModule {
@@ -39,6 +52,54 @@ public final class ConversationModule extends AbstractModule {
   @Singleton
   OutboxStream outbox(HikariDataSource dataSource, DatabaseConfig database) {
     return new OutboxStream(dataSource, database, "conversation");
+  }
+
+  /** The assistant with the configured providers and model routes. */
+  @Provides
+  @Singleton
+  Assistant assistant(
+      Environment environment,
+      Conversations conversations,
+      RunStore runs,
+      KnowledgeSearch search,
+      Clock clock) {
+    String openAiModel = environment.get(Setting.OPENAI_MODEL);
+    ModelRoutes routes;
+    try {
+      routes =
+          ModelRoutes.parse(
+              environment.find(Setting.ASSISTANT_MODELS).orElse(""),
+              environment.get(Setting.ASSISTANT_PROVIDER),
+              Map.of(
+                  LocalAnswerProvider.NAME,
+                  LocalAnswerProvider.MODEL,
+                  OpenAiAnswerProvider.NAME,
+                  openAiModel));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(
+          Setting.ASSISTANT_MODELS.variable()
+              + " / "
+              + Setting.ASSISTANT_PROVIDER.variable()
+              + ": "
+              + e.getMessage());
+    }
+    List<AnswerProvider> providers =
+        List.of(
+            new LocalAnswerProvider(),
+            new OpenAiAnswerProvider(
+                environment.get(Setting.OPENAI_BASE_URL),
+                environment.find(Setting.OPENAI_API_KEY).orElse(""),
+                Duration.ofSeconds(environment.getInt(Setting.OPENAI_TIMEOUT_SECONDS, 1, 3600))));
+    return new Assistant(
+        conversations,
+        runs,
+        search,
+        providers,
+        new Assistant.Settings(
+            routes,
+            environment.getInt(Setting.ASSISTANT_MAX_TOKENS, 1, 100_000),
+            environment.getInt(Setting.ASSISTANT_MAX_RUNS, 1, 1000)),
+        clock);
   }
 
   @Override
@@ -61,6 +122,7 @@ public final class ConversationModule extends AbstractModule {
     Multibinder<Background> background = Multibinder.newSetBinder(binder(), Background.class);
     background.addBinding().to(OutboxStream.class);
     background.addBinding().to(KnowledgeEmbedding.class);
+    background.addBinding().to(Assistant.class);
     services.addBinding().to(InkeepConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepFeedbackGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(InkeepEventsGrpcService.class).in(Scopes.SINGLETON);
@@ -69,5 +131,6 @@ public final class ConversationModule extends AbstractModule {
     services.addBinding().to(AlliConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(PostHogConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(KnowledgeGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(AssistantGrpcService.class).in(Scopes.SINGLETON);
   }
 }

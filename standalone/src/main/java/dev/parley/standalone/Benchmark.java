@@ -354,6 +354,33 @@ final class Benchmark {
                           + "/parley/v1/knowledge-documents:search?query="
                           + QUESTIONS[i % QUESTIONS.length],
                       key)));
+      // Assistant runs: Bedrock chat answered by the local provider over the documents above.
+      for (int clients : new int[] {1, options.concurrency()}) {
+        int chats = Math.min(clients == 1 ? 50 : 200, options.requests());
+        String prefix = "bench-chat-" + clients + "-";
+        results.add(
+            measure(
+                "POST /bedrock/conversation (local run, "
+                    + passages
+                    + " passages, "
+                    + clients
+                    + (clients == 1 ? " client)" : " clients)"),
+                client,
+                chats,
+                clients,
+                i ->
+                    post(
+                        gateway + "/bedrock/conversation",
+                        key,
+                        "{\"conversationId\": \""
+                            + prefix
+                            + i
+                            + "\", \"message\": {\"role\": \"user\", \"model\":"
+                            + " \"claude-v3-haiku\", \"parentMessageId\": null, \"content\":"
+                            + " [{\"contentType\": \"text\", \"body\": \""
+                            + QUESTIONS[i % QUESTIONS.length].replace("%20", " ")
+                            + "\"}]}}")));
+      }
       out.printf(
           "%d requests per row, %d concurrent clients, %d cores%n%n",
           options.requests(), options.concurrency(), Runtime.getRuntime().availableProcessors());

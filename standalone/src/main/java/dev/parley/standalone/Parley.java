@@ -316,6 +316,7 @@ public final class Parley {
           ParleyService service =
               ParleyService.create(
                       definition,
+                      environment,
                       database,
                       ServerConfig.fromEnvironment(environment, definition.portSetting())
                           .withInternalToken(internalToken))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.platform.config.Environment;
 import dev.parley.platform.db.DatabaseConfig;
+import dev.parley.platform.testing.OpenAiCompatibleServer;
 import dev.parley.platform.testing.TestingDatabase;
 import dev.parley.platform.testing.TestingKeys;
 import java.io.IOException;
@@ -38,6 +39,20 @@ final class TestingParley {
     this.suite = suite;
   }
 
+  /**
+   * The OpenAI-compatible endpoint of the suite's {@code openai} provider, a local server; model
+   * names route to its behaviours (see {@link #ASSISTANT_MODELS}).
+   */
+  static final OpenAiCompatibleServer OPENAI = OpenAiCompatibleServer.start();
+
+  /**
+   * Bedrock model names of the suite that go to the OpenAI-compatible server; every other name is
+   * answered by the local provider.
+   */
+  static final String ASSISTANT_MODELS =
+      "gpt-oss-20b=openai:echo,gpt-oss-120b=openai:slow,mistral-large=openai:broken,"
+          + "mistral-7b-instruct=openai:length";
+
   static synchronized TestingParley get() {
     if (instance == null) {
       Environment environment =
@@ -49,7 +64,10 @@ final class TestingParley {
                   "PARLEY_TICKET_PORT", "0",
                   "PARLEY_ANALYTICS_PORT", "0",
                   "PARLEY_KEY_CACHE_SECONDS", "1",
-                  "PARLEY_INTERNAL_TOKEN", INTERNAL_TOKEN));
+                  "PARLEY_INTERNAL_TOKEN", INTERNAL_TOKEN,
+                  "PARLEY_OPENAI_BASE_URL", OPENAI.baseUrl(),
+                  "PARLEY_OPENAI_TIMEOUT_SECONDS", "5",
+                  "PARLEY_ASSISTANT_MODELS", ASSISTANT_MODELS));
       Parley.Suite suite =
           Parley.Suite.start(
               environment,

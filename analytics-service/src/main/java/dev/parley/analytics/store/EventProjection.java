@@ -94,6 +94,8 @@ final class EventProjection {
             .execute();
         yield true;
       }
+      // No rollup reads assistant runs yet; the stream carries them for the rollups that will.
+      case ASSISTANT_RUN_FINISHED -> true;
       case PAYLOAD_NOT_SET -> false;
     };
   }

@@ -53,6 +53,24 @@ public record ConversationDraft(
       return new Builder();
     }
 
+    /** A builder that starts from this draft's values. */
+    public Builder toBuilder() {
+      return builder()
+          .id(id)
+          .parentId(parentId)
+          .role(role)
+          .contentJson(contentJson)
+          .name(name)
+          .externalId(externalId)
+          .externalUrl(externalUrl)
+          .linksJson(linksJson)
+          .toolCallsJson(toolCallsJson)
+          .propertiesJson(propertiesJson)
+          .userPropertiesJson(userPropertiesJson)
+          .createTime(createTime)
+          .updateTime(updateTime);
+    }
+
     /** Builds a MessageDraft field by field. */
     public static final class Builder {
       private String id;

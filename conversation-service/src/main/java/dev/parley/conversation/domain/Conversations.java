@@ -245,6 +245,54 @@ public final class Conversations {
     return appended[0];
   }
 
+  /**
+   * Replaces one message's content and properties in place (an answer continued); NOT_FOUND when
+   * the conversation or the message does not exist.
+   */
+  public Message rewrite(
+      String tenantId,
+      String conversationId,
+      String messageId,
+      String contentJson,
+      String propertiesJson) {
+    Message[] rewritten = new Message[1];
+    store.change(
+        tenantId,
+        conversationId,
+        existing -> {
+          if (existing == null) {
+            throw notFound(conversationId);
+          }
+          List<MessageDraft> drafts = new ArrayList<>();
+          for (MessageDraft draft : drafts(existing.messages())) {
+            drafts.add(
+                draft.id().equals(messageId)
+                    ? draft.toBuilder()
+                        .contentJson(contentJson)
+                        .propertiesJson(propertiesJson)
+                        .updateTime(now())
+                        .build()
+                    : draft);
+          }
+          Conversation result =
+              conversation(
+                  tenantId,
+                  existing.source(),
+                  conversationId,
+                  draftOf(existing, drafts),
+                  drafts,
+                  existing);
+          rewritten[0] =
+              result.messages().stream()
+                  .filter(message -> message.id().equals(messageId))
+                  .findFirst()
+                  .orElseThrow(
+                      () -> ParleyException.notFound("Message " + messageId + " not found"));
+          return result;
+        });
+    return rewritten[0];
+  }
+
   /** The end users with these ids (at most 1000); unknown ones are left out. */
   public List<EndUser> endUsers(String tenantId, Collection<String> ids) {
     if (ids.size() > 1000) {

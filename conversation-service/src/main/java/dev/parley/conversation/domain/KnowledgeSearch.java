@@ -9,9 +9,11 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Hybrid retrieval over a tenant's knowledge: the passages PostgreSQL's full-text search ranks for
@@ -40,8 +42,11 @@ public final class KnowledgeSearch {
     this.embedder = requireNonNull(embedder, "embedder is null");
   }
 
-  /** A passage and its fused score. */
-  public record Hit(Passage passage, double score) {}
+  /**
+   * A passage and its fused score, with whether its words matched the query and how near its
+   * meaning is (cosine; 0 when it is not embedded yet).
+   */
+  public record Hit(Passage passage, double score, boolean wordMatch, double similarity) {}
 
   /** The best passages for the query, best first; {@code limit} 0 is the default. */
   public List<Hit> search(String tenantId, String query, int limit) {
@@ -65,11 +70,13 @@ public final class KnowledgeSearch {
       found.put(key(passage.documentId(), passage.ordinal()), passage);
       scores.merge(key(passage.documentId(), passage.ordinal()), fused(rank), Double::sum);
     }
-    List<EmbeddedPassage> byMeaning = nearest(tenantId, text);
+    Map<String, Double> similarities = new HashMap<>();
+    List<Scored> byMeaning = nearest(tenantId, text);
     List<EmbeddedPassage> missing = new ArrayList<>();
     for (int rank = 0; rank < byMeaning.size(); rank++) {
-      EmbeddedPassage passage = byMeaning.get(rank);
+      EmbeddedPassage passage = byMeaning.get(rank).passage();
       String key = key(passage.documentId(), passage.ordinal());
+      similarities.put(key, byMeaning.get(rank).similarity());
       scores.merge(key, fused(rank), Double::sum);
       if (!found.containsKey(key)) {
         missing.add(passage);
@@ -78,8 +85,16 @@ public final class KnowledgeSearch {
     for (Passage passage : store.passages(tenantId, missing)) {
       found.put(key(passage.documentId(), passage.ordinal()), passage);
     }
+    Set<String> wordMatches = new HashSet<>();
+    byWords.forEach(passage -> wordMatches.add(key(passage.documentId(), passage.ordinal())));
     return found.entrySet().stream()
-        .map(entry -> new Hit(entry.getValue(), scores.get(entry.getKey())))
+        .map(
+            entry ->
+                new Hit(
+                    entry.getValue(),
+                    scores.get(entry.getKey()),
+                    wordMatches.contains(entry.getKey()),
+                    similarities.getOrDefault(entry.getKey(), 0.0)))
         .sorted(
             Comparator.comparingDouble(Hit::score)
                 .reversed()
@@ -89,8 +104,10 @@ public final class KnowledgeSearch {
         .toList();
   }
 
+  private record Scored(EmbeddedPassage passage, double similarity) {}
+
   /** The tenant's embedded passages nearest the query's meaning, nearest first. */
-  private List<EmbeddedPassage> nearest(String tenantId, String query) {
+  private List<Scored> nearest(String tenantId, String query) {
     List<EmbeddedPassage> passages = store.embeddedPassages(tenantId);
     if (passages.isEmpty()) {
       return List.of();
@@ -99,12 +116,10 @@ public final class KnowledgeSearch {
     if (cosine(target, target) == 0) {
       return List.of(); // a query the model cannot read ranks by its words alone
     }
-    record Scored(EmbeddedPassage passage, double similarity) {}
     return passages.stream()
         .map(passage -> new Scored(passage, cosine(target, passage.embedding())))
         .sorted(Comparator.comparingDouble(Scored::similarity).reversed())
         .limit(CANDIDATES)
-        .map(Scored::passage)
         .toList();
   }
 

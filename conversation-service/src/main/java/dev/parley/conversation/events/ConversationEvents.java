@@ -6,6 +6,8 @@ import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.HandlingChange;
 import dev.parley.conversation.domain.HandlingChange.Edit;
 import dev.parley.conversation.domain.Message;
+import dev.parley.conversation.domain.Run;
+import dev.parley.event.v1.AssistantRunFinished;
 import dev.parley.event.v1.ConversationDeleted;
 import dev.parley.event.v1.ConversationUpdated;
 import dev.parley.event.v1.ConversationUpserted;
@@ -132,6 +134,29 @@ public final class ConversationEvents {
     setIfPresent(logged.propertiesJson(), payload::setPropertiesJson);
     setIfPresent(logged.userPropertiesJson(), payload::setUserPropertiesJson);
     return Event.newBuilder().setEventLogged(payload).build();
+  }
+
+  /** An assistant run that ended, with its provider, model, tokens and duration. */
+  public static Event runFinished(Run run) {
+    AssistantRunFinished.Builder payload =
+        AssistantRunFinished.newBuilder()
+            .setRunId(run.id())
+            .setStatus(run.status().stored())
+            .setProvider(run.provider())
+            .setModel(run.model())
+            .setRequestedModel(run.requestedModel())
+            .setStopReason(run.stopReason() == null ? "" : run.stopReason().stored());
+    if (run.inputTokens() != null) {
+      payload.setInputTokens(run.inputTokens());
+    }
+    if (run.outputTokens() != null) {
+      payload.setOutputTokens(run.outputTokens());
+    }
+    if (run.endTime() != null) {
+      Instant start = run.startTime() != null ? run.startTime() : run.createTime();
+      payload.setDurationMillis(java.time.Duration.between(start, run.endTime()).toMillis());
+    }
+    return Event.newBuilder().setAssistantRunFinished(payload).build();
   }
 
   private static void setIfChanged(Edit edit, Consumer<String> setter) {

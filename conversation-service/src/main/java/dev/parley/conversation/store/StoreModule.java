@@ -5,6 +5,7 @@ import com.google.inject.Scopes;
 import dev.parley.conversation.domain.ConversationStore;
 import dev.parley.conversation.domain.FeedbackStore;
 import dev.parley.conversation.domain.KnowledgeStore;
+import dev.parley.conversation.domain.RunStore;
 
 /** Binds the PostgreSQL implementations of the domain's stores. */
 public final class StoreModule extends AbstractModule {
@@ -16,5 +17,7 @@ public final class StoreModule extends AbstractModule {
     bind(JooqFeedbackStore.class);
     bind(KnowledgeStore.class).to(JooqKnowledgeStore.class).in(Scopes.SINGLETON);
     bind(JooqKnowledgeStore.class);
+    bind(RunStore.class).to(JooqRunStore.class).in(Scopes.SINGLETON);
+    bind(JooqRunStore.class);
   }
 }

@@ -69,6 +69,39 @@ public enum Setting {
       "",
       "Secret Parley's services share for internal calls (event streams); `parley up` generates one"
           + " per run when unset. Set the same value on every service deployed on its own."),
+  ASSISTANT_PROVIDER(
+      "PARLEY_ASSISTANT_PROVIDER",
+      "local",
+      "Provider of assistant answers: `local` (offline, extractive: quotes the tenant's knowledge"
+          + " with numbered citations) or `openai` (any OpenAI-compatible chat-completions"
+          + " endpoint, see PARLEY_OPENAI_*)."),
+  ASSISTANT_MODELS(
+      "PARLEY_ASSISTANT_MODELS",
+      "",
+      "Model names clients may ask for, each mapped to a provider and its model:"
+          + " `name=provider:model,...` (e.g. `claude-v3-haiku=openai:gpt-4o-mini`). Bedrock"
+          + " Chat's model names not listed map to the default provider; any other name is"
+          + " refused."),
+  ASSISTANT_MAX_TOKENS(
+      "PARLEY_ASSISTANT_MAX_TOKENS",
+      "1024",
+      "Most tokens (words, for `local`) one answer writes; an answer cut there can be continued."),
+  ASSISTANT_MAX_RUNS(
+      "PARLEY_ASSISTANT_MAX_RUNS",
+      "8",
+      "Runs one conversation-service replica generates at once; more wait as `queued`."),
+  OPENAI_BASE_URL(
+      "PARLEY_OPENAI_BASE_URL",
+      "https://api.openai.com/v1",
+      "Base URL of the OpenAI-compatible endpoint (vLLM, Ollama `http://host:11434/v1`, llama.cpp"
+          + " server, LiteLLM, OpenAI)."),
+  OPENAI_API_KEY("PARLEY_OPENAI_API_KEY", "", "API key sent to that endpoint, if it needs one."),
+  OPENAI_MODEL(
+      "PARLEY_OPENAI_MODEL", "gpt-4o-mini", "Model the `openai` provider asks for by default."),
+  OPENAI_TIMEOUT_SECONDS(
+      "PARLEY_OPENAI_TIMEOUT_SECONDS",
+      "60",
+      "Longest wait for the endpoint: for the first token, and between two tokens."),
   LOG_FORMAT("PARLEY_LOG_FORMAT", "json", "`json` (one object per line) or `text`."),
   JAVA_OPTS("PARLEY_JAVA_OPTS", "", "Extra JVM options the `parley` script passes, e.g. `-Xmx2g`.");
 

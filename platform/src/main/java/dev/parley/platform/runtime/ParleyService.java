@@ -16,6 +16,7 @@ import dev.parley.platform.grpc.GrpcServer;
 import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.platform.grpc.ServerConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,10 +49,17 @@ public final class ParleyService implements AutoCloseable {
         ImmutableList.copyOf(injector.getInstance(Key.get(new TypeLiteral<Set<Background>>() {})));
   }
 
-  /** Phase one: the schemas migrated, the service wired; nothing runs yet. */
+  /**
+   * Phase one: the schemas migrated, the service wired; nothing runs yet. The environment is bound
+   * for the service's own settings.
+   */
   public static ParleyService create(
-      ServiceDefinition definition, DatabaseConfig databaseConfig, ServerConfig serverConfig) {
+      ServiceDefinition definition,
+      Environment environment,
+      DatabaseConfig databaseConfig,
+      ServerConfig serverConfig) {
     requireNonNull(definition, "definition is null");
+    requireNonNull(environment, "environment is null");
     new SchemaMigrator(databaseConfig).migrate(definition.schema());
     Injector injector =
         Guice.createInjector(
@@ -61,7 +69,7 @@ public final class ParleyService implements AutoCloseable {
               binder.disableCircularProxies();
               binder.requireExactBindingAnnotations();
             },
-            new PlatformModule(definition.name(), databaseConfig, serverConfig),
+            new PlatformModule(definition.name(), environment, databaseConfig, serverConfig),
             definition.module());
     return new ParleyService(definition, injector);
   }
@@ -89,8 +97,17 @@ public final class ParleyService implements AutoCloseable {
 
   /** All phases, for a service on its own: its peers come from its configuration. */
   public static ParleyService start(
+      ServiceDefinition definition,
+      Environment environment,
+      DatabaseConfig databaseConfig,
+      ServerConfig serverConfig) {
+    return create(definition, environment, databaseConfig, serverConfig).listen().run();
+  }
+
+  /** All phases with every service setting at its default. */
+  public static ParleyService start(
       ServiceDefinition definition, DatabaseConfig databaseConfig, ServerConfig serverConfig) {
-    return create(definition, databaseConfig, serverConfig).listen().run();
+    return start(definition, Environment.of(Map.of()), databaseConfig, serverConfig);
   }
 
   /** The {@code main} of a service deployed on its own: configuration from the environment. */
@@ -99,6 +116,7 @@ public final class ParleyService implements AutoCloseable {
     ParleyService service =
         start(
             definition,
+            environment,
             DatabaseConfig.fromEnvironment(environment),
             ServerConfig.fromEnvironment(environment, definition.portSetting()));
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, definition.name() + "-stop"));

@@ -9,6 +9,7 @@ import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.platform.config.Environment;
 import dev.parley.platform.db.Database;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.db.TenantDatabase;
@@ -25,17 +26,24 @@ import org.jooq.DSLContext;
 /** Binds what every service shares: configuration, the database, identity, the gRPC server. */
 final class PlatformModule extends AbstractModule {
   private final String serviceName;
+  private final Environment environment;
   private final DatabaseConfig databaseConfig;
   private final ServerConfig serverConfig;
 
-  PlatformModule(String serviceName, DatabaseConfig databaseConfig, ServerConfig serverConfig) {
+  PlatformModule(
+      String serviceName,
+      Environment environment,
+      DatabaseConfig databaseConfig,
+      ServerConfig serverConfig) {
     this.serviceName = requireNonNull(serviceName, "serviceName is null");
+    this.environment = requireNonNull(environment, "environment is null");
     this.databaseConfig = requireNonNull(databaseConfig, "databaseConfig is null");
     this.serverConfig = requireNonNull(serverConfig, "serverConfig is null");
   }
 
   @Override
   protected void configure() {
+    bind(Environment.class).toInstance(environment);
     bind(DatabaseConfig.class).toInstance(databaseConfig);
     bind(ServerConfig.class).toInstance(serverConfig);
     bind(PeerChannels.class).in(Scopes.SINGLETON);

@@ -103,6 +103,7 @@ public final class ConversationMessages implements EventSink {
           FEEDBACK_RECORDED,
           FEEDBACK_DELETED,
           EVENT_LOGGED,
+          ASSISTANT_RUN_FINISHED,
           TICKET_CREATED,
           TICKET_UPDATED,
           TICKET_MESSAGES_RECORDED,

@@ -11,6 +11,7 @@ import dev.parley.conversation.domain.ConversationStore.SearchHit;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Reasons;
+import dev.parley.conversation.domain.RelatedDocument;
 import dev.parley.platform.proto.ProtoJson;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +74,14 @@ final class BedrockMapping {
             .setLastMessageId(
                 conversation.messages().isEmpty() ? ROOT : conversation.messages().getLast().id())
             .setBotId(botId(conversation))
-            .setShouldContinue(false);
+            .setShouldContinue(
+                !conversation.messages().isEmpty()
+                    && "length"
+                        .equals(
+                            stringProperty(
+                                conversation.messages().getLast().propertiesJson(),
+                                "stopReason",
+                                "")));
     result.putMessageMap(
         ROOT,
         MessageOutput.newBuilder()
@@ -97,11 +105,48 @@ final class BedrockMapping {
               .addAllChildren(children.get(message.id()))
               .setParent(Value.newBuilder().setStringValue(parents.get(message.id())))
               .setFeedback(rated == null ? ProtoJson.nullValue() : feedback(rated))
-              .setUsedChunks(ProtoJson.nullValue())
+              .setUsedChunks(usedChunks(message.propertiesJson()))
               .setThinkingLog(ProtoJson.nullValue())
               .build());
     }
     return result.build();
+  }
+
+  /**
+   * The chunks an assistant answer used, as Bedrock's Chunk {content, contentType, source, rank};
+   * null for a message no run wrote.
+   */
+  static Value usedChunks(String propertiesJson) {
+    if (propertiesJson == null) {
+      return ProtoJson.nullValue();
+    }
+    Value chunks = ProtoJson.toStruct(propertiesJson).getFieldsOrDefault("usedChunks", null);
+    if (chunks == null || !chunks.hasListValue()) {
+      return ProtoJson.nullValue();
+    }
+    ListValue.Builder result = ListValue.newBuilder();
+    for (Value chunk : chunks.getListValue().getValuesList()) {
+      Struct fields = chunk.getStructValue();
+      Struct.Builder shaped = Struct.newBuilder();
+      for (String key : List.of("content", "contentType", "source", "rank")) {
+        shaped.putFields(key, fields.getFieldsOrDefault(key, ProtoJson.nullValue()));
+      }
+      result.addValues(Value.newBuilder().setStructValue(shaped));
+    }
+    return Value.newBuilder().setListValue(result).build();
+  }
+
+  /** A cited document: its passage as a ToolResult {text}, no page (passages are not paged). */
+  static dev.parley.compat.bedrock.v1.RelatedDocument toRelatedDocument(RelatedDocument document) {
+    return dev.parley.compat.bedrock.v1.RelatedDocument.newBuilder()
+        .setContent(
+            Value.newBuilder()
+                .setStructValue(Struct.newBuilder().putFields("text", string(document.text()))))
+        .setSourceId(document.sourceId())
+        .setSourceName(ProtoJson.stringOrNull(document.sourceName()))
+        .setSourceLink(ProtoJson.stringOrNull(document.sourceLink()))
+        .setPageNumber(ProtoJson.nullValue())
+        .build();
   }
 
   static SearchResult toSearchResult(SearchHit hit) {

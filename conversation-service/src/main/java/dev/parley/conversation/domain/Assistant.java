@@ -1,0 +1,724 @@
+package dev.parley.conversation.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.parley.conversation.domain.AnswerProvider.Answer;
+import dev.parley.conversation.domain.AnswerProvider.AnswerStream;
+import dev.parley.conversation.domain.AnswerProvider.Prompt;
+import dev.parley.conversation.domain.AnswerProvider.Role;
+import dev.parley.conversation.domain.AnswerProvider.Turn;
+import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
+import dev.parley.conversation.domain.ModelRoutes.Route;
+import dev.parley.platform.error.ErrorCode;
+import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.proto.ProtoJson;
+import dev.parley.platform.runtime.Background;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assistant: runs that answer a conversation's user message. A run is stored before it starts,
+ * its events are stored as they happen, and its end is stored with the analytics event, so any
+ * replica can report on it. The replica that takes a run executes it on a virtual thread (at most
+ * {@code maxRuns} at once; the others wait as queued) and beats its heartbeat every {@link
+ * #HEARTBEAT}; a run whose heartbeat stopped for {@link #STALE_AFTER} (its process died) is failed
+ * by whichever replica sweeps next, and every replica sweeps when it starts. A cancel request is
+ * stored on the run, so the replica executing it learns of it at its next heartbeat wherever the
+ * request came in.
+ */
+public final class Assistant implements Background {
+  static final Duration HEARTBEAT = Duration.ofSeconds(2);
+  static final Duration STALE_AFTER = Duration.ofSeconds(15);
+
+  /** How many passages a run retrieves. */
+  static final int SOURCES = 5;
+
+  /** How many turns before the question a provider sees. */
+  static final int HISTORY_TURNS = 20;
+
+  /** Titles are short: Bedrock Chat asks for 15 to 20 characters. */
+  public static final int TITLE_LENGTH = 20;
+
+  /**
+   * Meaning this near (cosine of the in-process sentence embeddings) makes a passage relevant
+   * without a word in common.
+   */
+  static final double RELEVANT_SIMILARITY = 0.45;
+
+  /** Answer text is stored in pieces of at least this age or size, not token by token. */
+  private static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private static final int FLUSH_CHARS = 400;
+  private static final int MAX_ERROR = 1000;
+  private static final Pattern CITATION = Pattern.compile("\\[(\\d{1,2})]");
+  private static final Logger LOG = LoggerFactory.getLogger(Assistant.class);
+
+  private final Conversations conversations;
+  private final RunStore store;
+  private final KnowledgeSearch search;
+  private final Map<String, AnswerProvider> providers;
+  private final ModelRoutes routes;
+  private final int maxTokens;
+  private final Semaphore slots;
+  private final Clock clock;
+  private final String replica = "replica_" + UUID.randomUUID().toString().replace("-", "");
+  private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+  private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
+  private ScheduledExecutorService supervisor;
+  private long ticks;
+
+  /** How the assistant is configured: its routes, its token limit, its concurrency. */
+  public record Settings(ModelRoutes routes, int maxTokens, int maxRuns) {
+    public Settings {
+      requireNonNull(routes, "routes is null");
+    }
+  }
+
+  public Assistant(
+      Conversations conversations,
+      RunStore store,
+      KnowledgeSearch search,
+      List<AnswerProvider> providers,
+      Settings settings,
+      Clock clock) {
+    this.conversations = requireNonNull(conversations, "conversations is null");
+    this.store = requireNonNull(store, "store is null");
+    this.search = requireNonNull(search, "search is null");
+    this.providers =
+        ImmutableMap.copyOf(
+            providers.stream().collect(Collectors.toMap(AnswerProvider::name, p -> p)));
+    this.routes = settings.routes();
+    this.maxTokens = settings.maxTokens();
+    this.slots = new Semaphore(settings.maxRuns(), true);
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** What to run: the user message to answer (the latest when null), the model name, continue. */
+  public record RunRequest(String messageId, String model, boolean continueMessage) {}
+
+  /** Receives a run's events in order, on the run's thread, as each is stored. */
+  public interface RunListener {
+    void on(RunEvent.Stored event);
+  }
+
+  /** A run this replica executes; {@link #done} completes with the run as it ended. */
+  public static final class Execution {
+    private final String tenantId;
+    private final RunListener listener;
+    private final CompletableFuture<Run> done = new CompletableFuture<>();
+    private volatile boolean cancelRequested;
+    private Run run;
+    private int sequence;
+
+    private Execution(String tenantId, Run run, RunListener listener) {
+      this.tenantId = tenantId;
+      this.run = run;
+      this.listener = listener;
+    }
+
+    public Run run() {
+      return run;
+    }
+
+    public CompletableFuture<Run> done() {
+      return done;
+    }
+  }
+
+  /**
+   * Starts a run on the conversation: checks it, stores it (ABORTED while another run answers the
+   * conversation) and executes it in the background; its events go to the listener.
+   */
+  public Execution start(
+      String tenantId, String conversationId, RunRequest request, RunListener listener) {
+    Conversation conversation = conversations.get(tenantId, conversationId);
+    Route route = routes.route("model", request.model());
+    Message question;
+    Message continued = null;
+    if (request.continueMessage()) {
+      continued = conversation.messages().isEmpty() ? null : conversation.messages().getLast();
+      if (continued == null || continued.role().equals("user")) {
+        throw new ParleyException(
+            ErrorCode.FAILED_PRECONDITION,
+            "Conversation " + conversationId + " has no assistant message to continue");
+      }
+      question = userMessageBefore(conversation, continued);
+    } else if (request.messageId() != null && !request.messageId().isEmpty()) {
+      question =
+          conversation.messages().stream()
+              .filter(message -> message.id().equals(request.messageId()))
+              .findFirst()
+              .orElseThrow(
+                  () -> ParleyException.notFound("Message " + request.messageId() + " not found"));
+      if (!question.role().equals("user")) {
+        throw ParleyException.invalidArgument(
+            "message_id", "message " + question.id() + " is not a user message");
+      }
+    } else {
+      question =
+          conversation.messages().reversed().stream()
+              .filter(message -> message.role().equals("user"))
+              .findFirst()
+              .orElse(null);
+    }
+    if (question == null) {
+      throw new ParleyException(
+          ErrorCode.FAILED_PRECONDITION,
+          "Conversation " + conversationId + " has no user message to answer");
+    }
+    Run run =
+        new Run(
+            tenantId,
+            "run_" + UUID.randomUUID().toString().replace("-", ""),
+            conversationId,
+            Run.Status.QUEUED,
+            route.provider(),
+            route.model(),
+            request.model() == null || request.model().isEmpty() ? route.model() : request.model(),
+            question.id(),
+            continued == null ? null : continued.id(),
+            null,
+            null,
+            null,
+            null,
+            now(),
+            null,
+            null);
+    if (!store.insert(run, replica)) {
+      String active = store.active(tenantId, conversationId).map(Run::id).orElse("another run");
+      throw new ParleyException(
+          ErrorCode.ABORTED,
+          "Conversation " + conversationId + " is being answered (" + active + ")");
+    }
+    Execution execution = new Execution(tenantId, run, listener);
+    executions.put(run.id(), execution);
+    Message answered = question;
+    Message extended = continued;
+    runs.execute(() -> execute(execution, conversation, answered, extended));
+    return execution;
+  }
+
+  /** INVALID_ARGUMENT on {@code field} unless the model name is one clients may ask for. */
+  public void checkModel(String field, String model) {
+    routes.route(field, model);
+  }
+
+  /** Starts a run and waits for its end: the run as it ended. */
+  public Run answer(String tenantId, String conversationId, RunRequest request) {
+    Execution execution = start(tenantId, conversationId, request, event -> {});
+    try {
+      return execution.done().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ParleyException(ErrorCode.UNAVAILABLE, "Interrupted while the run went on");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("A run ended without its state", e.getCause());
+    }
+  }
+
+  public Run get(String tenantId, String conversationId, String runId) {
+    return store
+        .find(tenantId, conversationId, runId)
+        .orElseThrow(() -> ParleyException.notFound("Run " + runId + " not found"));
+  }
+
+  public List<RunEvent.Stored> events(
+      String tenantId, String conversationId, String runId, int afterSequence) {
+    get(tenantId, conversationId, runId);
+    return store.events(tenantId, runId, Math.max(0, afterSequence));
+  }
+
+  /** Asks the run to stop; the run as stored (a finished one as it is). */
+  public Run cancel(String tenantId, String conversationId, String runId) {
+    Run run = get(tenantId, conversationId, runId);
+    if (run.status().active() && store.requestCancel(tenantId, conversationId, runId)) {
+      Execution local = executions.get(runId);
+      if (local != null) {
+        local.cancelRequested = true;
+      }
+    }
+    return get(tenantId, conversationId, runId);
+  }
+
+  /** A title for the conversation from its first user message, by the default provider. */
+  public String proposeTitle(String tenantId, String conversationId) {
+    Conversation conversation = conversations.get(tenantId, conversationId);
+    List<Turn> turns = new ArrayList<>();
+    for (Message message : conversation.messages()) {
+      String text = ContentText.plain(message.contentJson()).strip();
+      if (!text.isEmpty()) {
+        turns.add(new Turn(message.role().equals("user") ? Role.USER : Role.ASSISTANT, text));
+      }
+    }
+    if (turns.stream().noneMatch(turn -> turn.role() == Role.USER)) {
+      throw new ParleyException(
+          ErrorCode.FAILED_PRECONDITION,
+          "Conversation " + conversationId + " has no user message to title");
+    }
+    Route route = routes.defaultRoute();
+    String title =
+        providers.get(route.provider()).proposeTitle(route.model(), turns, TITLE_LENGTH).strip();
+    return title.length() > TITLE_LENGTH ? title.substring(0, TITLE_LENGTH).strip() : title;
+  }
+
+  public List<RelatedDocument> relatedDocuments(String tenantId, String conversationId) {
+    conversations.checkExists(tenantId, conversationId);
+    return store.related(tenantId, conversationId);
+  }
+
+  public RelatedDocument relatedDocument(String tenantId, String conversationId, String sourceId) {
+    conversations.checkExists(tenantId, conversationId);
+    return store
+        .related(tenantId, conversationId, sourceId)
+        .orElseThrow(() -> ParleyException.notFound("Related document " + sourceId + " not found"));
+  }
+
+  private void execute(
+      Execution execution, Conversation conversation, Message question, Message continued) {
+    String tenantId = execution.tenantId;
+    StringBuilder generated = new StringBuilder();
+    Answer answer = null;
+    String error = null;
+    boolean acquired = false;
+    try {
+      slots.acquire();
+      acquired = true;
+      execution.run = with(execution.run, Run.Status.RUNNING, now());
+      store.update(execution.run);
+      emit(execution, new RunEvent.Started(execution.run));
+      AnswerProvider provider = providers.get(execution.run.provider());
+      List<Source> sources = retrieve(tenantId, ContentText.plain(question.contentJson()));
+      String continuation = continued == null ? "" : ContentText.plain(continued.contentJson());
+      Prompt prompt =
+          new Prompt(
+              execution.run.model(),
+              turns(conversation, question),
+              sources,
+              continuation,
+              maxTokens);
+      DeltaBuffer buffer = new DeltaBuffer(execution, generated);
+      try {
+        answer = provider.answer(prompt, buffer);
+      } finally {
+        buffer.flush();
+      }
+      String text = continuation + generated;
+      List<Source> cited = cited(text, sources);
+      for (Source source : cited) {
+        emit(execution, new RunEvent.Citation(source.number(), source));
+      }
+      writeAnswer(execution, question, continued, text, cited, answer.stopReason());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error = "The run was interrupted: its replica is stopping";
+    } catch (AnswerProvider.ProviderException | ParleyException e) {
+      error = e.getMessage();
+    } catch (RuntimeException e) {
+      LOG.atError()
+          .addKeyValue("tenantId", tenantId)
+          .addKeyValue("runId", execution.run.id())
+          .setCause(e)
+          .log("An assistant run failed");
+      error = "The run failed: " + e.getClass().getSimpleName();
+    } finally {
+      if (acquired) {
+        slots.release();
+      }
+    }
+    finish(execution, answer, error, generated.length() > 0 && answer == null);
+  }
+
+  /** Stores the answer as a new message after the question, or as the continued message. */
+  private void writeAnswer(
+      Execution execution,
+      Message question,
+      Message continued,
+      String text,
+      List<Source> cited,
+      Run.StopReason stopReason) {
+    if (text.isEmpty() && stopReason == Run.StopReason.CANCELLED) {
+      return; // cancelled before a word: nothing to keep
+    }
+    Run run = execution.run;
+    String contentJson = ProtoJson.toJson(Value.newBuilder().setStringValue(text).build());
+    String propertiesJson = ProtoJson.toJson(properties(run, cited, stopReason));
+    Message written;
+    if (continued != null) {
+      written =
+          conversations.rewrite(
+              run.tenantId(), run.conversationId(), continued.id(), contentJson, propertiesJson);
+    } else {
+      written =
+          conversations.append(
+              run.tenantId(),
+              run.conversationId(),
+              MessageDraft.builder()
+                  .id("msg_" + UUID.randomUUID().toString().replace("-", ""))
+                  .parentId(question.id())
+                  .role("assistant")
+                  .contentJson(contentJson)
+                  .propertiesJson(propertiesJson)
+                  .build());
+    }
+    execution.run = withMessage(run, written.id());
+    store.update(execution.run);
+    Map<String, RelatedDocument> related = new LinkedHashMap<>();
+    for (Source source : cited) {
+      related.putIfAbsent(
+          source.documentId(),
+          new RelatedDocument(
+              run.conversationId(),
+              source.documentId(),
+              source.title(),
+              source.sourceLink(),
+              source.text(),
+              run.id(),
+              now()));
+    }
+    store.saveRelated(run.tenantId(), List.copyOf(related.values()));
+    emit(execution, new RunEvent.MessageCompleted(written.id(), text));
+  }
+
+  /** The message's properties: the model asked for, the provider, the run, the chunks used. */
+  private static Struct properties(Run run, List<Source> cited, Run.StopReason stopReason) {
+    ListValue.Builder chunks = ListValue.newBuilder();
+    for (Source source : cited) {
+      chunks.addValues(
+          Value.newBuilder()
+              .setStructValue(
+                  Struct.newBuilder()
+                      .putFields("content", string(source.text()))
+                      .putFields("contentType", string("url"))
+                      .putFields(
+                          "source",
+                          string(
+                              source.sourceLink() != null
+                                  ? source.sourceLink()
+                                  : source.documentId()))
+                      .putFields("rank", Value.newBuilder().setNumberValue(source.number()).build())
+                      .putFields("documentId", string(source.documentId()))
+                      .putFields("title", string(source.title()))));
+    }
+    return Struct.newBuilder()
+        .putFields("model", string(run.requestedModel()))
+        .putFields("provider", string(run.provider()))
+        .putFields("providerModel", string(run.model()))
+        .putFields("runId", string(run.id()))
+        .putFields("stopReason", string(stopReason.stored()))
+        .putFields("usedChunks", Value.newBuilder().setListValue(chunks).build())
+        .build();
+  }
+
+  private void finish(Execution execution, Answer answer, String error, boolean partial) {
+    Run run = execution.run;
+    Run.Status status;
+    Run.StopReason stopReason = null;
+    if (error != null) {
+      status = Run.Status.FAILED;
+    } else if (answer.stopReason() == Run.StopReason.CANCELLED) {
+      status = Run.Status.CANCELLED;
+      stopReason = Run.StopReason.CANCELLED;
+    } else {
+      status = Run.Status.SUCCEEDED;
+      stopReason = answer.stopReason();
+    }
+    if (partial) {
+      LOG.atInfo()
+          .addKeyValue("runId", run.id())
+          .log("A run failed after streaming text; the text is in its events only");
+    }
+    Run ended =
+        new Run(
+            run.tenantId(),
+            run.id(),
+            run.conversationId(),
+            status,
+            run.provider(),
+            run.model(),
+            run.requestedModel(),
+            run.userMessageId(),
+            run.assistantMessageId(),
+            stopReason,
+            error == null ? null : truncate(error),
+            answer == null ? null : answer.inputTokens(),
+            answer == null ? null : answer.outputTokens(),
+            run.createTime(),
+            run.startTime(),
+            now());
+    try {
+      synchronized (execution) {
+        RunEvent.Stored stored = store.finish(ended, ++execution.sequence, now());
+        execution.run = ended;
+        notify(execution, stored);
+      }
+    } catch (RuntimeException e) {
+      // The heartbeat stops with the execution: the sweep fails the run.
+      LOG.atError()
+          .addKeyValue("runId", run.id())
+          .setCause(e)
+          .log("Could not store the end of a run");
+    } finally {
+      executions.remove(run.id());
+      execution.done.complete(execution.run);
+    }
+  }
+
+  /** Stores an event of the run under its next number and hands it to the listener. */
+  private void emit(Execution execution, RunEvent event) {
+    synchronized (execution) {
+      RunEvent.Stored stored =
+          store.append(execution.tenantId, execution.run.id(), ++execution.sequence, event, now());
+      notify(execution, stored);
+    }
+  }
+
+  private static void notify(Execution execution, RunEvent.Stored stored) {
+    try {
+      execution.listener.on(stored);
+    } catch (RuntimeException e) {
+      // A caller that went away does not stop the run.
+      LOG.atDebug().setCause(e).log("A run listener failed");
+    }
+  }
+
+  /** The answer's text as it streams: stored in pieces, not token by token. */
+  private final class DeltaBuffer implements AnswerStream {
+    private final Execution execution;
+    private final StringBuilder generated;
+    private final StringBuilder pending = new StringBuilder();
+    private long lastFlush = System.nanoTime();
+
+    DeltaBuffer(Execution execution, StringBuilder generated) {
+      this.execution = execution;
+      this.generated = generated;
+    }
+
+    @Override
+    public synchronized void text(String delta) {
+      if (delta == null || delta.isEmpty()) {
+        return;
+      }
+      generated.append(delta);
+      pending.append(delta);
+      if (pending.length() >= FLUSH_CHARS || System.nanoTime() - lastFlush >= FLUSH_NANOS) {
+        flush();
+      }
+    }
+
+    @Override
+    public boolean cancelled() {
+      return execution.cancelRequested;
+    }
+
+    synchronized void flush() {
+      if (!pending.isEmpty()) {
+        emit(execution, new RunEvent.TextDelta(pending.toString()));
+        pending.setLength(0);
+      }
+      lastFlush = System.nanoTime();
+    }
+  }
+
+  /** The passages retrieved for the question, numbered, with whether each is relevant. */
+  private List<Source> retrieve(String tenantId, String question) {
+    String query = question.strip();
+    if (query.isEmpty()) {
+      return List.of();
+    }
+    if (query.length() > KnowledgeSearch.MAX_QUERY) {
+      query = query.substring(0, KnowledgeSearch.MAX_QUERY);
+    }
+    List<Source> sources = new ArrayList<>();
+    for (KnowledgeSearch.Hit hit : search.search(tenantId, query, SOURCES)) {
+      sources.add(
+          new Source(
+              sources.size() + 1,
+              hit.passage().documentId(),
+              hit.passage().title(),
+              hit.passage().sourceLink(),
+              hit.passage().text(),
+              hit.score(),
+              hit.wordMatch() || hit.similarity() >= RELEVANT_SIMILARITY));
+    }
+    return sources;
+  }
+
+  /** The sources the text cites as [n], in number order. */
+  private static List<Source> cited(String text, List<Source> sources) {
+    Set<Integer> numbers = new java.util.TreeSet<>();
+    Matcher matcher = CITATION.matcher(text);
+    while (matcher.find()) {
+      numbers.add(Integer.parseInt(matcher.group(1)));
+    }
+    return sources.stream().filter(source -> numbers.contains(source.number())).toList();
+  }
+
+  /** The turns from the conversation's start to the question, along its branch. */
+  private static List<Turn> turns(Conversation conversation, Message question) {
+    Map<String, Message> byId = new HashMap<>();
+    conversation.messages().forEach(message -> byId.put(message.id(), message));
+    Deque<Turn> path = new ArrayDeque<>();
+    Message current = question;
+    while (current != null && path.size() < HISTORY_TURNS) {
+      String text = ContentText.plain(current.contentJson()).strip();
+      if (!text.isEmpty()) {
+        path.addFirst(new Turn(current.role().equals("user") ? Role.USER : Role.ASSISTANT, text));
+      }
+      current = current.parentId() == null ? null : byId.get(current.parentId());
+    }
+    return List.copyOf(path);
+  }
+
+  /** The user message a continued answer answers: its parent, or the last user message before. */
+  private static Message userMessageBefore(Conversation conversation, Message answer) {
+    Optional<Message> parent =
+        conversation.messages().stream()
+            .filter(message -> message.id().equals(answer.parentId()))
+            .filter(message -> message.role().equals("user"))
+            .findFirst();
+    if (parent.isPresent()) {
+      return parent.get();
+    }
+    List<Message> messages = conversation.messages();
+    for (int i = messages.indexOf(answer) - 1; i >= 0; i--) {
+      if (messages.get(i).role().equals("user")) {
+        return messages.get(i);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public synchronized void start() {
+    supervisor =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("assistant-supervisor").daemon().factory());
+    supervisor.scheduleWithFixedDelay(
+        this::supervise, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (supervisor != null) {
+      supervisor.shutdownNow();
+    }
+    // Runs in flight end as failed; a run whose end cannot be stored is swept by another replica.
+    runs.shutdownNow();
+    try {
+      runs.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Beats the heartbeat of this replica's runs, learns of cancels, and sweeps orphans. */
+  private void supervise() {
+    try {
+      Map<String, List<String>> byTenant = new HashMap<>();
+      executions.forEach(
+          (runId, execution) ->
+              byTenant.computeIfAbsent(execution.tenantId, tenant -> new ArrayList<>()).add(runId));
+      byTenant.forEach(
+          (tenantId, runIds) -> {
+            for (String cancelled : store.heartbeat(tenantId, runIds)) {
+              Execution execution = executions.get(cancelled);
+              if (execution != null) {
+                execution.cancelRequested = true;
+              }
+            }
+          });
+      if (ticks++ % 5 == 0) {
+        for (RunStore.RunKey orphan : store.failOrphans(STALE_AFTER)) {
+          LOG.atWarn()
+              .addKeyValue("tenantId", orphan.tenantId())
+              .addKeyValue("runId", orphan.runId())
+              .addKeyValue("conversationId", orphan.conversationId())
+              .log("Failed an assistant run whose process stopped");
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.atWarn().setCause(e).log("Supervising assistant runs failed; retrying");
+    }
+  }
+
+  private static Run with(Run run, Run.Status status, Instant startTime) {
+    return new Run(
+        run.tenantId(),
+        run.id(),
+        run.conversationId(),
+        status,
+        run.provider(),
+        run.model(),
+        run.requestedModel(),
+        run.userMessageId(),
+        run.assistantMessageId(),
+        run.stopReason(),
+        run.error(),
+        run.inputTokens(),
+        run.outputTokens(),
+        run.createTime(),
+        startTime,
+        run.endTime());
+  }
+
+  private static Run withMessage(Run run, String messageId) {
+    return new Run(
+        run.tenantId(),
+        run.id(),
+        run.conversationId(),
+        run.status(),
+        run.provider(),
+        run.model(),
+        run.requestedModel(),
+        run.userMessageId(),
+        messageId,
+        run.stopReason(),
+        run.error(),
+        run.inputTokens(),
+        run.outputTokens(),
+        run.createTime(),
+        run.startTime(),
+        run.endTime());
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR - 3) + "...";
+  }
+
+  private static Value string(String text) {
+    return Value.newBuilder().setStringValue(text == null ? "" : text).build();
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -96,26 +96,24 @@ public final class LocalAnswerProvider implements AnswerProvider {
    */
   static String excerpt(String passage, Set<String> asked) {
     List<String> sentences = sentences(passage);
-    List<Integer> chosen = new ArrayList<>();
+    int[] overlaps = new int[sentences.size()];
     List<Integer> byOverlap = new ArrayList<>();
     for (int i = 0; i < sentences.size(); i++) {
+      overlaps[i] = overlap(sentences.get(i), asked);
       byOverlap.add(i);
     }
-    byOverlap.sort(
-        (a, b) -> {
-          int overlapA = overlap(sentences.get(a), asked);
-          int overlapB = overlap(sentences.get(b), asked);
-          return overlapA != overlapB ? Integer.compare(overlapB, overlapA) : Integer.compare(a, b);
-        });
+    // Most shared words first; ties in passage order (the sort is stable).
+    byOverlap.sort((a, b) -> Integer.compare(overlaps[b], overlaps[a]));
+    List<Integer> chosen = new ArrayList<>();
     for (int index : byOverlap) {
       if (chosen.size() == MAX_SENTENCES) {
         break;
       }
-      if (chosen.isEmpty() || overlap(sentences.get(index), asked) > 0) {
+      if (chosen.isEmpty() || overlaps[index] > 0) {
         chosen.add(index);
       }
     }
-    if (chosen.size() < MAX_SENTENCES && overlap(sentences.get(chosen.getFirst()), asked) == 0) {
+    if (chosen.size() < MAX_SENTENCES && overlaps[chosen.getFirst()] == 0) {
       chosen.clear();
       for (int i = 0; i < Math.min(MAX_SENTENCES, sentences.size()); i++) {
         chosen.add(i);

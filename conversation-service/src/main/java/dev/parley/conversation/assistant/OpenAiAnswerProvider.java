@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -100,14 +101,14 @@ public final class OpenAiAnswerProvider implements AnswerProvider {
       throws InterruptedException {
     CompletableFuture<Answer> done = new CompletableFuture<>();
     AtomicReference<StreamingHandle> handle = new AtomicReference<>();
-    long[] lastToken = {System.nanoTime()};
+    AtomicLong lastToken = new AtomicLong(System.nanoTime());
     model.chat(
         request,
         new StreamingChatResponseHandler() {
           @Override
           public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
             handle.set(context.streamingHandle());
-            lastToken[0] = System.nanoTime();
+            lastToken.set(System.nanoTime());
             if (out.cancelled()) {
               context.streamingHandle().cancel();
               done.complete(new Answer(Run.StopReason.CANCELLED, null, null));
@@ -147,14 +148,13 @@ public final class OpenAiAnswerProvider implements AnswerProvider {
           // Without a token yet, the request is closed when its first token comes.
           return new Answer(Run.StopReason.CANCELLED, null, null);
         }
-        if (System.nanoTime() - lastToken[0] > timeout.toNanos()) {
+        if (System.nanoTime() - lastToken.get() > timeout.toNanos()) {
           StreamingHandle open = handle.get();
           if (open != null) {
             open.cancel();
           }
           throw new StreamBroken(
-              new java.util.concurrent.TimeoutException(
-                  "no token for " + timeout.toSeconds() + " s"));
+              new TimeoutException("no token for " + timeout.toSeconds() + " s"));
         }
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RuntimeException runtime) {

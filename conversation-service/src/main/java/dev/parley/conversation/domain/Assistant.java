@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -312,7 +313,7 @@ public final class Assistant implements Background {
     try {
       slots.acquire();
       acquired = true;
-      execution.run = with(execution.run, Run.Status.RUNNING, now());
+      execution.run = execution.run.started(now());
       store.update(execution.run);
       emit(execution, new RunEvent.Started(execution.run));
       AnswerProvider provider = providers.get(execution.run.provider());
@@ -354,7 +355,7 @@ public final class Assistant implements Background {
         slots.release();
       }
     }
-    finish(execution, answer, error, generated.length() > 0 && answer == null);
+    finish(execution, answer, error);
   }
 
   /** Stores the answer as a new message after the question, or as the continued message. */
@@ -389,7 +390,7 @@ public final class Assistant implements Background {
                   .propertiesJson(propertiesJson)
                   .build());
     }
-    execution.run = withMessage(run, written.id());
+    execution.run = run.withAssistantMessage(written.id());
     store.update(execution.run);
     Map<String, RelatedDocument> related = new LinkedHashMap<>();
     for (Source source : cited) {
@@ -438,7 +439,7 @@ public final class Assistant implements Background {
         .build();
   }
 
-  private void finish(Execution execution, Answer answer, String error, boolean partial) {
+  private void finish(Execution execution, Answer answer, String error) {
     Run run = execution.run;
     Run.Status status;
     Run.StopReason stopReason = null;
@@ -451,28 +452,13 @@ public final class Assistant implements Background {
       status = Run.Status.SUCCEEDED;
       stopReason = answer.stopReason();
     }
-    if (partial) {
-      LOG.atInfo()
-          .addKeyValue("runId", run.id())
-          .log("A run failed after streaming text; the text is in its events only");
-    }
     Run ended =
-        new Run(
-            run.tenantId(),
-            run.id(),
-            run.conversationId(),
+        run.ended(
             status,
-            run.provider(),
-            run.model(),
-            run.requestedModel(),
-            run.userMessageId(),
-            run.assistantMessageId(),
             stopReason,
             error == null ? null : truncate(error),
             answer == null ? null : answer.inputTokens(),
             answer == null ? null : answer.outputTokens(),
-            run.createTime(),
-            run.startTime(),
             now());
     try {
       synchronized (execution) {
@@ -574,7 +560,7 @@ public final class Assistant implements Background {
 
   /** The sources the text cites as [n], in number order. */
   private static List<Source> cited(String text, List<Source> sources) {
-    Set<Integer> numbers = new java.util.TreeSet<>();
+    Set<Integer> numbers = new HashSet<>();
     Matcher matcher = CITATION.matcher(text);
     while (matcher.find()) {
       numbers.add(Integer.parseInt(matcher.group(1)));
@@ -668,46 +654,6 @@ public final class Assistant implements Background {
     } catch (RuntimeException e) {
       LOG.atWarn().setCause(e).log("Supervising assistant runs failed; retrying");
     }
-  }
-
-  private static Run with(Run run, Run.Status status, Instant startTime) {
-    return new Run(
-        run.tenantId(),
-        run.id(),
-        run.conversationId(),
-        status,
-        run.provider(),
-        run.model(),
-        run.requestedModel(),
-        run.userMessageId(),
-        run.assistantMessageId(),
-        run.stopReason(),
-        run.error(),
-        run.inputTokens(),
-        run.outputTokens(),
-        run.createTime(),
-        startTime,
-        run.endTime());
-  }
-
-  private static Run withMessage(Run run, String messageId) {
-    return new Run(
-        run.tenantId(),
-        run.id(),
-        run.conversationId(),
-        run.status(),
-        run.provider(),
-        run.model(),
-        run.requestedModel(),
-        run.userMessageId(),
-        messageId,
-        run.stopReason(),
-        run.error(),
-        run.inputTokens(),
-        run.outputTokens(),
-        run.createTime(),
-        run.startTime(),
-        run.endTime());
   }
 
   private static String truncate(String text) {

@@ -64,11 +64,14 @@ public final class KnowledgeSearch {
     }
     Map<String, Double> scores = new HashMap<>();
     Map<String, Passage> found = new LinkedHashMap<>();
+    Set<String> wordMatches = new HashSet<>();
     List<Passage> byWords = store.searchText(tenantId, text, CANDIDATES);
     for (int rank = 0; rank < byWords.size(); rank++) {
       Passage passage = byWords.get(rank);
-      found.put(key(passage.documentId(), passage.ordinal()), passage);
-      scores.merge(key(passage.documentId(), passage.ordinal()), fused(rank), Double::sum);
+      String key = key(passage.documentId(), passage.ordinal());
+      found.put(key, passage);
+      wordMatches.add(key);
+      scores.merge(key, fused(rank), Double::sum);
     }
     Map<String, Double> similarities = new HashMap<>();
     List<Scored> byMeaning = nearest(tenantId, text);
@@ -85,8 +88,6 @@ public final class KnowledgeSearch {
     for (Passage passage : store.passages(tenantId, missing)) {
       found.put(key(passage.documentId(), passage.ordinal()), passage);
     }
-    Set<String> wordMatches = new HashSet<>();
-    byWords.forEach(passage -> wordMatches.add(key(passage.documentId(), passage.ordinal())));
     return found.entrySet().stream()
         .map(
             entry ->

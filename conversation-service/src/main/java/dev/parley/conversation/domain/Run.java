@@ -3,6 +3,7 @@ package dev.parley.conversation.domain;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * An assistant run as stored. Nullable fields are null until known: the assistant message until it
@@ -38,6 +39,75 @@ public record Run(
     requireNonNull(createTime, "createTime is null");
   }
 
+  /** The run generating from {@code startTime} on. */
+  public Run started(Instant startTime) {
+    return new Run(
+        tenantId,
+        id,
+        conversationId,
+        Status.RUNNING,
+        provider,
+        model,
+        requestedModel,
+        userMessageId,
+        assistantMessageId,
+        stopReason,
+        error,
+        inputTokens,
+        outputTokens,
+        createTime,
+        startTime,
+        endTime);
+  }
+
+  /** The run with the assistant message it wrote. */
+  public Run withAssistantMessage(String messageId) {
+    return new Run(
+        tenantId,
+        id,
+        conversationId,
+        status,
+        provider,
+        model,
+        requestedModel,
+        userMessageId,
+        messageId,
+        stopReason,
+        error,
+        inputTokens,
+        outputTokens,
+        createTime,
+        startTime,
+        endTime);
+  }
+
+  /** The run as it ended: its terminal status, why it stopped or failed, its token counts. */
+  public Run ended(
+      Status endStatus,
+      StopReason endStopReason,
+      String endError,
+      Integer endInputTokens,
+      Integer endOutputTokens,
+      Instant endTime) {
+    return new Run(
+        tenantId,
+        id,
+        conversationId,
+        endStatus,
+        provider,
+        model,
+        requestedModel,
+        userMessageId,
+        assistantMessageId,
+        endStopReason,
+        endError,
+        endInputTokens,
+        endOutputTokens,
+        createTime,
+        startTime,
+        endTime);
+  }
+
   /** Where a run stands; the stored names are the lower-case constants. */
   public enum Status {
     QUEUED,
@@ -51,11 +121,11 @@ public record Run(
     }
 
     public String stored() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
 
     public static Status ofStored(String stored) {
-      return valueOf(stored.toUpperCase(java.util.Locale.ROOT));
+      return valueOf(stored.toUpperCase(Locale.ROOT));
     }
   }
 
@@ -68,11 +138,11 @@ public record Run(
     CANCELLED;
 
     public String stored() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
 
     public static StopReason ofStored(String stored) {
-      return stored == null ? null : valueOf(stored.toUpperCase(java.util.Locale.ROOT));
+      return stored == null ? null : valueOf(stored.toUpperCase(Locale.ROOT));
     }
   }
 }

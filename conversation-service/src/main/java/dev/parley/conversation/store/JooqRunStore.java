@@ -170,11 +170,7 @@ final class JooqRunStore implements RunStore {
                           runId,
                           row.getSequence(),
                           row.getCreateTime().toInstant(),
-                          event(
-                              row.getKind(),
-                              ProtoJson.toStruct(row.getBody().data()),
-                              tenantId,
-                              run)));
+                          event(row.getKind(), ProtoJson.toStruct(row.getBody().data()), run)));
         });
   }
 
@@ -410,7 +406,7 @@ final class JooqRunStore implements RunStore {
   }
 
   /** An event as read back: started and finished carry the run as it stands now. */
-  private static RunEvent event(String kind, Struct body, String tenantId, Run run) {
+  private static RunEvent event(String kind, Struct body, Run run) {
     return switch (kind) {
       case "started" -> new RunEvent.Started(run);
       case "text_delta" -> new RunEvent.TextDelta(string(body, "text"));

@@ -36,7 +36,6 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
-  private final AtomicInteger requests = new AtomicInteger();
   private final Map<String, AtomicInteger> requestsByModel = new ConcurrentHashMap<>();
   private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
   private final AtomicInteger closedByClient = new AtomicInteger();
@@ -78,7 +77,6 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    requests.incrementAndGet();
     JsonNode body = JSON.readTree(exchange.getRequestBody());
     bodies.add(body);
     String model = body.path("model").asText();

@@ -197,6 +197,58 @@ class EnvoyLuaFilterTest {
         .isEqualTo("{\"a\":1}");
   }
 
+  @Test
+  void turnsAPdfUploadIntoTheJsonTheTranscoderReads() throws Exception {
+    byte[] pdf = new byte[256];
+    for (int i = 0; i < pdf.length; i++) {
+      pdf[i] = (byte) i; // every byte value, as a binary file has them
+    }
+    LuaTable headers = new LuaTable();
+    headers.set("content-type", "application/pdf");
+    headers.set("content-length", Integer.toString(pdf.length));
+    headers.set("content-disposition", "attachment; filename=\"Refunds \\ policy.pdf\"");
+    Varargs result =
+        upload(
+            "POST",
+            "/parley/v1/knowledge-documents?sourceLink=https%3A%2F%2Fx.example%2Fa%20b.pdf",
+            headers,
+            pdf);
+
+    assertThat(result.arg(1).tojstring())
+        .isEqualTo("/parley/v1/knowledge-documents?sourceLink=https%3A%2F%2Fx.example%2Fa%20b.pdf");
+    assertThat(result.arg(2).tojstring()).isEqualTo("application/json");
+    assertThat(result.arg(4).isnil()).isTrue();
+    JsonNode body = JSON.readTree(result.arg(3).tojstring());
+    assertThat(body.get("title").asText()).isEqualTo("Refunds \\ policy.pdf");
+    assertThat(body.get("sourceLink").asText()).isEqualTo("https://x.example/a b.pdf");
+    assertThat(java.util.Base64.getDecoder().decode(body.get("pdf").asText())).isEqualTo(pdf);
+
+    // ?title= wins; other requests are left alone.
+    headers.set("content-disposition", LuaValue.NIL);
+    assertThat(
+            JSON.readTree(
+                    upload("POST", "/parley/v1/knowledge-documents?title=A+%C3%A9", headers, pdf)
+                        .arg(3)
+                        .tojstring())
+                .get("title")
+                .asText())
+        .isEqualTo("A é");
+    assertThat(upload("POST", "/parley/v1/knowledge-documents/x", headers, pdf).arg(2).tojstring())
+        .isEqualTo("application/pdf");
+    headers.set("content-type", "application/json");
+    assertThat(upload("POST", "/parley/v1/knowledge-documents", headers, pdf).arg(3).length())
+        .isEqualTo(pdf.length);
+  }
+
+  private Varargs upload(String method, String path, LuaTable headers, byte[] body) {
+    return lua.get("upload")
+        .invoke(
+            LuaValue.varargsOf(
+                new LuaValue[] {
+                  LuaValue.valueOf(method), LuaValue.valueOf(path), headers, LuaValue.valueOf(body)
+                }));
+  }
+
   private Varargs respond(String status, String path, String body, LuaTable headers) {
     return lua.get("respond")
         .invoke(

@@ -193,6 +193,17 @@ final class DialectResponses {
     };
   }
 
+  /** A refusal the gateway decides itself, in the dialect of the request's path. */
+  static HttpResponse failure(
+      ServiceRequestContext context, HttpStatus status, Status.Code code, String message) {
+    return ErrorBodies.render(
+            Dialect.of(context.path()),
+            new ErrorBodies.Failure(status, code, message, null),
+            context.path(),
+            requestId(context))
+        .toHttpResponse();
+  }
+
   /** A readable reason for a request the transcoder could not read, without internals. */
   static String invalidRequest(String description, Throwable cause) {
     String reason = description;

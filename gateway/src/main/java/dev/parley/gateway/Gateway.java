@@ -103,7 +103,10 @@ public final class Gateway implements AutoCloseable {
             .service(
                 grpc.build(),
                 (Function<HttpService, HttpService>)
-                    delegate -> delegate.decorate(DialectResponses::decorate))
+                    delegate ->
+                        delegate
+                            .decorate(new PdfUploads(config.maxRequestBytes()))
+                            .decorate(DialectResponses::decorate))
             .serviceUnder(TrailingSlashes.MOUNT, trailingSlashes)
             .build();
     server.start().join();

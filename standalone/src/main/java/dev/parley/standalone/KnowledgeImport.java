@@ -2,6 +2,7 @@ package dev.parley.standalone;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.ByteString;
 import dev.parley.conversation.v1.CreateKnowledgeDocumentRequest;
 import dev.parley.conversation.v1.KnowledgeDocument;
 import dev.parley.conversation.v1.KnowledgeServiceGrpc;
@@ -21,9 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
 
 /**
  * {@code parley knowledge add}: adds files, and the files of folders, to a tenant's knowledge
@@ -79,22 +77,18 @@ final class KnowledgeImport {
 
   private static CreateKnowledgeDocumentRequest request(Path file) throws IOException {
     String type = type(file);
-    String content =
-        type.equals("application/pdf")
-            ? pdfText(file)
-            : Files.readString(file, StandardCharsets.UTF_8);
-    return CreateKnowledgeDocumentRequest.newBuilder()
-        .setTitle(file.getFileName().toString())
-        .setContent(content)
-        .setContentType(type.equals("application/pdf") ? "text/plain" : type)
-        .setSourceLink(file.toAbsolutePath().toUri().toString())
-        .build();
-  }
-
-  private static String pdfText(Path file) throws IOException {
-    try (PDDocument document = Loader.loadPDF(file.toFile())) {
-      return new PDFTextStripper().getText(document);
+    CreateKnowledgeDocumentRequest.Builder request =
+        CreateKnowledgeDocumentRequest.newBuilder()
+            .setTitle(file.getFileName().toString())
+            .setSourceLink(file.toAbsolutePath().toUri().toString());
+    if (type.equals("application/pdf")) {
+      // conversation-service reads the text and keeps the file for previews.
+      return request.setPdf(ByteString.copyFrom(Files.readAllBytes(file))).build();
     }
+    return request
+        .setContent(Files.readString(file, StandardCharsets.UTF_8))
+        .setContentType(type)
+        .build();
   }
 
   /** The files named, and the files of the folders named that have a known type, in order. */

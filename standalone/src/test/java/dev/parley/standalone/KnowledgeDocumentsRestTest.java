@@ -33,6 +33,97 @@ class KnowledgeDocumentsRestTest {
   }
 
   @Test
+  void anUploadedPdfIsADocumentOfItsText() throws Exception {
+    String key = parley.key("knowledge-pdf", "knowledge:write");
+    byte[] pdf = TestPdfs.pdf("Refunds reach your card within five days.", "Page two.");
+    Response created =
+        parley.sendBytes(
+            "POST",
+            PATH + "?sourceLink=https%3A%2F%2Fdocs.example.com%2Frefunds.pdf",
+            key,
+            pdf,
+            "application/pdf",
+            "Content-Disposition",
+            "attachment; filename=\"Refund policy.pdf\"");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.header("content-type")).startsWith("application/json");
+    ObjectNode document = (ObjectNode) created.json();
+    String id = document.remove("id").asText();
+    assertThat(id).matches("doc_[0-9a-f]{32}");
+    assertThat(document.remove("createTime").asText())
+        .isEqualTo(document.remove("updateTime").asText());
+    assertThat(document)
+        .isEqualTo(
+            json(
+                """
+                {"title": "Refund policy.pdf",
+                 "content": "Refunds reach your card within five days.\\nPage two.\\n",
+                 "contentType": "application/pdf",
+                 "sourceLink": "https://docs.example.com/refunds.pdf",
+                 "sizeBytes": "%d", "pageCount": 2}
+                """
+                    .formatted(pdf.length)));
+    // ?title= wins over the file name; the text is searchable at once.
+    Response titled =
+        parley.sendBytes(
+            "POST",
+            PATH + "?title=Refunds",
+            key,
+            pdf,
+            "application/pdf",
+            "Content-Disposition",
+            "attachment; filename=\"x.pdf\"");
+    assertThat(titled.json().get("title").asText()).isEqualTo("Refunds");
+    Response found = parley.send("GET", PATH + ":search?query=refunds%20card", key, null);
+    assertThat(found.json().at("/passages/0/documentId").asText())
+        .isIn(id, titled.json().get("id").asText());
+  }
+
+  @Test
+  void aBrokenPdfOrOneWithoutATitleIsRefusedAndAddsNothing() throws Exception {
+    String key = parley.key("knowledge-pdf-bad", "knowledge:write");
+    Response broken =
+        parley.sendBytes(
+            "POST",
+            PATH + "?title=Broken",
+            key,
+            "%PDF-1.7 this is not really a PDF".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "application/pdf");
+    assertThat(broken.status()).isEqualTo(400);
+    assertThat(broken.json())
+        .isEqualTo(
+            json(
+                """
+                {"code": 3, "message": "pdf: is not a PDF that can be read",
+                 "details": [
+                   {"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "INVALID_ARGUMENT", "domain": "parley.dev",
+                    "metadata": {"requestId": "%s"}},
+                   {"@type": "type.googleapis.com/google.rpc.BadRequest",
+                    "fieldViolations": [
+                      {"field": "pdf", "description": "is not a PDF that can be read"}]}]}
+                """
+                    .formatted(broken.header("x-request-id"))));
+    Response untitled =
+        parley.sendBytes("POST", PATH, key, TestPdfs.pdf("Hello"), "application/pdf");
+    assertThat(untitled.status()).isEqualTo(400);
+    assertThat(untitled.json().get("message").asText()).isEqualTo("title: is required");
+    Response blank =
+        parley.sendBytes("POST", PATH + "?title=Blank", key, TestPdfs.pdf(""), "application/pdf");
+    assertThat(blank.status()).isEqualTo(400);
+    Response both =
+        parley.send(
+            "POST", PATH, key, "{\"title\": \"t\", \"content\": \"c\", \"pdf\": \"JVBERg==\"}");
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.json().get("message").asText())
+        .isEqualTo("content: send content or a PDF, not both");
+    Response tooLarge =
+        parley.sendBytes("POST", PATH + "?title=Big", key, new byte[1_700_000], "application/pdf");
+    assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(parley.send("GET", PATH, key, null).json().get("documents")).isEmpty();
+  }
+
+  @Test
   void addsReadsListsAndDeletesADocument() {
     String key = parley.key("knowledge", "knowledge:write");
     Response created =

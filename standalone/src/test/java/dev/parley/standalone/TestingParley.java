@@ -117,15 +117,27 @@ final class TestingParley {
   }
 
   Response send(String method, String path, String key, String body, String... headers) {
+    return sendBytes(
+        method,
+        path,
+        key,
+        body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "application/json",
+        headers);
+  }
+
+  /** A request with a body of any type (null: none). */
+  Response sendBytes(
+      String method, String path, String key, byte[] body, String contentType, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl() + path))
             .method(
                 method,
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (body != null) {
-      request.header("Content-Type", "application/json");
+      request.header("Content-Type", contentType);
     }
     if (key != null) {
       request.header("Authorization", "Bearer " + key);

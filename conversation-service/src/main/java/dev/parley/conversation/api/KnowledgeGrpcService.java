@@ -17,6 +17,7 @@ import dev.parley.conversation.v1.ListKnowledgeDocumentsRequest;
 import dev.parley.conversation.v1.ListKnowledgeDocumentsResponse;
 import dev.parley.conversation.v1.SearchKnowledgeRequest;
 import dev.parley.conversation.v1.SearchKnowledgeResponse;
+import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.proto.ProtoTime;
 import io.grpc.stub.StreamObserver;
@@ -36,15 +37,31 @@ public final class KnowledgeGrpcService extends KnowledgeServiceGrpc.KnowledgeSe
   @Override
   public void createKnowledgeDocument(
       CreateKnowledgeDocumentRequest request, StreamObserver<KnowledgeDocument> response) {
-    respond(
-        response,
-        toProto(
-            knowledge.add(
-                CallContext.tenantId(),
-                request.getTitle(),
-                request.getContent(),
-                request.getContentType(),
-                request.getSourceLink())));
+    String tenantId = CallContext.tenantId();
+    Document added;
+    if (request.getPdf().isEmpty()) {
+      added =
+          knowledge.add(
+              tenantId,
+              request.getTitle(),
+              request.getContent(),
+              request.getContentType(),
+              request.getSourceLink());
+    } else {
+      if (!request.getContent().isEmpty()) {
+        throw ParleyException.invalidArgument("content", "send content or a PDF, not both");
+      }
+      if (!request.getContentType().isEmpty() && !request.getContentType().equals(Knowledge.PDF)) {
+        throw ParleyException.invalidArgument("contentType", "must be application/pdf with a PDF");
+      }
+      added =
+          knowledge.addPdf(
+              tenantId,
+              request.getTitle(),
+              request.getPdf().toByteArray(),
+              request.getSourceLink());
+    }
+    respond(response, toProto(added));
   }
 
   @Override
@@ -109,6 +126,9 @@ public final class KnowledgeGrpcService extends KnowledgeServiceGrpc.KnowledgeSe
     }
     if (document.sourceLink() != null) {
       proto.setSourceLink(document.sourceLink());
+    }
+    if (document.pageCount() != null) {
+      proto.setPageCount(document.pageCount());
     }
     return proto.build();
   }

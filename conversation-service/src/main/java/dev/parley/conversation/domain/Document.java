@@ -6,8 +6,9 @@ import java.time.Instant;
 
 /**
  * A document of a tenant's knowledge: its text as sent, of a content type (text/plain,
- * text/markdown, text/html), with an optional link to where it lives. {@code content} is null when
- * only the summary was read (lists).
+ * text/markdown, text/html), or the text of an uploaded PDF (application/pdf, with its page count;
+ * the file is kept apart), with an optional link to where it lives. {@code content} is null when
+ * only the summary was read (lists); {@code pageCount} is null for text.
  */
 public record Document(
     String tenantId,
@@ -17,6 +18,7 @@ public record Document(
     String contentType,
     String sourceLink,
     long sizeBytes,
+    Integer pageCount,
     Instant createTime,
     Instant updateTime) {
   public Document {

@@ -16,9 +16,12 @@ import java.util.UUID;
 
 /** A tenant's knowledge documents: adding, reading, listing and deleting them. */
 public final class Knowledge {
-  /** The content types a document may have; the first is the default. */
+  /** The content types a text document may have; the first is the default. */
   public static final List<String> CONTENT_TYPES =
       List.of("text/plain", "text/markdown", "text/html");
+
+  /** The content type of a document made from an uploaded PDF. */
+  public static final String PDF = "application/pdf";
 
   static final int MAX_TITLE = 500;
   static final int MAX_SOURCE_LINK = 2048;
@@ -27,27 +30,23 @@ public final class Knowledge {
   private static final String LIST = "knowledge-documents";
 
   private final KnowledgeStore store;
+  private final PdfText pdfText;
   private final Clock clock;
 
   @Inject
-  public Knowledge(KnowledgeStore store, Clock clock) {
+  public Knowledge(KnowledgeStore store, PdfText pdfText, Clock clock) {
     this.store = requireNonNull(store, "store is null");
+    this.pdfText = requireNonNull(pdfText, "pdfText is null");
     this.clock = requireNonNull(clock, "clock is null");
   }
 
   /** A page of documents and the token of the next page (null on the last). */
   public record Page(List<Document> documents, String nextToken) {}
 
-  /** Adds a document; {@code contentType} null or empty is text/plain. */
+  /** Adds a text document; {@code contentType} null or empty is text/plain. */
   public Document add(
       String tenantId, String title, String content, String contentType, String sourceLink) {
-    if (title == null || title.isBlank()) {
-      throw ParleyException.invalidArgument("title", "is required");
-    }
-    if (title.length() > MAX_TITLE) {
-      throw ParleyException.invalidArgument(
-          "title", "must be at most " + MAX_TITLE + " characters");
-    }
+    checkTitle(title);
     if (content == null || content.isBlank()) {
       throw ParleyException.invalidArgument("content", "is required");
     }
@@ -57,6 +56,41 @@ public final class Knowledge {
       throw ParleyException.invalidArgument(
           "contentType", "must be one of " + String.join(", ", CONTENT_TYPES));
     }
+    return store(
+        tenantId,
+        title,
+        content,
+        type,
+        sourceLink,
+        content.getBytes(StandardCharsets.UTF_8).length,
+        null,
+        null);
+  }
+
+  /**
+   * Adds an uploaded PDF: its text is what is searched and quoted, the file is kept for previews. A
+   * PDF without text (a scan) is refused: there would be nothing to answer from.
+   */
+  public Document addPdf(String tenantId, String title, byte[] pdf, String sourceLink) {
+    checkTitle(title);
+    PdfText.Extracted extracted = pdfText.extract(pdf);
+    if (extracted.text().isBlank()) {
+      throw ParleyException.invalidArgument(
+          "pdf", "has no text to read (a scanned PDF needs text recognition first)");
+    }
+    return store(
+        tenantId, title, extracted.text(), PDF, sourceLink, pdf.length, extracted.pageCount(), pdf);
+  }
+
+  private Document store(
+      String tenantId,
+      String title,
+      String content,
+      String type,
+      String sourceLink,
+      long sizeBytes,
+      Integer pageCount,
+      byte[] original) {
     String link = sourceLink == null || sourceLink.isEmpty() ? null : sourceLink;
     if (link != null && link.length() > MAX_SOURCE_LINK) {
       throw ParleyException.invalidArgument(
@@ -71,14 +105,31 @@ public final class Knowledge {
             content,
             type,
             link,
-            content.getBytes(StandardCharsets.UTF_8).length,
+            sizeBytes,
+            pageCount,
             now,
             now),
-        Passages.split(content, type));
+        Passages.split(content, type),
+        original);
+  }
+
+  private static void checkTitle(String title) {
+    if (title == null || title.isBlank()) {
+      throw ParleyException.invalidArgument("title", "is required");
+    }
+    if (title.length() > MAX_TITLE) {
+      throw ParleyException.invalidArgument(
+          "title", "must be at most " + MAX_TITLE + " characters");
+    }
   }
 
   public Document get(String tenantId, String id) {
     return store.find(tenantId, id).orElseThrow(() -> notFound(id));
+  }
+
+  /** The file an uploaded document was made from; NOT_FOUND for a text document. */
+  public byte[] original(String tenantId, String id) {
+    return store.original(tenantId, id).orElseThrow(() -> notFound(id));
   }
 
   /** Newest first, ties by id; {@code pageSize} 0 is the default. */

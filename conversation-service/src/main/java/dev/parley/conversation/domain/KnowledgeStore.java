@@ -6,8 +6,14 @@ import java.util.Optional;
 
 /** Storage of knowledge documents; every method is scoped to one tenant. */
 public interface KnowledgeStore {
-  /** Stores the document and its passages (in order), in one transaction. */
-  Document create(Document document, List<String> passages);
+  /**
+   * Stores the document, its passages (in order) and the file it was made from (null for text), in
+   * one transaction.
+   */
+  Document create(Document document, List<String> passages, byte[] original);
+
+  /** The file the document was made from, if it was made from one. */
+  Optional<byte[]> original(String tenantId, String id);
 
   /** A passage found for a query, with its document's title and link. */
   record Passage(String documentId, String title, String sourceLink, int ordinal, String text) {}

@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.Condition;
@@ -31,6 +32,12 @@ final class JooqKnowledgeStore implements KnowledgeStore {
   /** Passages under an alias, so that the generated search column can be named beside them. */
   private static final KnowledgeChunk CHUNK = KNOWLEDGE_CHUNK.as("c");
 
+  /** A document's columns but its file, which only a preview reads. */
+  private static final List<Field<?>> WITHOUT_ORIGINAL =
+      Arrays.stream(KNOWLEDGE_DOCUMENT.fields())
+          .filter(field -> !field.equals(KNOWLEDGE_DOCUMENT.ORIGINAL))
+          .toList();
+
   private final TenantDatabase database;
 
   /** Outside any tenant: for finding passages to embed, through the schema's function only. */
@@ -43,7 +50,7 @@ final class JooqKnowledgeStore implements KnowledgeStore {
   }
 
   @Override
-  public Document create(Document document, List<String> passages) {
+  public Document create(Document document, List<String> passages, byte[] original) {
     KnowledgeDocumentRecord row = new KnowledgeDocumentRecord();
     row.setTenantId(document.tenantId());
     row.setId(document.id());
@@ -52,6 +59,8 @@ final class JooqKnowledgeStore implements KnowledgeStore {
     row.setContentType(document.contentType());
     row.setSourceLink(document.sourceLink());
     row.setSizeBytes(document.sizeBytes());
+    row.setPageCount(document.pageCount());
+    row.setOriginal(original);
     row.setCreateTime(document.createTime().atOffset(ZoneOffset.UTC));
     row.setUpdateTime(document.updateTime().atOffset(ZoneOffset.UTC));
     return database.inTenant(
@@ -80,10 +89,25 @@ final class JooqKnowledgeStore implements KnowledgeStore {
     return database.inTenant(
         tenantId,
         dsl ->
-            dsl.selectFrom(KNOWLEDGE_DOCUMENT)
+            dsl.select(WITHOUT_ORIGINAL)
+                .from(KNOWLEDGE_DOCUMENT)
                 .where(KNOWLEDGE_DOCUMENT.TENANT_ID.eq(tenantId), KNOWLEDGE_DOCUMENT.ID.eq(id))
                 .fetchOptional()
-                .map(row -> document(row, row.getContent())));
+                .map(row -> document(row, row.get(KNOWLEDGE_DOCUMENT.CONTENT))));
+  }
+
+  @Override
+  public Optional<byte[]> original(String tenantId, String id) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.select(KNOWLEDGE_DOCUMENT.ORIGINAL)
+                .from(KNOWLEDGE_DOCUMENT)
+                .where(
+                    KNOWLEDGE_DOCUMENT.TENANT_ID.eq(tenantId),
+                    KNOWLEDGE_DOCUMENT.ID.eq(id),
+                    KNOWLEDGE_DOCUMENT.ORIGINAL.isNotNull())
+                .fetchOptional(KNOWLEDGE_DOCUMENT.ORIGINAL));
   }
 
   @Override
@@ -106,6 +130,7 @@ final class JooqKnowledgeStore implements KnowledgeStore {
                     KNOWLEDGE_DOCUMENT.CONTENT_TYPE,
                     KNOWLEDGE_DOCUMENT.SOURCE_LINK,
                     KNOWLEDGE_DOCUMENT.SIZE_BYTES,
+                    KNOWLEDGE_DOCUMENT.PAGE_COUNT,
                     KNOWLEDGE_DOCUMENT.CREATE_TIME,
                     KNOWLEDGE_DOCUMENT.UPDATE_TIME)
                 .from(KNOWLEDGE_DOCUMENT)
@@ -224,6 +249,7 @@ final class JooqKnowledgeStore implements KnowledgeStore {
         row.get(KNOWLEDGE_DOCUMENT.CONTENT_TYPE),
         row.get(KNOWLEDGE_DOCUMENT.SOURCE_LINK),
         row.get(KNOWLEDGE_DOCUMENT.SIZE_BYTES),
+        row.get(KNOWLEDGE_DOCUMENT.PAGE_COUNT),
         row.get(KNOWLEDGE_DOCUMENT.CREATE_TIME, OffsetDateTime.class).toInstant(),
         row.get(KNOWLEDGE_DOCUMENT.UPDATE_TIME, OffsetDateTime.class).toInstant());
   }

@@ -40,6 +40,8 @@ import dev.parley.platform.config.Environment;
 import dev.parley.platform.config.Setting;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.events.OutboxStream;
+import dev.parley.platform.grpc.ServerConfig;
+import dev.parley.platform.identity.SignedLinks;
 import dev.parley.platform.runtime.Background;
 import io.grpc.BindableService;
 import java.time.Clock;
@@ -54,6 +56,17 @@ public final class ConversationModule extends AbstractModule {
   @Singleton
   OutboxStream outbox(HikariDataSource dataSource, DatabaseConfig database) {
     return new OutboxStream(dataSource, database, "conversation");
+  }
+
+  /**
+   * Signed links (document previews), keyed by the secret every replica shares. A service run on
+   * its own without one signs with a secret of its own: its links work on it alone.
+   */
+  @Provides
+  @Singleton
+  SignedLinks signedLinks(ServerConfig server, Clock clock) {
+    String secret = server.internalToken();
+    return new SignedLinks(secret.isEmpty() ? ServerConfig.newInternalToken() : secret, clock);
   }
 
   /** The assistant with the configured providers and model routes. */

@@ -34,9 +34,11 @@ class BedrockChatRestTest {
   private TestingParley parley;
   private String key;
   private String refundsId;
+  private String giftCardsId;
+  private byte[] giftCardsPdf;
 
   @BeforeAll
-  void start() throws SQLException {
+  void start() throws SQLException, java.io.IOException {
     parley = TestingParley.get();
     key = parley.key(TENANT, "conversation:read,conversation:write,knowledge:write");
     refundsId =
@@ -46,7 +48,120 @@ class BedrockChatRestTest {
             "Refunds reach your card within five business days. Our shop is open every day.",
             "https://help.example.com/refunds");
     addDocument(key, "Shipping", "Parcels leave our warehouse in Lyon by truck.", null);
-    awaitEmbedded(TENANT, 2);
+    giftCardsPdf = TestPdfs.pdf("Gift cards never expire and can be used in every shop.");
+    Response uploaded =
+        parley.sendBytes(
+            "POST",
+            "/parley/v1/knowledge-documents?title=Gift%20cards",
+            key,
+            giftCardsPdf,
+            "application/pdf");
+    assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+    giftCardsId = uploaded.json().get("id").asText();
+    awaitEmbedded(TENANT, 3);
+  }
+
+  @Test
+  void aRelatedTextDocumentIsPreviewedByItsFirstCharacters() {
+    assertThat(
+            chat(
+                    key,
+                    message(
+                        "chat-preview-text",
+                        "How many days until my refund reaches my card?",
+                        "claude-v3-haiku",
+                        null,
+                        null))
+                .status())
+        .isEqualTo(200);
+    Response preview =
+        parley.send(
+            "GET",
+            "/bedrock/conversation/chat-preview-text/related-documents/" + refundsId + "/preview",
+            key,
+            null);
+    assertThat(preview.status()).as(preview.body()).isEqualTo(200);
+    assertThat(preview.json())
+        .isEqualTo(
+            json(
+                """
+                {"sourceId": "%s", "sourceName": "Refund policy", "contentType": "text",
+                 "text": "Refunds reach your card within five business days. Our shop is open every day.",
+                 "url": null, "pageCount": null, "sizeBytes": 78}
+                """
+                    .formatted(refundsId)));
+    Response uncited =
+        parley.send(
+            "GET",
+            "/bedrock/conversation/chat-preview-text/related-documents/" + giftCardsId + "/preview",
+            key,
+            null);
+    assertThat(uncited.status()).isEqualTo(404);
+    assertThat(uncited.json())
+        .isEqualTo(json("{\"errors\": [\"Related document " + giftCardsId + " not found\"]}"));
+  }
+
+  @Test
+  void aRelatedPdfIsPreviewedThroughASignedLinkThatAlteringBreaks() throws Exception {
+    Response answered =
+        chat(
+            key,
+            message("chat-preview-pdf", "Do gift cards expire?", "claude-v3-haiku", null, null));
+    assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+    assertThat(answered.json().at("/message/content/0/body").asText())
+        .contains("Gift cards never expire and can be used in every shop. [1]");
+    Response preview =
+        parley.send(
+            "GET",
+            "/bedrock/conversation/chat-preview-pdf/related-documents/" + giftCardsId + "/preview",
+            key,
+            null);
+    assertThat(preview.status()).as(preview.body()).isEqualTo(200);
+    ObjectNode body = (ObjectNode) preview.json();
+    String url = body.remove("url").asText();
+    assertThat(body)
+        .isEqualTo(
+            json(
+                """
+                {"sourceId": "%s", "sourceName": "Gift cards", "contentType": "pdf",
+                 "text": null, "pageCount": 1, "sizeBytes": %d}
+                """
+                    .formatted(giftCardsId, giftCardsPdf.length)));
+    String prefix = parley.baseUrl() + "/parley/v1/knowledge-documents/" + giftCardsId + "/file?";
+    assertThat(url).startsWith(prefix).contains("tenant=" + TENANT).contains("&signature=");
+    long expires = Long.parseLong(url.replaceAll(".*[?&]expires=(\\d+).*", "$1"));
+    assertThat(expires - System.currentTimeMillis() / 1000).isBetween(14 * 60L, 15 * 60L + 5);
+
+    // The link needs no key and serves the file as uploaded.
+    String path = url.substring(parley.baseUrl().length());
+    java.net.http.HttpResponse<byte[]> file =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(file.statusCode()).isEqualTo(200);
+    assertThat(file.headers().firstValue("content-type")).hasValue("application/pdf");
+    assertThat(file.body()).isEqualTo(giftCardsPdf);
+    // Altered in any part, it is refused; nothing is read.
+    for (String altered :
+        List.of(
+            path.replace("tenant=" + TENANT, "tenant=bedrock-chat-other"),
+            path.replace("expires=" + expires, "expires=" + (expires + 3600)),
+            path.replaceAll("signature=.", "signature=A"),
+            path.replace(giftCardsId, refundsId),
+            path.replaceAll("&signature=[^&]*", ""))) {
+      Response refused = parley.send("GET", altered, null, null);
+      assertThat(refused.status()).as(altered).isEqualTo(403);
+      assertThat(refused.json())
+          .isEqualTo(
+              json(
+                  "{\"code\": 7, \"message\": \"This link has expired or was altered\","
+                      + " \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\","
+                      + " \"reason\": \"PERMISSION_DENIED\", \"domain\": \"parley.dev\","
+                      + " \"metadata\": {\"requestId\": \""
+                      + refused.header("x-request-id")
+                      + "\"}}]}"));
+    }
   }
 
   private String addDocument(String key, String title, String content, String link) {
@@ -412,7 +527,8 @@ class BedrockChatRestTest {
             "/bedrock/conversation/chat-private",
             "/bedrock/conversation/chat-private/proposed-title",
             "/bedrock/conversation/chat-private/related-documents",
-            "/bedrock/conversation/chat-private/related-documents/" + refundsId)) {
+            "/bedrock/conversation/chat-private/related-documents/" + refundsId,
+            "/bedrock/conversation/chat-private/related-documents/" + refundsId + "/preview")) {
       Response response = parley.send("GET", path, other, null);
       assertThat(response.status()).as(path).isEqualTo(404);
     }

@@ -3,12 +3,15 @@ package dev.parley.conversation.api;
 import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
+import com.google.api.HttpBody;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import dev.parley.conversation.domain.Document;
 import dev.parley.conversation.domain.Knowledge;
 import dev.parley.conversation.domain.KnowledgeSearch;
 import dev.parley.conversation.v1.CreateKnowledgeDocumentRequest;
 import dev.parley.conversation.v1.DeleteKnowledgeDocumentRequest;
+import dev.parley.conversation.v1.GetKnowledgeDocumentFileRequest;
 import dev.parley.conversation.v1.GetKnowledgeDocumentRequest;
 import dev.parley.conversation.v1.KnowledgeDocument;
 import dev.parley.conversation.v1.KnowledgePassage;
@@ -103,6 +106,24 @@ public final class KnowledgeGrpcService extends KnowledgeServiceGrpc.KnowledgeSe
       result.addPassages(passage);
     }
     respond(response, result.build());
+  }
+
+  @Override
+  public void getKnowledgeDocumentFile(
+      GetKnowledgeDocumentFileRequest request, StreamObserver<HttpBody> response) {
+    byte[] file =
+        knowledge.file(
+            new Knowledge.FileLink(
+                request.getTenant(),
+                request.getDocumentId(),
+                request.getExpires(),
+                request.getSignature()));
+    respond(
+        response,
+        HttpBody.newBuilder()
+            .setContentType(Knowledge.PDF)
+            .setData(ByteString.copyFrom(file))
+            .build());
   }
 
   @Override

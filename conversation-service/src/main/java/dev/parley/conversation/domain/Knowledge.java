@@ -3,12 +3,15 @@ package dev.parley.conversation.domain;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.conversation.domain.ConversationStore.Cursor;
+import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
+import dev.parley.platform.identity.SignedLinks;
 import dev.parley.platform.paging.PageBudget;
 import dev.parley.platform.paging.PageTokens;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -29,16 +32,24 @@ public final class Knowledge {
   static final int MAX_PAGE_SIZE = 100;
   private static final String LIST = "knowledge-documents";
 
+  /** How long a link to a document's file lives (Bedrock Chat's previews: 15 minutes). */
+  public static final Duration FILE_LINK_LIFETIME = Duration.ofMinutes(15);
+
   private final KnowledgeStore store;
   private final PdfText pdfText;
+  private final SignedLinks links;
   private final Clock clock;
 
   @Inject
-  public Knowledge(KnowledgeStore store, PdfText pdfText, Clock clock) {
+  public Knowledge(KnowledgeStore store, PdfText pdfText, SignedLinks links, Clock clock) {
     this.store = requireNonNull(store, "store is null");
     this.pdfText = requireNonNull(pdfText, "pdfText is null");
+    this.links = requireNonNull(links, "links is null");
     this.clock = requireNonNull(clock, "clock is null");
   }
+
+  /** A signed link to a document's file: the parts a URL carries. */
+  public record FileLink(String tenantId, String documentId, long expires, String signature) {}
 
   /** A page of documents and the token of the next page (null on the last). */
   public record Page(List<Document> documents, String nextToken) {}
@@ -127,9 +138,24 @@ public final class Knowledge {
     return store.find(tenantId, id).orElseThrow(() -> notFound(id));
   }
 
-  /** The file an uploaded document was made from; NOT_FOUND for a text document. */
-  public byte[] original(String tenantId, String id) {
-    return store.original(tenantId, id).orElseThrow(() -> notFound(id));
+  /** A link to the file the document was made from, valid {@link #FILE_LINK_LIFETIME}. */
+  public FileLink fileLink(String tenantId, String id) {
+    SignedLinks.Signature signature = links.sign(FILE_LINK_LIFETIME, tenantId, id);
+    return new FileLink(tenantId, id, signature.expires(), signature.value());
+  }
+
+  /**
+   * The file a signed link names: PERMISSION_DENIED when the link expired or was altered (before
+   * anything is read), NOT_FOUND when the document is gone or was not made from a file.
+   */
+  public byte[] file(FileLink link) {
+    if (!links.verify(link.expires(), link.signature(), link.tenantId(), link.documentId())) {
+      throw new ParleyException(
+          ErrorCode.PERMISSION_DENIED, "This link has expired or was altered");
+    }
+    return store
+        .original(link.tenantId(), link.documentId())
+        .orElseThrow(() -> notFound(link.documentId()));
   }
 
   /** Newest first, ties by id; {@code pageSize} 0 is the default. */

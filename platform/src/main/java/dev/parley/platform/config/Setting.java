@@ -67,8 +67,9 @@ public enum Setting {
   INTERNAL_TOKEN(
       "PARLEY_INTERNAL_TOKEN",
       "",
-      "Secret Parley's services share for internal calls (event streams); `parley up` generates one"
-          + " per run when unset. Set the same value on every service deployed on its own."),
+      "Secret Parley's services share for internal calls (event streams) and for signing preview"
+          + " links; `parley up` generates one per run when unset. Set the same value on every"
+          + " service deployed on its own."),
   ASSISTANT_PROVIDER(
       "PARLEY_ASSISTANT_PROVIDER",
       "local",

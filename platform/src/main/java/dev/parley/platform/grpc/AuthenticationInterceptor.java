@@ -46,6 +46,9 @@ final class AuthenticationInterceptor implements ServerInterceptor {
   /** The caller of an internal method: Parley itself, no tenant. */
   public static final Principal INTERNAL = new Principal("", "internal", Set.of());
 
+  /** The caller of a signed link: no key, no tenant until the method verifies the link. */
+  public static final Principal SIGNED_LINK = new Principal("", "signed-link", Set.of());
+
   private final ApiKeyAuthenticator authenticator;
   private final byte[] internalToken;
   private final Map<String, Optional<AccessRule>> rules = new ConcurrentHashMap<>();
@@ -84,6 +87,9 @@ final class AuthenticationInterceptor implements ServerInterceptor {
                 () ->
                     new ParleyException(
                         ErrorCode.PERMISSION_DENIED, "This method is not open to API keys"));
+    if (rule.getSignedLink()) {
+      return SIGNED_LINK;
+    }
     if (rule.getInternal()) {
       String presented = headers.get(INTERNAL_TOKEN);
       if (internalToken.length == 0
@@ -137,7 +143,10 @@ final class AuthenticationInterceptor implements ServerInterceptor {
       var options = supplier.getMethodDescriptor().getOptions();
       if (options.hasExtension(OptionsProto.access)) {
         AccessRule rule = options.getExtension(OptionsProto.access);
-        return rule.getAnyScopeCount() == 0 && rule.getAllScopeCount() == 0 && !rule.getInternal()
+        return rule.getAnyScopeCount() == 0
+                && rule.getAllScopeCount() == 0
+                && !rule.getInternal()
+                && !rule.getSignedLink()
             ? Optional.empty()
             : Optional.of(rule);
       }

@@ -13,9 +13,11 @@ import dev.parley.compat.bedrock.v1.BulkDeleteConversationsResponse;
 import dev.parley.compat.bedrock.v1.ChatOutput;
 import dev.parley.compat.bedrock.v1.DeleteAllConversationsRequest;
 import dev.parley.compat.bedrock.v1.DeleteConversationRequest;
+import dev.parley.compat.bedrock.v1.DocumentPreview;
 import dev.parley.compat.bedrock.v1.FeedbackOutput;
 import dev.parley.compat.bedrock.v1.GetConversationRequest;
 import dev.parley.compat.bedrock.v1.GetProposedTitleRequest;
+import dev.parley.compat.bedrock.v1.GetRelatedDocumentPreviewRequest;
 import dev.parley.compat.bedrock.v1.GetRelatedDocumentRequest;
 import dev.parley.compat.bedrock.v1.ListConversationsRequest;
 import dev.parley.compat.bedrock.v1.ListConversationsResponse;
@@ -36,10 +38,13 @@ import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.ConversationKind;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
 import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.domain.Document;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.FeedbackLog;
+import dev.parley.conversation.domain.Knowledge;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Reasons;
+import dev.parley.conversation.domain.RelatedDocument;
 import dev.parley.conversation.domain.Run;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.platform.error.ErrorCode;
@@ -48,6 +53,8 @@ import dev.parley.platform.grpc.CallContext;
 import dev.parley.platform.proto.ProtoJson;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
@@ -64,13 +71,15 @@ public final class BedrockConversationsGrpcService
   private final Conversations conversations;
   private final FeedbackLog feedback;
   private final Assistant assistant;
+  private final Knowledge knowledge;
 
   @Inject
   public BedrockConversationsGrpcService(
-      Conversations conversations, FeedbackLog feedback, Assistant assistant) {
+      Conversations conversations, FeedbackLog feedback, Assistant assistant, Knowledge knowledge) {
     this.conversations = requireNonNull(conversations, "conversations is null");
     this.feedback = requireNonNull(feedback, "feedback is null");
     this.assistant = requireNonNull(assistant, "assistant is null");
+    this.knowledge = requireNonNull(knowledge, "knowledge is null");
   }
 
   /**
@@ -241,6 +250,30 @@ public final class BedrockConversationsGrpcService
         .relatedDocuments(CallContext.tenantId(), request.getConversationId())
         .forEach(document -> result.addDocuments(BedrockMapping.toRelatedDocument(document)));
     respond(response, result.build());
+  }
+
+  @Override
+  public void getRelatedDocumentPreview(
+      GetRelatedDocumentPreviewRequest request, StreamObserver<DocumentPreview> response) {
+    String tenantId = CallContext.tenantId();
+    RelatedDocument related =
+        assistant.relatedDocument(tenantId, request.getConversationId(), request.getSourceId());
+    Document document = knowledge.get(tenantId, related.sourceId());
+    String url = null;
+    if (document.contentType().equals(Knowledge.PDF)) {
+      Knowledge.FileLink link = knowledge.fileLink(tenantId, document.id());
+      url =
+          CallContext.baseUrl()
+              + "/parley/v1/knowledge-documents/"
+              + link.documentId()
+              + "/file?tenant="
+              + URLEncoder.encode(link.tenantId(), StandardCharsets.UTF_8)
+              + "&expires="
+              + link.expires()
+              + "&signature="
+              + link.signature();
+    }
+    respond(response, BedrockMapping.toPreview(related, document, url));
   }
 
   @Override

@@ -4,10 +4,12 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.parley.compat.bedrock.v1.ConversationMeta;
+import dev.parley.compat.bedrock.v1.DocumentPreview;
 import dev.parley.compat.bedrock.v1.MessageOutput;
 import dev.parley.compat.bedrock.v1.SearchResult;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationStore.SearchHit;
+import dev.parley.conversation.domain.Document;
 import dev.parley.conversation.domain.Feedback;
 import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Reasons;
@@ -146,6 +148,33 @@ final class BedrockMapping {
         .setSourceName(ProtoJson.stringOrNull(document.sourceName()))
         .setSourceLink(ProtoJson.stringOrNull(document.sourceLink()))
         .setPageNumber(ProtoJson.nullValue())
+        .build();
+  }
+
+  /** The first characters of a text document a preview shows. */
+  static final int PREVIEW_CHARACTERS = 10_000;
+
+  /** A preview: a text document's first characters, or a PDF's link (null for text). */
+  static DocumentPreview toPreview(RelatedDocument related, Document document, String url) {
+    boolean pdf = url != null;
+    String content = document.content() == null ? "" : document.content();
+    return DocumentPreview.newBuilder()
+        .setSourceId(related.sourceId())
+        .setSourceName(ProtoJson.stringOrNull(document.title()))
+        .setContentType(pdf ? "pdf" : "text")
+        .setText(
+            pdf
+                ? ProtoJson.nullValue()
+                : string(
+                    content.length() <= PREVIEW_CHARACTERS
+                        ? content
+                        : content.substring(0, PREVIEW_CHARACTERS)))
+        .setUrl(ProtoJson.stringOrNull(url))
+        .setPageCount(
+            document.pageCount() == null
+                ? ProtoJson.nullValue()
+                : Value.newBuilder().setNumberValue(document.pageCount()).build())
+        .setSizeBytes((int) document.sizeBytes())
         .build();
   }
 

@@ -23,6 +23,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.grpc.MethodDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -117,8 +118,19 @@ class EnvoyConfigTest {
       assertThat(route.getRoute().getCluster())
           .as(service.name())
           .isEqualTo(CLUSTERS.get(service.backend()));
-      assertThat(route.getRoute().getTimeout().getSeconds())
-          .isEqualTo(Long.parseLong(Setting.REQUEST_TIMEOUT_SECONDS.defaultValue().orElseThrow()));
+      boolean streams =
+          service.descriptor().getMethods().stream()
+              .anyMatch(method -> method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING);
+      if (streams) {
+        // A stream lasts as long as its work, and a retry would start the work again.
+        assertThat(route.getRoute().getTimeout().getSeconds()).as(service.name()).isZero();
+        assertThat(route.getRoute().hasRetryPolicy()).as(service.name()).isFalse();
+      } else {
+        assertThat(route.getRoute().getTimeout().getSeconds())
+            .as(service.name())
+            .isEqualTo(
+                Long.parseLong(Setting.REQUEST_TIMEOUT_SECONDS.defaultValue().orElseThrow()));
+      }
     }
     for (String name : ServiceCatalog.services().stream().map(RoutedService::name).toList()) {
       assertThat(transcoder.getServicesList().contains(name) || hasNoRestBinding(name)).isTrue();

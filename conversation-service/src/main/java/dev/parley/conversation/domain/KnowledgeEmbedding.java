@@ -11,14 +11,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Embeds knowledge passages in the background, so that adding a document never waits for the model:
- * batches of {@link #BATCH} passages of any tenant, each batch followed by a pause as long as it
- * took (at most half a core however many documents come in), a poll every {@link #IDLE_MILLIS} ms
- * when there is nothing to do. Several replicas may embed the same passage at once; the result is
- * the same vector, written twice.
+ * batches of {@link #BATCH} passages of any tenant, each on one thread and followed by a pause
+ * {@link #PAUSE_FACTOR} times as long as it took (at most a quarter of a core however many
+ * documents come in, so that conversation ingest keeps its throughput), a poll every {@link
+ * #IDLE_MILLIS} ms when there is nothing to do. Several replicas may embed the same passage at
+ * once; the result is the same vector, written twice.
  */
 public final class KnowledgeEmbedding implements Background {
   static final int BATCH = 32;
   static final long IDLE_MILLIS = 500;
+  static final int PAUSE_FACTOR = 3;
   private static final Logger LOG = LoggerFactory.getLogger(KnowledgeEmbedding.class);
 
   private final KnowledgeStore store;
@@ -55,7 +57,7 @@ public final class KnowledgeEmbedding implements Background {
           List<float[]> embeddings =
               embedder.embed(passages.stream().map(PendingPassage::text).toList());
           store.saveEmbeddings(passages, embeddings);
-          pause = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+          pause = Math.max(1, PAUSE_FACTOR * (System.nanoTime() - start) / 1_000_000);
         }
       } catch (RuntimeException e) {
         if (!stopped) {

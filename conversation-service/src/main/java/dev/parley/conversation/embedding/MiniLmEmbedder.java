@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * all-MiniLM-L6-v2 (quantized), run in-process by ONNX Runtime from the weights inside its Maven
  * artifact: nothing is downloaded, nothing leaves the machine. Loaded on first use (about a
- * second), so a service starts without waiting for it.
+ * second), so a service starts without waiting for it. A batch is embedded on the calling thread.
  */
 public final class MiniLmEmbedder implements TextEmbedder {
   private static final int DIMENSION = 384;
@@ -59,7 +59,9 @@ public final class MiniLmEmbedder implements TextEmbedder {
       synchronized (this) {
         loaded = model;
         if (loaded == null) {
-          loaded = new AllMiniLmL6V2QuantizedEmbeddingModel();
+          // Texts one after the other on the caller's thread, not one thread per core: embedding
+          // is background work and must leave the cores to requests.
+          loaded = new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run);
           model = loaded;
         }
       }

@@ -335,6 +335,43 @@ class KnowledgeDocumentsRestTest {
         .isEqualTo(400);
   }
 
+  @Test
+  void searchByMeaningFollowsEveryChangeOfTheTenantsKnowledge() {
+    String key = parley.key("knowledge-versions", "knowledge:write");
+    String query = PATH + ":search?query=my%20payment%20did%20not%20go%20through";
+    String first = add(key, "Card payments", "If your card is declined, check its bank limits.");
+    // Found by meaning once embedded (and the tenant's vectors are kept between searches).
+    JsonNode found =
+        TestingParley.eventually(
+            () -> parley.send("GET", query, key, null).json(),
+            answer -> answer.get("passages").size() == 1);
+    assertThat(found.at("/passages/0/documentId").asText()).isEqualTo(first);
+    assertThat(parley.send("GET", query, key, null).json()).isEqualTo(found);
+
+    // Deleted: gone from the next search at once, kept copy or not.
+    assertThat(parley.send("DELETE", PATH + "/" + first, key, null).status()).isEqualTo(204);
+    assertThat(parley.send("GET", query, key, null).json()).isEqualTo(json("{\"passages\": []}"));
+
+    // A new document is found by meaning once it is embedded.
+    String second = add(key, "Payments", "A declined card payment is retried after one hour.");
+    JsonNode again =
+        TestingParley.eventually(
+            () -> parley.send("GET", query, key, null).json(),
+            answer -> answer.get("passages").size() == 1);
+    assertThat(again.at("/passages/0/documentId").asText()).isEqualTo(second);
+  }
+
+  private String add(String key, String title, String content) {
+    Response created =
+        parley.send(
+            "POST",
+            PATH,
+            key,
+            "{\"title\": \"%s\", \"content\": \"%s\"}".formatted(title, content));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json().get("id").asText();
+  }
+
   /** The tenant's embedded passages by text. */
   private static Map<String, float[]> embeddings(Connection owner) {
     Map<String, float[]> vectors = new HashMap<>();

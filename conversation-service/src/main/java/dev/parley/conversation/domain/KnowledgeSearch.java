@@ -2,6 +2,8 @@ package dev.parley.conversation.domain;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.parley.conversation.domain.KnowledgeStore.EmbeddedPassage;
 import dev.parley.conversation.domain.KnowledgeStore.Passage;
 import dev.parley.platform.error.ParleyException;
@@ -33,8 +35,31 @@ public final class KnowledgeSearch {
   /** Reciprocal-rank fusion's constant: damps the weight of the very first ranks. */
   private static final int FUSION_K = 60;
 
+  /** Memory for tenants' vectors kept between searches (each passage about 1.6 KB). */
+  private static final long CACHE_BYTES = 256L * 1024 * 1024;
+
   private final KnowledgeStore store;
   private final TextEmbedder embedder;
+
+  /**
+   * Tenants' embedded passages as of a knowledge version: a search reads the stored version and
+   * reloads the vectors when it moved, so no replica ranks with a copy older than the store's.
+   */
+  private final Cache<String, Vectors> vectors =
+      Caffeine.newBuilder()
+          .maximumWeight(CACHE_BYTES)
+          .<String, Vectors>weigher((tenant, cached) -> cached.bytes())
+          .build();
+
+  private record Vectors(long version, List<EmbeddedPassage> passages) {
+    int bytes() {
+      long total = 64;
+      for (EmbeddedPassage passage : passages) {
+        total += 64 + (long) passage.embedding().length * Float.BYTES;
+      }
+      return (int) Math.min(Integer.MAX_VALUE, total);
+    }
+  }
 
   @Inject
   public KnowledgeSearch(KnowledgeStore store, TextEmbedder embedder) {
@@ -109,7 +134,7 @@ public final class KnowledgeSearch {
 
   /** The tenant's embedded passages nearest the query's meaning, nearest first. */
   private List<Scored> nearest(String tenantId, String query) {
-    List<EmbeddedPassage> passages = store.embeddedPassages(tenantId);
+    List<EmbeddedPassage> passages = embeddedPassages(tenantId);
     if (passages.isEmpty()) {
       return List.of();
     }
@@ -122,6 +147,19 @@ public final class KnowledgeSearch {
         .sorted(Comparator.comparingDouble(Scored::similarity).reversed())
         .limit(CANDIDATES)
         .toList();
+  }
+
+  /** The tenant's embedded passages: the kept copy while the stored version has not moved. */
+  private List<EmbeddedPassage> embeddedPassages(String tenantId) {
+    long version = store.version(tenantId);
+    Vectors cached = vectors.getIfPresent(tenantId);
+    if (cached != null && cached.version() == version) {
+      return cached.passages();
+    }
+    // Read after the version: what is loaded is at least as new as the version it is kept under.
+    List<EmbeddedPassage> loaded = store.embeddedPassages(tenantId);
+    vectors.put(tenantId, new Vectors(version, loaded));
+    return loaded;
   }
 
   private static double fused(int rank) {

@@ -24,6 +24,12 @@ public interface KnowledgeStore {
   /** A passage's key and embedding, for ranking by meaning. */
   record EmbeddedPassage(String documentId, int ordinal, float[] embedding) {}
 
+  /**
+   * A number that changes, in the same transaction, with every change of the tenant's documents and
+   * embeddings (0 before the first).
+   */
+  long version(String tenantId);
+
   /** Every embedded passage of the tenant (a tenant's knowledge is ranked in memory). */
   List<EmbeddedPassage> embeddedPassages(String tenantId);
 

@@ -2,6 +2,7 @@ package dev.parley.conversation.store;
 
 import static dev.parley.conversation.store.schema.Tables.KNOWLEDGE_CHUNK;
 import static dev.parley.conversation.store.schema.Tables.KNOWLEDGE_DOCUMENT;
+import static dev.parley.conversation.store.schema.Tables.KNOWLEDGE_VERSION;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.conversation.domain.ConversationStore.Cursor;
@@ -17,7 +18,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -80,6 +83,7 @@ final class JooqKnowledgeStore implements KnowledgeStore {
             }
             insert.execute();
           }
+          changed(dsl, document.tenantId());
           return document;
         });
   }
@@ -205,20 +209,51 @@ final class JooqKnowledgeStore implements KnowledgeStore {
 
   @Override
   public void saveEmbeddings(List<PendingPassage> passages, List<float[]> embeddings) {
+    Map<String, List<Integer>> byTenant = new LinkedHashMap<>();
     for (int i = 0; i < passages.size(); i++) {
-      PendingPassage passage = passages.get(i);
-      byte[] vector = bytes(embeddings.get(i));
-      database.inTenant(
-          passage.tenantId(),
-          dsl ->
-              dsl.update(KNOWLEDGE_CHUNK)
-                  .set(KNOWLEDGE_CHUNK.EMBEDDING, vector)
-                  .where(
-                      KNOWLEDGE_CHUNK.TENANT_ID.eq(passage.tenantId()),
-                      KNOWLEDGE_CHUNK.DOCUMENT_ID.eq(passage.documentId()),
-                      KNOWLEDGE_CHUNK.ORDINAL.eq(passage.ordinal()))
-                  .execute());
+      byTenant.computeIfAbsent(passages.get(i).tenantId(), tenant -> new ArrayList<>()).add(i);
     }
+    byTenant.forEach(
+        (tenantId, indexes) ->
+            database.inTenant(
+                tenantId,
+                dsl -> {
+                  for (int i : indexes) {
+                    PendingPassage passage = passages.get(i);
+                    dsl.update(KNOWLEDGE_CHUNK)
+                        .set(KNOWLEDGE_CHUNK.EMBEDDING, bytes(embeddings.get(i)))
+                        .where(
+                            KNOWLEDGE_CHUNK.TENANT_ID.eq(tenantId),
+                            KNOWLEDGE_CHUNK.DOCUMENT_ID.eq(passage.documentId()),
+                            KNOWLEDGE_CHUNK.ORDINAL.eq(passage.ordinal()))
+                        .execute();
+                  }
+                  changed(dsl, tenantId);
+                  return null;
+                }));
+  }
+
+  @Override
+  public long version(String tenantId) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.select(KNOWLEDGE_VERSION.VERSION)
+                .from(KNOWLEDGE_VERSION)
+                .where(KNOWLEDGE_VERSION.TENANT_ID.eq(tenantId))
+                .fetchOptional(KNOWLEDGE_VERSION.VERSION)
+                .orElse(0L));
+  }
+
+  /** Moves the tenant's knowledge version on, in the transaction of the change. */
+  private static void changed(DSLContext dsl, String tenantId) {
+    dsl.insertInto(KNOWLEDGE_VERSION)
+        .set(KNOWLEDGE_VERSION.TENANT_ID, tenantId)
+        .set(KNOWLEDGE_VERSION.VERSION, 1L)
+        .onConflict(KNOWLEDGE_VERSION.TENANT_ID)
+        .doUpdate()
+        .set(KNOWLEDGE_VERSION.VERSION, KNOWLEDGE_VERSION.VERSION.plus(1))
+        .execute();
   }
 
   /** A vector as stored: little-endian 32-bit floats. */
@@ -233,11 +268,18 @@ final class JooqKnowledgeStore implements KnowledgeStore {
   public boolean delete(String tenantId, String id) {
     return database.inTenant(
         tenantId,
-        dsl ->
-            dsl.deleteFrom(KNOWLEDGE_DOCUMENT)
-                    .where(KNOWLEDGE_DOCUMENT.TENANT_ID.eq(tenantId), KNOWLEDGE_DOCUMENT.ID.eq(id))
-                    .execute()
-                > 0);
+        dsl -> {
+          boolean deleted =
+              dsl.deleteFrom(KNOWLEDGE_DOCUMENT)
+                      .where(
+                          KNOWLEDGE_DOCUMENT.TENANT_ID.eq(tenantId), KNOWLEDGE_DOCUMENT.ID.eq(id))
+                      .execute()
+                  > 0;
+          if (deleted) {
+            changed(dsl, tenantId);
+          }
+          return deleted;
+        });
   }
 
   private static Document document(Record row, String content) {

@@ -312,6 +312,24 @@ final class Benchmark {
               options.requests(),
               options.concurrency(),
               i -> get(gateway + "/gitbook/v1/orgs/bench/conversations-issues?limit=100", key)));
+      // Ingest of the same shape just before the documents come: the baseline of the row that
+      // writes while they embed.
+      int ingestRequests = Math.min(1000, options.requests());
+      results.add(
+          measure(
+              "POST /inkeep/conversations (" + options.messages() + " messages, new, no embedding)",
+              client,
+              ingestRequests,
+              options.concurrency(),
+              i ->
+                  post(
+                      base,
+                      key,
+                      "{\"id\": \"bench-before-embedding-"
+                          + i
+                          + "\", \"type\": \"openai\", \"messages\": "
+                          + withCase(messages, i)
+                          + "}")));
       // Knowledge: documents of three paragraphs, embedded in the background as they come.
       long addsStarted = System.nanoTime();
       results.add(
@@ -358,7 +376,7 @@ final class Benchmark {
                     + options.messages()
                     + " messages, new, while passages embed)",
                 client,
-                Math.min(1000, options.requests()),
+                ingestRequests,
                 options.concurrency(),
                 i ->
                     post(

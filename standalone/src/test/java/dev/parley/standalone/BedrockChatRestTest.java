@@ -325,6 +325,36 @@ class BedrockChatRestTest {
   }
 
   @Test
+  void theBotOfTheFirstMessageIsKeptWithTheConversation() {
+    Response answered =
+        chat(
+            key,
+            """
+            {"conversationId": "chat-bot", "botId": "bot-7",
+             "message": {"role": "user", "model": "claude-v3-haiku", "parentMessageId": null,
+                         "content": [{"contentType": "text", "body": "Hello bot"}]}}
+            """);
+    assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+    assertThat(answered.json().get("botId").asText()).isEqualTo("bot-7");
+    assertThat(tree(key, "chat-bot").get("botId").asText()).isEqualTo("bot-7");
+    JsonNode listed = parley.send("GET", "/bedrock/conversations", key, null).json();
+    JsonNode meta =
+        listed
+            .valueStream()
+            .filter(item -> item.get("id").asText().equals("chat-bot"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(meta)
+        .isEqualTo(
+            json(
+                """
+                {"id": "chat-bot", "title": "New conversation", "createTime": %s,
+                 "model": "claude-v3-haiku", "botId": "bot-7"}
+                """
+                    .formatted(meta.get("createTime").toString())));
+  }
+
+  @Test
   void anUnrelatedQuestionIsAnsweredWithNothingFound() {
     Response answered =
         chat(

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -51,11 +52,21 @@ public final class KnowledgeSearch {
           .<String, Vectors>weigher((tenant, cached) -> cached.bytes())
           .build();
 
-  private record Vectors(long version, List<EmbeddedPassage> passages) {
+  /** A tenant's embedded passages as of a version, with each vector's length computed once. */
+  private record Vectors(long version, List<EmbeddedPassage> passages, double[] norms) {
+    static Vectors of(long version, List<EmbeddedPassage> passages) {
+      double[] norms = new double[passages.size()];
+      for (int i = 0; i < norms.length; i++) {
+        float[] vector = passages.get(i).embedding();
+        norms[i] = Math.sqrt(dot(vector, vector));
+      }
+      return new Vectors(version, passages, norms);
+    }
+
     int bytes() {
       long total = 64;
       for (EmbeddedPassage passage : passages) {
-        total += 64 + (long) passage.embedding().length * Float.BYTES;
+        total += 72 + (long) passage.embedding().length * Float.BYTES;
       }
       return (int) Math.min(Integer.MAX_VALUE, total);
     }
@@ -130,35 +141,57 @@ public final class KnowledgeSearch {
         .toList();
   }
 
-  private record Scored(EmbeddedPassage passage, double similarity) {}
+  private record Scored(EmbeddedPassage passage, double similarity, int index) {}
 
-  /** The tenant's embedded passages nearest the query's meaning, nearest first. */
+  /** Worst first: lower similarity, then (ties) the later passage, which leaves first. */
+  private static final Comparator<Scored> WORST_FIRST =
+      Comparator.comparingDouble(Scored::similarity)
+          .thenComparing(Comparator.comparingInt(Scored::index).reversed());
+
+  /**
+   * The tenant's embedded passages nearest the query's meaning, nearest first: the best {@link
+   * #CANDIDATES} kept in a bounded heap while the cosines are computed, with the stored vectors'
+   * lengths computed once per kept copy.
+   */
   private List<Scored> nearest(String tenantId, String query) {
-    List<EmbeddedPassage> passages = embeddedPassages(tenantId);
-    if (passages.isEmpty()) {
+    Vectors tenant = vectors(tenantId);
+    if (tenant.passages().isEmpty()) {
       return List.of();
     }
     float[] target = embedder.embed(List.of(query)).getFirst();
-    if (cosine(target, target) == 0) {
+    double targetNorm = Math.sqrt(dot(target, target));
+    if (targetNorm == 0) {
       return List.of(); // a query the model cannot read ranks by its words alone
     }
-    return passages.stream()
-        .map(passage -> new Scored(passage, cosine(target, passage.embedding())))
-        .sorted(Comparator.comparingDouble(Scored::similarity).reversed())
-        .limit(CANDIDATES)
-        .toList();
+    PriorityQueue<Scored> best = new PriorityQueue<>(CANDIDATES + 1, WORST_FIRST);
+    for (int i = 0; i < tenant.passages().size(); i++) {
+      EmbeddedPassage passage = tenant.passages().get(i);
+      double norm = tenant.norms()[i];
+      Scored scored =
+          new Scored(
+              passage, norm == 0 ? 0 : dot(target, passage.embedding()) / (targetNorm * norm), i);
+      if (best.size() < CANDIDATES) {
+        best.add(scored);
+      } else if (WORST_FIRST.compare(scored, best.peek()) > 0) {
+        best.poll();
+        best.add(scored);
+      }
+    }
+    List<Scored> nearest = new ArrayList<>(best);
+    nearest.sort(WORST_FIRST.reversed());
+    return nearest;
   }
 
   /** The tenant's embedded passages: the kept copy while the stored version has not moved. */
-  private List<EmbeddedPassage> embeddedPassages(String tenantId) {
+  private Vectors vectors(String tenantId) {
     long version = store.version(tenantId);
     Vectors cached = vectors.getIfPresent(tenantId);
     if (cached != null && cached.version() == version) {
-      return cached.passages();
+      return cached;
     }
     // Read after the version: what is loaded is at least as new as the version it is kept under.
-    List<EmbeddedPassage> loaded = store.embeddedPassages(tenantId);
-    vectors.put(tenantId, new Vectors(version, loaded));
+    Vectors loaded = Vectors.of(version, store.embeddedPassages(tenantId));
+    vectors.put(tenantId, loaded);
     return loaded;
   }
 
@@ -170,15 +203,11 @@ public final class KnowledgeSearch {
     return documentId + "#" + ordinal;
   }
 
-  static double cosine(float[] a, float[] b) {
+  private static double dot(float[] a, float[] b) {
     double dot = 0;
-    double normA = 0;
-    double normB = 0;
     for (int i = 0; i < a.length; i++) {
       dot += a[i] * b[i];
-      normA += a[i] * a[i];
-      normB += b[i] * b[i];
     }
-    return normA == 0 || normB == 0 ? 0 : dot / Math.sqrt(normA * normB);
+    return dot;
   }
 }

@@ -150,6 +150,36 @@ class EnvoyLuaFilterTest {
   }
 
   @Test
+  void answersAServicesVerbatimBodyAsItIs() throws Exception {
+    // What convert_grpc_status prints for a status whose ErrorInfo carries the vendor's body.
+    String status =
+        "{\"code\":3,\"message\":\"Cannot stream from non-existent conversation\",\"details\":"
+            + "[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":"
+            + "\"INVALID_ARGUMENT\",\"domain\":\"parley.dev\",\"metadata\":{\"requestId\":"
+            + "\"req_1\",\"httpBody\":\"{\\\"error\\\":\\\"Cannot stream from"
+            + " non-existent conversation \\\\u00e9\\\"}\"}}]}";
+    Varargs answered = respond("400", "/posthog/api/environments/t/conversations", status, null);
+    Varargs queueFull =
+        respond(
+            "409",
+            "/posthog/api/environments/t/conversations/c/queue",
+            "{\"code\":10,\"message\":\"full\",\"details\":[{\"@type\":"
+                + "\"type.googleapis.com/google.rpc.ErrorInfo\",\"metadata\":{\"httpBody\":"
+                + "\"{\\\"error\\\":\\\"queue_full\\\",\\\"detail\\\":\\\"Only two"
+                + " messages can be queued at a time.\\\"}\"}}]}",
+            null);
+
+    assertThat(JSON.readTree(answered.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree("{\"error\": \"Cannot stream from non-existent conversation \\u00e9\"}"));
+    assertThat(JSON.readTree(queueFull.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"error\": \"queue_full\","
+                    + " \"detail\": \"Only two messages can be queued at a time.\"}"));
+  }
+
+  @Test
   void dropsPostHogsTrailingSlashBeforeTranscoding() {
     LuaValue rewrite = lua.get("rewritten_path");
 

@@ -16,6 +16,7 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
+import dev.parley.platform.error.ErrorStatuses;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.netty.util.AttributeKey;
@@ -53,7 +54,7 @@ final class DialectResponses {
   private DialectResponses() {}
 
   /** scheme://host[:port] as the caller reached the gateway (or the proxy in front of it). */
-  private static String baseUrl(ServiceRequestContext context, RequestHeaders headers) {
+  static String baseUrl(ServiceRequestContext context, RequestHeaders headers) {
     String scheme = headers.get("x-forwarded-proto");
     String host = headers.get("x-forwarded-host");
     if (scheme == null || !scheme.matches("https?")) {
@@ -141,10 +142,53 @@ final class DialectResponses {
       ErrorBodies.Failure failure =
           new ErrorBodies.Failure(
               ErrorBodies.httpStatus(status.getCode()), status.getCode(), message, details);
-      return ErrorBodies.render(
-              Dialect.of(context.path()), failure, context.path(), requestId(context))
-          .toHttpResponse();
+      AggregatedHttpResponse rendered =
+          ErrorBodies.render(
+              Dialect.of(context.path()), failure, context.path(), requestId(context));
+      return withPassedHeaders(rendered, response).toHttpResponse();
     };
+  }
+
+  /** {@link #withPassedHeaders} from a gRPC call's trailers. */
+  static AggregatedHttpResponse withPassedHeaders(
+      AggregatedHttpResponse rendered, Metadata trailers) {
+    ResponseHeadersBuilder headers = rendered.headers().toBuilder();
+    boolean added = false;
+    for (String name : ErrorStatuses.RESPONSE_HEADERS) {
+      String value = trailers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
+      if (value != null) {
+        headers.set(name, value);
+        added = true;
+      }
+    }
+    return added
+        ? AggregatedHttpResponse.of(headers.build(), rendered.content(), rendered.trailers())
+        : rendered;
+  }
+
+  /**
+   * The rendered error with the response headers the backend's failure carries (Retry-After, the
+   * rate-limit headers), as Envoy passes them on.
+   */
+  static AggregatedHttpResponse withPassedHeaders(
+      AggregatedHttpResponse rendered, AggregatedHttpResponse backend) {
+    if (backend == null) {
+      return rendered;
+    }
+    ResponseHeadersBuilder headers = rendered.headers().toBuilder();
+    boolean added = false;
+    for (HttpHeaders from : new HttpHeaders[] {backend.headers(), backend.trailers()}) {
+      for (String name : ErrorStatuses.RESPONSE_HEADERS) {
+        String value = from.get(name);
+        if (value != null) {
+          headers.set(name, value);
+          added = true;
+        }
+      }
+    }
+    return added
+        ? AggregatedHttpResponse.of(headers.build(), rendered.content(), rendered.trailers())
+        : rendered;
   }
 
   /** Errors the server produces before any service runs: unknown route, body too large, ... */
@@ -265,7 +309,7 @@ final class DialectResponses {
     return requestId != null ? requestId : requestId(context.request().headers());
   }
 
-  private static String requestId(RequestHeaders headers) {
+  static String requestId(RequestHeaders headers) {
     String presented = headers.get(ErrorBodies.REQUEST_ID_HEADER);
     if (presented != null && presented.matches("[A-Za-z0-9._:-]{1,128}")) {
       return presented;

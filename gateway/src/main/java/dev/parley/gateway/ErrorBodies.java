@@ -11,6 +11,7 @@ import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import dev.parley.platform.error.ErrorStatuses;
 import io.grpc.Status;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,11 @@ final class ErrorBodies {
 
   static AggregatedHttpResponse render(
       Dialect dialect, Failure failure, String path, String requestId) {
+    String verbatim = failure.details() == null ? null : verbatimBody(failure.details());
+    if (verbatim != null && dialect != Dialect.NATIVE) {
+      // The vendor's own ad-hoc body for this failure ({"error": "..."}), as the service wrote it.
+      return json(failure.status(), MediaType.JSON_UTF_8, requestId, verbatim);
+    }
     return switch (dialect) {
       case INKEEP -> inkeep(failure, bounded(path), requestId);
       case GITBOOK -> gitbook(failure, requestId);
@@ -199,6 +205,23 @@ final class ErrorBodies {
   /** A path as an error body may echo it: at most 200 characters. */
   static String bounded(String path) {
     return path.length() <= 200 ? path : path.substring(0, 197) + "...";
+  }
+
+  /** The verbatim dialect body a service attached to a status (ErrorInfo metadata), or null. */
+  static String verbatimBody(com.google.rpc.Status status) {
+    for (Any detail : status.getDetailsList()) {
+      if (detail.is(ErrorInfo.class)) {
+        try {
+          String body = detail.unpack(ErrorInfo.class).getMetadataMap().get(ErrorStatuses.BODY_KEY);
+          if (body != null) {
+            return body;
+          }
+        } catch (InvalidProtocolBufferException e) {
+          return null;
+        }
+      }
+    }
+    return null;
   }
 
   /** The BadRequest of a status, if it has one. */

@@ -42,11 +42,15 @@ final class DialectShapes {
               ? json.path("error").path("name").isTextual()
               : json.path("result").isArray() && json.path("errors").isTextual();
     } else if (path.startsWith("/posthog/")) {
+      // drf-exceptions-hog's envelope, or the ad-hoc bodies PostHog's views answer themselves
+      // ({"error": ...}, {"detail": ...}; see docs/dialects/posthog.md).
       shaped =
-          json.path("type").isTextual()
-              && json.path("code").isTextual()
-              && json.path("detail").isTextual()
-              && json.has("attr");
+          (json.path("type").isTextual()
+                  && json.path("code").isTextual()
+                  && json.path("detail").isTextual()
+                  && json.has("attr"))
+              || (json.size() <= 2
+                  && (json.path("error").isTextual() || json.path("detail").isTextual()));
     } else {
       shaped = json.path("code").isInt() && json.path("message").isTextual();
     }

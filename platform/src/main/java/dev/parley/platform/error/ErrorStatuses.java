@@ -24,23 +24,36 @@ public final class ErrorStatuses {
 
   static final int MAX_FIELD = 200;
 
+  /** The ErrorInfo metadata key of a verbatim dialect body ({@link ParleyException#body}). */
+  public static final String BODY_KEY = "httpBody";
+
+  /** The HTTP response headers a failure may carry as trailers, which both gateways pass on. */
+  public static final java.util.Set<String> RESPONSE_HEADERS =
+      java.util.Set.of(
+          "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset");
+
+  /** The longest verbatim body. */
+  static final int MAX_BODY = 1024;
+
   private ErrorStatuses() {}
 
   /** What a call closes with: the status and the trailers that carry the rich details. */
   public record Failure(Status status, Metadata trailers) {}
 
   public static Failure of(ParleyException exception, String requestId) {
+    ErrorInfo.Builder info =
+        ErrorInfo.newBuilder()
+            .setReason(exception.code().name())
+            .setDomain(DOMAIN)
+            .putMetadata("requestId", requestId);
+    if (exception.body() != null && exception.body().length() <= MAX_BODY) {
+      info.putMetadata(BODY_KEY, exception.body());
+    }
     com.google.rpc.Status.Builder status =
         com.google.rpc.Status.newBuilder()
             .setCode(exception.code().grpcCode().value())
             .setMessage(bounded(exception.getMessage(), MAX_MESSAGE))
-            .addDetails(
-                Any.pack(
-                    ErrorInfo.newBuilder()
-                        .setReason(exception.code().name())
-                        .setDomain(DOMAIN)
-                        .putMetadata("requestId", requestId)
-                        .build()));
+            .addDetails(Any.pack(info.build()));
     if (!exception.violations().isEmpty()) {
       BadRequest.Builder badRequest = BadRequest.newBuilder();
       for (ParleyException.FieldViolation violation : exception.violations()) {
@@ -52,7 +65,16 @@ public final class ErrorStatuses {
       status.addDetails(Any.pack(badRequest.build()));
     }
     StatusRuntimeException converted = StatusProto.toStatusRuntimeException(status.build());
-    return new Failure(converted.getStatus(), converted.getTrailers());
+    Metadata trailers = converted.getTrailers();
+    exception
+        .headers()
+        .forEach(
+            (name, value) -> {
+              if (RESPONSE_HEADERS.contains(name)) {
+                trailers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+              }
+            });
+    return new Failure(converted.getStatus(), trailers);
   }
 
   /** The text, cut to at most {@code max} characters (never inside a surrogate pair). */

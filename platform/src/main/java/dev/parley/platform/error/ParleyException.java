@@ -3,7 +3,10 @@ package dev.parley.platform.error;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A failure the caller should hear about: a category, a message safe to show to the caller, and for
@@ -13,15 +16,57 @@ import java.util.List;
 public final class ParleyException extends RuntimeException {
   private final ErrorCode code;
   private final List<FieldViolation> violations;
+  private final String body;
+  private final Map<String, String> headers;
 
   public ParleyException(ErrorCode code, String message) {
     this(code, message, List.of());
   }
 
   public ParleyException(ErrorCode code, String message, List<FieldViolation> violations) {
+    this(code, message, violations, null, Map.of());
+  }
+
+  private ParleyException(
+      ErrorCode code,
+      String message,
+      List<FieldViolation> violations,
+      String body,
+      Map<String, String> headers) {
     super(requireNonNull(message, "message is null"));
     this.code = requireNonNull(code, "code is null");
     this.violations = ImmutableList.copyOf(violations);
+    this.body = body;
+    this.headers = ImmutableMap.copyOf(headers);
+  }
+
+  /**
+   * This failure answered, through a dialect's front door, with exactly this JSON body instead of
+   * the dialect's error envelope: for the vendors' own ad-hoc bodies ({@code {"error": "..."}}).
+   * Native callers still see the message and code.
+   */
+  public ParleyException withBody(String json) {
+    return new ParleyException(code, getMessage(), violations, requireNonNull(json), headers);
+  }
+
+  /**
+   * This failure with an HTTP response header the front doors pass on (one of {@link
+   * ErrorStatuses#RESPONSE_HEADERS}: Retry-After and the rate-limit headers).
+   */
+  public ParleyException withHeader(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name.toLowerCase(java.util.Locale.ROOT), value);
+    return new ParleyException(code, getMessage(), violations, body, more);
+  }
+
+  /** The verbatim dialect body, or null for the dialect's envelope. */
+  public String body() {
+    return body;
+  }
+
+  /** HTTP response headers to pass on, by lower-case name. */
+  public Map<String, String> headers() {
+    return headers;
   }
 
   public static ParleyException invalidArgument(String field, String description) {

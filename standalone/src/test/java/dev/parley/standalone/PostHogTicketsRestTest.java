@@ -131,9 +131,8 @@ class PostHogTicketsRestTest {
     assertThat(deleted.status()).isEqualTo(204);
     assertThat(parley.send("GET", tickets("tk-basic") + "2/", key, null).status()).isEqualTo(404);
     Response suggestion = parley.send("POST", tickets("tk-basic") + "1/suggest_reply/", key, "{}");
-    assertThat(suggestion.status()).isEqualTo(501);
-    assertThat(suggestion.json().get("detail").asText())
-        .isEqualTo("Reply suggestions need the assistant, which this Parley does not run yet");
+    assertThat(suggestion.status()).isEqualTo(400);
+    assertThat(suggestion.json()).isEqualTo(json("{\"detail\": \"No messages in this ticket\"}"));
   }
 
   @Test

@@ -7,6 +7,8 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.event.v1.TicketParkedEventsServiceGrpc;
+import dev.parley.platform.config.Environment;
+import dev.parley.platform.config.Setting;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.db.TenantDatabase;
 import dev.parley.platform.events.EventParking;
@@ -18,12 +20,17 @@ import dev.parley.ticket.api.TicketGrpcService;
 import dev.parley.ticket.compat.posthog.PostHogTicketsGrpcService;
 import dev.parley.ticket.domain.ConversationMessages;
 import dev.parley.ticket.domain.Tickets;
+import dev.parley.ticket.domain.UsageLimits;
+import dev.parley.ticket.peer.AssistantPeer;
 import dev.parley.ticket.peer.ConversationEventFollower;
 import dev.parley.ticket.peer.EndUserDirectory;
 import dev.parley.ticket.store.StoreModule;
 import io.grpc.BindableService;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Named;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 
 /** Wiring of ticket-service. */
 public final class TicketModule extends AbstractModule {
@@ -53,12 +60,29 @@ public final class TicketModule extends AbstractModule {
         TicketParkedEventsServiceGrpc.getReplayParkedEventMethod());
   }
 
+  /** The per-key limits of suggested replies (PostHog's AI throttles: burst and sustained). */
+  @Provides
+  @Singleton
+  @Named("suggestions")
+  List<UsageLimits.Limit> suggestionLimits(Environment environment) {
+    return List.of(
+        new UsageLimits.Limit(
+            "suggest_minute",
+            Duration.ofMinutes(1),
+            environment.getInt(Setting.SUGGEST_REPLY_PER_MINUTE, 1, 1_000_000)),
+        new UsageLimits.Limit(
+            "suggest_day",
+            Duration.ofDays(1),
+            environment.getInt(Setting.SUGGEST_REPLY_PER_DAY, 1, 100_000_000)));
+  }
+
   @Override
   protected void configure() {
     install(new StoreModule());
     bind(Clock.class).toInstance(Clock.systemUTC());
     bind(Tickets.class).in(Scopes.SINGLETON);
     bind(EndUserDirectory.class).in(Scopes.SINGLETON);
+    bind(AssistantPeer.class).in(Scopes.SINGLETON);
     bind(ConversationMessages.class).in(Scopes.SINGLETON);
     // Records escalated conversations' new messages from conversation-service's event stream.
     bind(ConversationEventFollower.class).in(Scopes.SINGLETON);

@@ -91,6 +91,15 @@ public enum Setting {
       "PARLEY_ASSISTANT_MAX_RUNS",
       "8",
       "Runs one conversation-service replica generates at once; more wait as `queued`."),
+  SUGGEST_REPLY_PER_MINUTE(
+      "PARLEY_SUGGEST_REPLY_PER_MINUTE",
+      "10",
+      "Suggested replies (PostHog `suggest_reply`) one API key may ask for per minute; 429 with"
+          + " `Retry-After` beyond."),
+  SUGGEST_REPLY_PER_DAY(
+      "PARLEY_SUGGEST_REPLY_PER_DAY",
+      "100",
+      "Suggested replies one API key may ask for per day (UTC); 429 with `Retry-After` beyond."),
   OPENAI_BASE_URL(
       "PARLEY_OPENAI_BASE_URL",
       "https://api.openai.com/v1",

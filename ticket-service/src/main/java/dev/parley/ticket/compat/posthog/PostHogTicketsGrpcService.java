@@ -29,9 +29,14 @@ import dev.parley.ticket.domain.TicketStore;
 import dev.parley.ticket.domain.TicketUpdate;
 import dev.parley.ticket.domain.TicketUpdate.Set;
 import dev.parley.ticket.domain.Tickets;
+import dev.parley.ticket.domain.UsageLimits;
+import dev.parley.ticket.peer.AssistantPeer;
 import dev.parley.ticket.peer.EndUserDirectory;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -39,6 +44,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** PostHog's ticket API over ticket-service's store. */
@@ -52,11 +58,25 @@ public final class PostHogTicketsGrpcService
 
   private final Tickets tickets;
   private final EndUserDirectory endUsers;
+  private final AssistantPeer assistant;
+  private final UsageLimits usage;
+  private final List<UsageLimits.Limit> suggestionLimits;
+  private final Clock clock;
 
   @Inject
-  public PostHogTicketsGrpcService(Tickets tickets, EndUserDirectory endUsers) {
+  public PostHogTicketsGrpcService(
+      Tickets tickets,
+      EndUserDirectory endUsers,
+      AssistantPeer assistant,
+      UsageLimits usage,
+      @Named("suggestions") List<UsageLimits.Limit> suggestionLimits,
+      Clock clock) {
     this.tickets = requireNonNull(tickets, "tickets is null");
     this.endUsers = requireNonNull(endUsers, "endUsers is null");
+    this.assistant = requireNonNull(assistant, "assistant is null");
+    this.usage = requireNonNull(usage, "usage is null");
+    this.suggestionLimits = List.copyOf(suggestionLimits);
+    this.clock = requireNonNull(clock, "clock is null");
   }
 
   /** The ticket with its person, looked up with the caller's key. */
@@ -154,10 +174,35 @@ public final class PostHogTicketsGrpcService
   @Override
   public void suggestReply(
       SuggestReplyRequest request, StreamObserver<SuggestReplyResponse> response) {
-    tickets.get(tenant(request.getProjectId()), request.getId());
-    throw new ParleyException(
-        ErrorCode.UNIMPLEMENTED,
-        "Reply suggestions need the assistant, which this Parley does not run yet");
+    String tenantId = tenant(request.getProjectId());
+    // PostHog's AI throttles come first, per key, shared by every replica.
+    Optional<Duration> wait =
+        usage.acquire(tenantId, CallContext.principal().keyId(), suggestionLimits, clock.instant());
+    if (wait.isPresent()) {
+      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+      throw new ParleyException(
+              ErrorCode.RESOURCE_EXHAUSTED,
+              "Request was throttled. Expected available in " + seconds + " seconds.")
+          .withHeader("Retry-After", Long.toString(seconds));
+    }
+    Ticket ticket = tickets.get(tenantId, request.getId());
+    AssistantPeer.Draft draft =
+        ticket.conversationId() == null
+            ? new AssistantPeer.Draft.NoMessages()
+            : assistant.draftReply(ticket.conversationId());
+    switch (draft) {
+      case AssistantPeer.Draft.Text text when !text.text().isBlank() ->
+          respond(response, SuggestReplyResponse.newBuilder().setSuggestion(text.text()).build());
+      case AssistantPeer.Draft.Failed failed ->
+          throw new ParleyException(
+                  ErrorCode.INTERNAL, "Failed to generate suggestion. Please try again.")
+              .withBody(
+                  "{\"detail\":\"Failed to generate suggestion. Please try again.\","
+                      + "\"error_type\":\"unknown_error\"}");
+      default ->
+          throw new ParleyException(ErrorCode.INVALID_ARGUMENT, "No messages in this ticket")
+              .withBody("{\"detail\":\"No messages in this ticket\"}");
+    }
   }
 
   /** The writable fields the body sets; DRF's messages for values of the wrong type. */

@@ -18,6 +18,7 @@ import dev.parley.conversation.compat.gitbook.GitBookConversationsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepConversationsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepEventsGrpcService;
 import dev.parley.conversation.compat.inkeep.InkeepFeedbackGrpcService;
+import dev.parley.conversation.compat.posthog.PostHogConversationStreamGrpcService;
 import dev.parley.conversation.compat.posthog.PostHogConversationsGrpcService;
 import dev.parley.conversation.domain.AnswerProvider;
 import dev.parley.conversation.domain.Assistant;
@@ -147,6 +148,7 @@ public final class ConversationModule extends AbstractModule {
     services.addBinding().to(BedrockConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(AlliConversationsGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(PostHogConversationsGrpcService.class).in(Scopes.SINGLETON);
+    services.addBinding().to(PostHogConversationStreamGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(KnowledgeGrpcService.class).in(Scopes.SINGLETON);
     services.addBinding().to(AssistantGrpcService.class).in(Scopes.SINGLETON);
   }

@@ -138,6 +138,35 @@ class EnvoyConfigTest {
   }
 
   @Test
+  void servesServerSentEventsAsStreamsOfHttpBodyThatOutliveTheirKeepalives() throws Exception {
+    // Every server-streaming method with a REST binding answers google.api.HttpBody chunks (the
+    // transcoder passes those through as they come), is transcoded, and is routed without a
+    // timeout; silence is bounded by the connection manager's stream idle timeout, which must
+    // outlast PostHog's 15 s keepalive.
+    int streams = 0;
+    for (RoutedService service : ServiceCatalog.services()) {
+      var proto =
+          ((io.grpc.protobuf.ProtoServiceDescriptorSupplier)
+                  service.descriptor().getSchemaDescriptor())
+              .getServiceDescriptor();
+      for (var method : proto.getMethods()) {
+        if (!method.isServerStreaming()
+            || !method.getOptions().hasExtension(AnnotationsProto.http)) {
+          continue;
+        }
+        streams++;
+        assertThat(method.getOutputType().getFullName())
+            .as(method.getFullName())
+            .isEqualTo("google.api.HttpBody");
+        assertThat(transcoder.getServicesList()).contains(service.name());
+      }
+    }
+    assertThat(streams).isPositive();
+    assertThat(connectionManager.getStreamIdleTimeout().getSeconds()).isGreaterThan(15);
+    assertThat(transcoder.getPrintOptions().getStreamNewlineDelimited()).isFalse();
+  }
+
+  @Test
   void everyClusterPointsAtItsServicesConfiguredPortOverHttp2WithHealthChecks() throws Exception {
     Map<String, Cluster> clusters =
         bootstrap.getStaticResources().getClustersList().stream()

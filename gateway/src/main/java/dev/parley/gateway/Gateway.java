@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
@@ -85,8 +86,12 @@ public final class Gateway implements AutoCloseable {
           UpstreamForwarder.forService(service.descriptor(), channel, config.requestTimeout()));
     }
     TrailingSlashes trailingSlashes = new TrailingSlashes();
+    ServerBuilder builder = Server.builder();
+    for (RoutedService service : ServiceCatalog.services()) {
+      BodyStreams.bind(builder, service, channels.get(service.backend()));
+    }
     Server server =
-        Server.builder()
+        builder
             .http(new InetSocketAddress(config.host(), config.port()))
             .maxRequestLength(config.maxRequestBytes())
             // Long ids reach the services, which refuse them in the dialect's shape; requests

@@ -3,6 +3,7 @@ package dev.parley.gateway;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableSet;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -116,6 +117,23 @@ final class UpstreamForwarder<Q, R> implements ServerCallHandler<Q, R> {
         clientCall.cancel("The caller cancelled", null);
       }
     };
+  }
+
+  /** An HTTP request's headers as the metadata of the call it becomes. */
+  static Metadata forwarded(RequestHeaders incoming) {
+    Metadata outgoing = new Metadata();
+    incoming.forEach(
+        (name, value) -> {
+          String key = name.toString();
+          if (key.startsWith(":")
+              || key.startsWith("grpc-")
+              || NOT_FORWARDED.contains(key)
+              || key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+            return;
+          }
+          outgoing.put(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER), value);
+        });
+    return outgoing;
   }
 
   private static Metadata forwarded(Metadata incoming) {

@@ -101,6 +101,13 @@ class PostHogConversationsRestTest {
     assertThat(noKey.json().get("type").asText()).isEqualTo("authentication_error");
   }
 
+  private static String derivedUuid(String id) {
+    return java.util
+        .UUID
+        .nameUUIDFromBytes(("message\n" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toString();
+  }
+
   @Test
   void retrievesAppendsAnAssistantMessageAndSoftDeletes() {
     String key = parley.key("ph-one", "conversation:read,conversation:write");
@@ -109,13 +116,15 @@ class PostHogConversationsRestTest {
     Response got = parley.send("GET", path("ph-one") + "one/", key, null);
     assertThat(got.status()).isEqualTo(200);
     JsonNode conversation = got.json();
+    // Ids written through another front door ("q", "r") show as UUIDs derived from them.
     assertThat(conversation.get("messages"))
         .isEqualTo(
             json(
                 """
-                [{"type": "human", "id": "q", "content": "Show me weekly signups"},
-                 {"type": "ai", "id": "r", "content": "Here is the trend."}]
-                """));
+                [{"type": "human", "id": "%s", "content": "Show me weekly signups"},
+                 {"type": "ai", "id": "%s", "content": "Here is the trend."}]
+                """
+                    .formatted(derivedUuid("q"), derivedUuid("r"))));
     assertThat(conversation.get("has_unsupported_content").asBoolean()).isFalse();
     assertThat(conversation.get("agent_mode").isNull()).isTrue();
     assertThat(conversation.get("is_sandbox").asBoolean()).isFalse();
@@ -130,6 +139,7 @@ class PostHogConversationsRestTest {
     assertThat(appended.status()).isEqualTo(201);
     String messageId = appended.json().get("id").asText();
     assertThat(appended.json()).isEqualTo(json("{\"id\": \"" + messageId + "\"}"));
+    assertThat(java.util.UUID.fromString(messageId).version()).isEqualTo(4);
     JsonNode messages =
         parley.send("GET", path("ph-one") + "one", key, null).json().get("messages");
     assertThat(messages.get(2))

@@ -5,14 +5,21 @@ import static java.util.Objects.requireNonNull;
 
 import dev.parley.conversation.domain.Assistant;
 import dev.parley.conversation.domain.Conversations;
+import dev.parley.conversation.domain.QueuedMessage;
 import dev.parley.conversation.domain.RelatedDocument;
 import dev.parley.conversation.domain.Run;
 import dev.parley.conversation.domain.RunEvent;
 import dev.parley.conversation.v1.AssistantServiceGrpc;
 import dev.parley.conversation.v1.CancelRunRequest;
 import dev.parley.conversation.v1.Citation;
+import dev.parley.conversation.v1.ClearQueueRequest;
+import dev.parley.conversation.v1.DeleteQueuedMessageRequest;
+import dev.parley.conversation.v1.DraftReplyRequest;
+import dev.parley.conversation.v1.DraftReplyResponse;
+import dev.parley.conversation.v1.EnqueueMessageRequest;
 import dev.parley.conversation.v1.GetRelatedDocumentRequest;
 import dev.parley.conversation.v1.GetRunRequest;
+import dev.parley.conversation.v1.ListQueuedMessagesRequest;
 import dev.parley.conversation.v1.ListRelatedDocumentsRequest;
 import dev.parley.conversation.v1.ListRelatedDocumentsResponse;
 import dev.parley.conversation.v1.ListRunEventsRequest;
@@ -20,14 +27,18 @@ import dev.parley.conversation.v1.ListRunEventsResponse;
 import dev.parley.conversation.v1.MessageCompleted;
 import dev.parley.conversation.v1.ProposeTitleRequest;
 import dev.parley.conversation.v1.ProposeTitleResponse;
+import dev.parley.conversation.v1.QueuedMessages;
 import dev.parley.conversation.v1.RunAssistantRequest;
 import dev.parley.conversation.v1.RunStatus;
 import dev.parley.conversation.v1.TextDelta;
+import dev.parley.conversation.v1.UpdateQueuedMessageRequest;
 import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.proto.ProtoJson;
 import dev.parley.platform.proto.ProtoTime;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
+import java.util.List;
 
 /** The native AssistantService: runs, their events, titles and related documents. */
 public final class AssistantGrpcService extends AssistantServiceGrpc.AssistantServiceImplBase {
@@ -96,6 +107,81 @@ public final class AssistantGrpcService extends AssistantServiceGrpc.AssistantSe
         toProto(
             assistant.cancel(
                 CallContext.tenantId(), request.getConversationId(), request.getRunId())));
+  }
+
+  @Override
+  public void listQueuedMessages(
+      ListQueuedMessagesRequest request, StreamObserver<QueuedMessages> response) {
+    respond(
+        response, toProto(assistant.queue(CallContext.tenantId(), request.getConversationId())));
+  }
+
+  @Override
+  public void enqueueMessage(
+      EnqueueMessageRequest request, StreamObserver<QueuedMessages> response) {
+    respond(
+        response,
+        toProto(
+            assistant.enqueue(
+                CallContext.tenantId(),
+                request.getConversationId(),
+                request.getMessage().getContent(),
+                ProtoJson.toJson(request.getMessage().getContext()))));
+  }
+
+  @Override
+  public void updateQueuedMessage(
+      UpdateQueuedMessageRequest request, StreamObserver<QueuedMessages> response) {
+    respond(
+        response,
+        toProto(
+            assistant.updateQueued(
+                CallContext.tenantId(),
+                request.getConversationId(),
+                request.getQueuedMessageId(),
+                request.getContent())));
+  }
+
+  @Override
+  public void deleteQueuedMessage(
+      DeleteQueuedMessageRequest request, StreamObserver<QueuedMessages> response) {
+    respond(
+        response,
+        toProto(
+            assistant.deleteQueued(
+                CallContext.tenantId(),
+                request.getConversationId(),
+                request.getQueuedMessageId())));
+  }
+
+  @Override
+  public void clearQueue(ClearQueueRequest request, StreamObserver<QueuedMessages> response) {
+    assistant.clearQueue(CallContext.tenantId(), request.getConversationId());
+    respond(response, toProto(List.of()));
+  }
+
+  @Override
+  public void draftReply(DraftReplyRequest request, StreamObserver<DraftReplyResponse> response) {
+    respond(
+        response,
+        DraftReplyResponse.newBuilder()
+            .setText(assistant.draftReply(CallContext.tenantId(), request.getConversationId()))
+            .build());
+  }
+
+  private static QueuedMessages toProto(List<QueuedMessage> messages) {
+    QueuedMessages.Builder result =
+        QueuedMessages.newBuilder().setMaxMessages(Assistant.MAX_QUEUED);
+    for (QueuedMessage message : messages) {
+      result.addMessages(
+          dev.parley.conversation.v1.QueuedMessage.newBuilder()
+              .setId(message.id())
+              .setContent(message.content())
+              .setContext(ProtoJson.toStruct(message.contextJson()))
+              .setCreateTime(ProtoTime.timestamp(message.createTime()))
+              .setExpireTime(ProtoTime.timestamp(message.expireTime())));
+    }
+    return result.build();
   }
 
   @Override

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,6 +67,9 @@ public final class Assistant implements Background {
   /** How many turns before the question a provider sees. */
   static final int HISTORY_TURNS = 20;
 
+  /** The roles of a conversation's customer (the rest are its team or assistant). */
+  private static final Set<String> CUSTOMER_ROLES = Set.of("user", "customer", "end-user");
+
   /** Titles are short: Bedrock Chat asks for 15 to 20 characters. */
   public static final int TITLE_LENGTH = 20;
 
@@ -80,6 +84,7 @@ public final class Assistant implements Background {
 
   private static final int FLUSH_CHARS = 400;
   private static final int MAX_ERROR = 1000;
+  private static final int DRAIN_BATCH = 50;
   private static final Pattern CITATION = Pattern.compile("\\[(\\d{1,2})]");
   private static final Logger LOG = LoggerFactory.getLogger(Assistant.class);
 
@@ -93,6 +98,10 @@ public final class Assistant implements Background {
   private final Clock clock;
   private final String replica = "replica_" + UUID.randomUUID().toString().replace("-", "");
   private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+
+  /** This replica's followers by conversation, woken when a run here stores an event. */
+  private final Map<String, Set<Semaphore>> followers = new ConcurrentHashMap<>();
+
   private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
   private ScheduledExecutorService supervisor;
   private long ticks;
@@ -123,8 +132,54 @@ public final class Assistant implements Background {
     this.clock = requireNonNull(clock, "clock is null");
   }
 
-  /** What to run: the user message to answer (the latest when null), the model name, continue. */
-  public record RunRequest(String messageId, String model, boolean continueMessage) {}
+  /**
+   * What to run: the user message to answer (the latest when null), the model name, continue. A new
+   * turn instead brings its user message ({@code question}, with its id), appended once the run
+   * holds the conversation, so a turn refused because another run answers is not written at all;
+   * {@code answerId} is the id of the answer's message (a new one when null); {@code
+   * titleAfterFirstTurn} titles an untitled conversation after the answer; {@code queuedMessageId}
+   * is the queued message the turn takes off the queue.
+   */
+  public record RunRequest(
+      String messageId,
+      String model,
+      boolean continueMessage,
+      MessageDraft question,
+      String answerId,
+      boolean titleAfterFirstTurn,
+      String queuedMessageId) {
+    public RunRequest(String messageId, String model, boolean continueMessage) {
+      this(messageId, model, continueMessage, null, null, false, null);
+    }
+
+    /** A new turn: the user message to append and answer, titled after the first answer. */
+    public static RunRequest newTurn(MessageDraft question, String model, String answerId) {
+      requireNonNull(question.id(), "the question's id is null");
+      return new RunRequest(null, model, false, question, answerId, true, null);
+    }
+  }
+
+  /** Whether a run answers a conversation, and whether it was asked to stop. */
+  public enum Activity {
+    IDLE,
+    RUNNING,
+    CANCELING
+  }
+
+  /** How many messages may wait on a conversation at once. */
+  public static final int MAX_QUEUED = 2;
+
+  /** How long a queued message waits at most. */
+  public static final Duration QUEUE_TTL = Duration.ofHours(1);
+
+  /** The longest queued message. */
+  public static final int MAX_QUEUED_CONTENT = 40_000;
+
+  /** How often a follower that is not woken by this replica's run reads the stored events. */
+  private static final Duration FOLLOW_POLL = Duration.ofMillis(100);
+
+  /** How long a follower waits, after a run, for the run of a queued message to start. */
+  private static final Duration NEXT_TURN_WAIT = Duration.ofSeconds(3);
 
   /** Receives a run's events in order, on the run's thread, as each is stored. */
   public interface RunListener {
@@ -165,7 +220,9 @@ public final class Assistant implements Background {
     Route route = routes.route("model", request.model());
     Message question;
     Message continued = null;
-    if (request.continueMessage()) {
+    if (request.question() != null) {
+      question = null; // appended below, once the run holds the conversation
+    } else if (request.continueMessage()) {
       continued = conversation.messages().isEmpty() ? null : conversation.messages().getLast();
       if (continued == null || continued.role().equals("user")) {
         throw new ParleyException(
@@ -191,11 +248,12 @@ public final class Assistant implements Background {
               .findFirst()
               .orElse(null);
     }
-    if (question == null) {
+    if (question == null && request.question() == null) {
       throw new ParleyException(
           ErrorCode.FAILED_PRECONDITION,
           "Conversation " + conversationId + " has no user message to answer");
     }
+    String questionId = question != null ? question.id() : request.question().id();
     Run run =
         new Run(
             tenantId,
@@ -205,7 +263,7 @@ public final class Assistant implements Background {
             route.provider(),
             route.model(),
             request.model() == null || request.model().isEmpty() ? route.model() : request.model(),
-            question.id(),
+            questionId,
             continued == null ? null : continued.id(),
             null,
             null,
@@ -214,17 +272,29 @@ public final class Assistant implements Background {
             now(),
             null,
             null);
-    if (!store.insert(run, replica)) {
+    if (!store.insert(run, replica, request.queuedMessageId())) {
       String active = store.active(tenantId, conversationId).map(Run::id).orElse("another run");
       throw new ParleyException(
           ErrorCode.ABORTED,
           "Conversation " + conversationId + " is being answered (" + active + ")");
     }
     Execution execution = new Execution(tenantId, run, listener);
+    Conversation answering = conversation;
+    if (request.question() != null) {
+      try {
+        question = conversations.append(tenantId, conversationId, request.question());
+        answering = conversations.get(tenantId, conversationId);
+      } catch (RuntimeException e) {
+        // The turn could not be written: its run ends before it started.
+        finish(execution, null, "The question could not be stored: " + e.getMessage());
+        throw e;
+      }
+    }
     executions.put(run.id(), execution);
     Message answered = question;
     Message extended = continued;
-    runs.execute(() -> execute(execution, conversation, answered, extended));
+    Conversation context = answering;
+    runs.execute(() -> execute(execution, context, answered, extended, request));
     return execution;
   }
 
@@ -270,6 +340,289 @@ public final class Assistant implements Background {
     return get(tenantId, conversationId, runId);
   }
 
+  /** Whether a run answers each of these conversations (all IDLE that no run answers). */
+  public Map<String, Activity> activity(String tenantId, Collection<String> conversationIds) {
+    Map<String, RunStore.ActiveRun> active = store.activeRuns(tenantId, conversationIds);
+    Map<String, Activity> result = new HashMap<>();
+    for (String id : conversationIds) {
+      RunStore.ActiveRun run = active.get(id);
+      result.put(
+          id,
+          run == null
+              ? Activity.IDLE
+              : run.cancelRequested() ? Activity.CANCELING : Activity.RUNNING);
+    }
+    return result;
+  }
+
+  /** The conversation's active run, if any; NOT_FOUND for an unknown conversation. */
+  public Optional<Run> activeRun(String tenantId, String conversationId) {
+    conversations.checkExists(tenantId, conversationId);
+    return store.active(tenantId, conversationId);
+  }
+
+  /** Asks the conversation's active run to stop; false when none runs. */
+  public boolean cancelActive(String tenantId, String conversationId) {
+    Optional<Run> active = activeRun(tenantId, conversationId);
+    active.ifPresent(run -> cancel(tenantId, conversationId, run.id()));
+    return active.isPresent();
+  }
+
+  /** Receives what a follower reads; false from any method ends the following. */
+  public interface FollowSink {
+    /** A stored event of the run followed. */
+    boolean event(RunEvent.Stored event);
+
+    /** Nothing happened for the keepalive period. */
+    boolean idle();
+
+    /** The run of a queued message started after the run followed: it is followed next. */
+    boolean nextTurn(Run run);
+  }
+
+  /**
+   * Follows a run from the events after {@code afterSequence} to its end, and then the runs of the
+   * conversation's queued messages as they start, on the caller's thread. Events are read from the
+   * store, so this works on any replica; this replica's own runs wake the follower at once, others'
+   * are read every {@link #FOLLOW_POLL}. The sink hears {@code idle} after {@code keepalive}
+   * without events.
+   */
+  public void follow(
+      String tenantId,
+      String conversationId,
+      String runId,
+      int afterSequence,
+      Duration keepalive,
+      FollowSink sink) {
+    Semaphore wake = new Semaphore(0);
+    followers.computeIfAbsent(conversationId, id -> ConcurrentHashMap.newKeySet()).add(wake);
+    try {
+      String following = runId;
+      int last = afterSequence;
+      long quietSince = System.nanoTime();
+      while (following != null) {
+        boolean finished = false;
+        for (RunEvent.Stored stored : store.events(tenantId, following, last)) {
+          last = stored.sequence();
+          quietSince = System.nanoTime();
+          if (!sink.event(stored)) {
+            return;
+          }
+          finished |= stored.event() instanceof RunEvent.Finished;
+        }
+        if (finished) {
+          Run next = nextTurn(tenantId, conversationId, following, wake);
+          if (next == null || !sink.nextTurn(next)) {
+            return;
+          }
+          following = next.id();
+          last = 0;
+          continue;
+        }
+        if (System.nanoTime() - quietSince >= keepalive.toNanos()) {
+          quietSince = System.nanoTime();
+          if (!sink.idle()) {
+            return;
+          }
+        }
+        wake.tryAcquire(FOLLOW_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        wake.drainPermits();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      followers.computeIfPresent(
+          conversationId,
+          (id, waiting) -> {
+            waiting.remove(wake);
+            return waiting.isEmpty() ? null : waiting;
+          });
+    }
+  }
+
+  /**
+   * The run that answers the conversation's next queued message after {@code finishedRunId}, once
+   * it started; null when no message waits (or none started within {@link #NEXT_TURN_WAIT}).
+   */
+  private Run nextTurn(String tenantId, String conversationId, String finishedRunId, Semaphore wake)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + NEXT_TURN_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Run> active = store.active(tenantId, conversationId);
+      if (active.isPresent() && !active.get().id().equals(finishedRunId)) {
+        return active.get();
+      }
+      if (active.isEmpty() && store.queue(tenantId, conversationId).isEmpty()) {
+        return null;
+      }
+      wake.tryAcquire(FOLLOW_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return null;
+  }
+
+  /** The conversation's queued messages, oldest first. */
+  public List<QueuedMessage> queue(String tenantId, String conversationId) {
+    conversations.checkExists(tenantId, conversationId);
+    return store.queue(tenantId, conversationId);
+  }
+
+  /**
+   * Queues a user message to run after the conversation's run; it runs at once when none runs.
+   * RESOURCE_EXHAUSTED when {@link #MAX_QUEUED} wait already. The queue after.
+   */
+  public List<QueuedMessage> enqueue(
+      String tenantId, String conversationId, String content, String contextJson) {
+    conversations.checkExists(tenantId, conversationId);
+    checkQueuedContent(content);
+    Instant now = now();
+    QueuedMessage message =
+        new QueuedMessage(
+            UUID.randomUUID().toString(), content, contextJson, now, now.plus(QUEUE_TTL));
+    if (!store.enqueue(tenantId, conversationId, message, MAX_QUEUED)) {
+      throw new ParleyException(
+          ErrorCode.RESOURCE_EXHAUSTED, "Only two messages can be queued at a time.");
+    }
+    drain(tenantId, conversationId);
+    return store.queue(tenantId, conversationId);
+  }
+
+  /** Replaces a queued message's text; NOT_FOUND when it is not queued. The queue after. */
+  public List<QueuedMessage> updateQueued(
+      String tenantId, String conversationId, String id, String content) {
+    conversations.checkExists(tenantId, conversationId);
+    checkQueuedContent(content);
+    if (!store.updateQueued(tenantId, conversationId, id, content)) {
+      throw ParleyException.notFound("Queue message not found.");
+    }
+    return store.queue(tenantId, conversationId);
+  }
+
+  /** Removes a queued message; NOT_FOUND when it is not queued. The queue after. */
+  public List<QueuedMessage> deleteQueued(String tenantId, String conversationId, String id) {
+    conversations.checkExists(tenantId, conversationId);
+    if (!store.deleteQueued(tenantId, conversationId, id)) {
+      throw ParleyException.notFound("Queue message not found.");
+    }
+    return store.queue(tenantId, conversationId);
+  }
+
+  /** Empties the conversation's queue. */
+  public void clearQueue(String tenantId, String conversationId) {
+    conversations.checkExists(tenantId, conversationId);
+    store.clearQueue(tenantId, conversationId);
+  }
+
+  private static void checkQueuedContent(String content) {
+    if (content == null) {
+      throw ParleyException.invalidArgument("content", "This field is required.");
+    }
+    if (content.isBlank()) {
+      throw ParleyException.invalidArgument("content", "This field may not be blank.");
+    }
+    if (content.length() > MAX_QUEUED_CONTENT) {
+      throw ParleyException.invalidArgument(
+          "content", "Ensure this field has no more than " + MAX_QUEUED_CONTENT + " characters.");
+    }
+  }
+
+  /**
+   * Starts the run of the conversation's oldest queued message unless a run answers it. Any replica
+   * may call this at any time: the message leaves the queue in the transaction that stores its run,
+   * so it runs once.
+   */
+  void drain(String tenantId, String conversationId) {
+    try {
+      if (store.active(tenantId, conversationId).isPresent()) {
+        return;
+      }
+      List<QueuedMessage> waiting = store.queue(tenantId, conversationId);
+      if (waiting.isEmpty()) {
+        return;
+      }
+      QueuedMessage next = waiting.getFirst();
+      MessageDraft question =
+          MessageDraft.builder()
+              .id(next.id())
+              .role("user")
+              .contentJson(
+                  ProtoJson.toJson(Value.newBuilder().setStringValue(next.content()).build()))
+              .propertiesJson(next.contextJson())
+              .build();
+      start(
+          tenantId,
+          conversationId,
+          new RunRequest(
+              null, null, false, question, UUID.randomUUID().toString(), true, next.id()),
+          event -> {});
+    } catch (ParleyException e) {
+      // Another run holds the conversation (its end drains), or the message went meanwhile.
+      LOG.atDebug().setCause(e).log("A queued message did not start");
+    } catch (RuntimeException e) {
+      LOG.atWarn()
+          .addKeyValue("tenantId", tenantId)
+          .addKeyValue("conversationId", conversationId)
+          .setCause(e)
+          .log("Draining a conversation's queue failed; a supervisor retries");
+    }
+  }
+
+  /**
+   * Drafts the next reply of the conversation's team to its customer, from its messages and the
+   * tenant's knowledge, with the default model; nothing is stored. FAILED_PRECONDITION without a
+   * message.
+   */
+  public String draftReply(String tenantId, String conversationId) {
+    Conversation conversation = conversations.get(tenantId, conversationId);
+    List<Turn> turns = new ArrayList<>();
+    String question = null;
+    for (Message message : conversation.messages()) {
+      String text = ContentText.plain(message.contentJson()).strip();
+      if (text.isEmpty()) {
+        continue;
+      }
+      boolean customer = CUSTOMER_ROLES.contains(message.role());
+      turns.add(new Turn(customer ? Role.USER : Role.ASSISTANT, text));
+      if (customer) {
+        question = text;
+      }
+    }
+    if (turns.isEmpty()) {
+      throw new ParleyException(
+          ErrorCode.FAILED_PRECONDITION, "No messages in conversation " + conversationId);
+    }
+    if (question == null) {
+      question = turns.getLast().text();
+    }
+    while (turns.size() > HISTORY_TURNS) {
+      turns.removeFirst();
+    }
+    Route route = routes.defaultRoute();
+    StringBuilder text = new StringBuilder();
+    try {
+      providers
+          .get(route.provider())
+          .answer(
+              new Prompt(
+                  route.model(), List.copyOf(turns), retrieve(tenantId, question), "", maxTokens),
+              new AnswerStream() {
+                @Override
+                public void text(String delta) {
+                  if (delta != null) {
+                    text.append(delta);
+                  }
+                }
+
+                @Override
+                public boolean cancelled() {
+                  return false;
+                }
+              });
+    } catch (AnswerProvider.ProviderException e) {
+      throw new ParleyException(ErrorCode.UNAVAILABLE, "The model failed: " + e.getMessage());
+    }
+    return text.toString().strip();
+  }
+
   /** A title for the conversation from its first user message, by the default provider. */
   public String proposeTitle(String tenantId, String conversationId) {
     Conversation conversation = conversations.get(tenantId, conversationId);
@@ -304,7 +657,11 @@ public final class Assistant implements Background {
   }
 
   private void execute(
-      Execution execution, Conversation conversation, Message question, Message continued) {
+      Execution execution,
+      Conversation conversation,
+      Message question,
+      Message continued,
+      RunRequest request) {
     String tenantId = execution.tenantId;
     StringBuilder generated = new StringBuilder();
     Answer answer = null;
@@ -337,7 +694,13 @@ public final class Assistant implements Background {
       for (Source source : cited) {
         emit(execution, new RunEvent.Citation(source.number(), source));
       }
-      writeAnswer(execution, question, continued, text, cited, answer.stopReason());
+      writeAnswer(
+          execution, question, continued, text, cited, answer.stopReason(), request.answerId());
+      if (request.titleAfterFirstTurn()
+          && conversation.title() == null
+          && answer.stopReason() != Run.StopReason.CANCELLED) {
+        title(execution.run);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       error = "The run was interrupted: its replica is stopping";
@@ -356,6 +719,28 @@ public final class Assistant implements Background {
       }
     }
     finish(execution, answer, error);
+    if (!runs.isShutdown()) {
+      drain(tenantId, conversation.id());
+    }
+  }
+
+  /** Titles the conversation from its first turn; a title that cannot be had is left out. */
+  private void title(Run run) {
+    try {
+      String title = proposeTitle(run.tenantId(), run.conversationId());
+      if (!title.isEmpty()) {
+        conversations.update(
+            run.tenantId(),
+            ConversationFilter.ofIds(List.of(run.conversationId())),
+            title,
+            HandlingChange.NONE);
+      }
+    } catch (RuntimeException e) {
+      LOG.atWarn()
+          .addKeyValue("runId", run.id())
+          .setCause(e)
+          .log("Could not title a conversation after its first turn");
+    }
   }
 
   /** Stores the answer as a new message after the question, or as the continued message. */
@@ -365,7 +750,8 @@ public final class Assistant implements Background {
       Message continued,
       String text,
       List<Source> cited,
-      Run.StopReason stopReason) {
+      Run.StopReason stopReason,
+      String answerId) {
     if (text.isEmpty() && stopReason == Run.StopReason.CANCELLED) {
       return; // cancelled before a word: nothing to keep
     }
@@ -383,7 +769,10 @@ public final class Assistant implements Background {
               run.tenantId(),
               run.conversationId(),
               MessageDraft.builder()
-                  .id("msg_" + UUID.randomUUID().toString().replace("-", ""))
+                  .id(
+                      answerId != null
+                          ? answerId
+                          : "msg_" + UUID.randomUUID().toString().replace("-", ""))
                   .parentId(question.id())
                   .role("assistant")
                   .contentJson(contentJson)
@@ -487,12 +876,21 @@ public final class Assistant implements Background {
     }
   }
 
-  private static void notify(Execution execution, RunEvent.Stored stored) {
+  private void notify(Execution execution, RunEvent.Stored stored) {
     try {
       execution.listener.on(stored);
     } catch (RuntimeException e) {
       // A caller that went away does not stop the run.
       LOG.atDebug().setCause(e).log("A run listener failed");
+    }
+    wake(execution.run.conversationId());
+  }
+
+  /** Wakes this replica's followers of the conversation: something was stored. */
+  private void wake(String conversationId) {
+    Set<Semaphore> waiting = followers.get(conversationId);
+    if (waiting != null) {
+      waiting.forEach(Semaphore::release);
     }
   }
 
@@ -649,6 +1047,10 @@ public final class Assistant implements Background {
               .addKeyValue("runId", orphan.runId())
               .addKeyValue("conversationId", orphan.conversationId())
               .log("Failed an assistant run whose process stopped");
+        }
+        // Queues left waiting: their run's replica stopped between two turns.
+        for (RunStore.ConversationKey waiting : store.queuesToDrain(DRAIN_BATCH)) {
+          drain(waiting.tenantId(), waiting.conversationId());
         }
       }
     } catch (RuntimeException e) {

@@ -15,6 +15,46 @@ public interface RunStore {
    */
   boolean insert(Run run, String owner);
 
+  /**
+   * {@link #insert(Run, String)} that also takes the queued message the run answers off the queue,
+   * in the same transaction: false, and nothing changed, when the conversation has an active run or
+   * the message is no longer queued.
+   */
+  boolean insert(Run run, String owner, String queuedMessageId);
+
+  /** Whether each of these conversations has an active run and whether it was asked to stop. */
+  java.util.Map<String, ActiveRun> activeRuns(String tenantId, Collection<String> conversationIds);
+
+  /** An active run of a conversation. */
+  record ActiveRun(String runId, String conversationId, boolean cancelRequested) {}
+
+  /** The conversation's queued messages that have not expired, oldest first. */
+  List<QueuedMessage> queue(String tenantId, String conversationId);
+
+  /**
+   * Queues the message unless {@code max} are waiting already (false then); queues of one
+   * conversation change one at a time.
+   */
+  boolean enqueue(String tenantId, String conversationId, QueuedMessage message, int max);
+
+  /** Replaces a queued message's content; false when it is not queued. */
+  boolean updateQueued(String tenantId, String conversationId, String id, String content);
+
+  /** Removes a queued message; false when it is not queued. */
+  boolean deleteQueued(String tenantId, String conversationId, String id);
+
+  /** Removes every queued message of the conversation. */
+  void clearQueue(String tenantId, String conversationId);
+
+  /**
+   * Across tenants: drops expired queued messages and names up to {@code max} conversations that
+   * have a waiting message and no active run.
+   */
+  List<ConversationKey> queuesToDrain(int max);
+
+  /** A conversation of a tenant. */
+  record ConversationKey(String tenantId, String conversationId) {}
+
   Optional<Run> find(String tenantId, String conversationId, String runId);
 
   /** The conversation's active run, if any. */

@@ -2,11 +2,13 @@ package dev.parley.conversation.store;
 
 import static dev.parley.conversation.store.schema.Tables.ASSISTANT_RUN;
 import static dev.parley.conversation.store.schema.Tables.ASSISTANT_RUN_EVENT;
+import static dev.parley.conversation.store.schema.Tables.QUEUED_MESSAGE;
 import static dev.parley.conversation.store.schema.Tables.RELATED_DOCUMENT;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import dev.parley.conversation.domain.QueuedMessage;
 import dev.parley.conversation.domain.RelatedDocument;
 import dev.parley.conversation.domain.Run;
 import dev.parley.conversation.domain.RunEvent;
@@ -25,8 +27,10 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.JSON;
 import org.jooq.exception.IntegrityConstraintViolationException;
@@ -52,15 +56,166 @@ final class JooqRunStore implements RunStore {
 
   @Override
   public boolean insert(Run run, String owner) {
+    return insert(run, owner, null);
+  }
+
+  @Override
+  public boolean insert(Run run, String owner, String queuedMessageId) {
     AssistantRunRecord row = record(run);
     row.setOwner(owner);
     row.setHeartbeatTime(OffsetDateTime.now(ZoneOffset.UTC));
     try {
-      database.inTenant(run.tenantId(), dsl -> dsl.insertInto(ASSISTANT_RUN).set(row).execute());
-      return true;
+      return database.inTenant(
+          run.tenantId(),
+          dsl -> {
+            if (queuedMessageId != null
+                && dsl.deleteFrom(QUEUED_MESSAGE)
+                        .where(
+                            QUEUED_MESSAGE.TENANT_ID.eq(run.tenantId()),
+                            QUEUED_MESSAGE.CONVERSATION_ID.eq(run.conversationId()),
+                            QUEUED_MESSAGE.ID.eq(queuedMessageId))
+                        .execute()
+                    == 0) {
+              return false; // another replica ran it, or it was withdrawn
+            }
+            dsl.insertInto(ASSISTANT_RUN).set(row).execute();
+            return true;
+          });
     } catch (IntegrityConstraintViolationException e) {
       return false; // the conversation's active run holds the unique index
     }
+  }
+
+  @Override
+  public Map<String, ActiveRun> activeRuns(String tenantId, Collection<String> conversationIds) {
+    if (conversationIds.isEmpty()) {
+      return Map.of();
+    }
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl
+                .select(
+                    ASSISTANT_RUN.ID, ASSISTANT_RUN.CONVERSATION_ID, ASSISTANT_RUN.CANCEL_REQUESTED)
+                .from(ASSISTANT_RUN)
+                .where(
+                    ASSISTANT_RUN.TENANT_ID.eq(tenantId),
+                    ASSISTANT_RUN.CONVERSATION_ID.in(conversationIds),
+                    ASSISTANT_RUN.STATUS.in(
+                        Run.Status.QUEUED.stored(), Run.Status.RUNNING.stored()))
+                .fetch()
+                .stream()
+                .collect(
+                    Collectors.toMap(
+                        row -> row.value2(),
+                        row ->
+                            new ActiveRun(
+                                row.value1(), row.value2(), Boolean.TRUE.equals(row.value3())),
+                        (first, second) -> first)));
+  }
+
+  @Override
+  public List<QueuedMessage> queue(String tenantId, String conversationId) {
+    return database.inTenant(tenantId, dsl -> queue(dsl, tenantId, conversationId));
+  }
+
+  private static List<QueuedMessage> queue(DSLContext dsl, String tenantId, String conversationId) {
+    return dsl.selectFrom(QUEUED_MESSAGE)
+        .where(
+            QUEUED_MESSAGE.TENANT_ID.eq(tenantId),
+            QUEUED_MESSAGE.CONVERSATION_ID.eq(conversationId),
+            QUEUED_MESSAGE.EXPIRE_TIME.gt(DSL.currentOffsetDateTime()))
+        .orderBy(QUEUED_MESSAGE.CREATE_TIME, QUEUED_MESSAGE.ID)
+        .fetch(
+            row ->
+                new QueuedMessage(
+                    row.getId(),
+                    row.getContent(),
+                    row.getContext().data(),
+                    row.getCreateTime().toInstant(),
+                    row.getExpireTime().toInstant()));
+  }
+
+  @Override
+  public boolean enqueue(String tenantId, String conversationId, QueuedMessage message, int max) {
+    return database.inTenant(
+        tenantId,
+        dsl -> {
+          // One change at a time per conversation: the count below holds until commit.
+          dsl.select(JooqConversationStore.CONVERSATION.ID)
+              .from(JooqConversationStore.CONVERSATION)
+              .where(
+                  JooqConversationStore.CONVERSATION.TENANT_ID.eq(tenantId),
+                  JooqConversationStore.CONVERSATION.ID.eq(conversationId))
+              .forNoKeyUpdate()
+              .fetch();
+          if (queue(dsl, tenantId, conversationId).size() >= max) {
+            return false;
+          }
+          dsl.insertInto(QUEUED_MESSAGE)
+              .set(QUEUED_MESSAGE.TENANT_ID, tenantId)
+              .set(QUEUED_MESSAGE.CONVERSATION_ID, conversationId)
+              .set(QUEUED_MESSAGE.ID, message.id())
+              .set(QUEUED_MESSAGE.CONTENT, message.content())
+              .set(QUEUED_MESSAGE.CONTEXT, JSON.valueOf(message.contextJson()))
+              .set(QUEUED_MESSAGE.CREATE_TIME, message.createTime().atOffset(ZoneOffset.UTC))
+              .set(QUEUED_MESSAGE.EXPIRE_TIME, message.expireTime().atOffset(ZoneOffset.UTC))
+              .execute();
+          return true;
+        });
+  }
+
+  @Override
+  public boolean updateQueued(String tenantId, String conversationId, String id, String content) {
+    return database.inTenant(
+            tenantId,
+            dsl ->
+                dsl.update(QUEUED_MESSAGE)
+                    .set(QUEUED_MESSAGE.CONTENT, content)
+                    .where(
+                        QUEUED_MESSAGE.TENANT_ID.eq(tenantId),
+                        QUEUED_MESSAGE.CONVERSATION_ID.eq(conversationId),
+                        QUEUED_MESSAGE.ID.eq(id),
+                        QUEUED_MESSAGE.EXPIRE_TIME.gt(DSL.currentOffsetDateTime()))
+                    .execute())
+        > 0;
+  }
+
+  @Override
+  public boolean deleteQueued(String tenantId, String conversationId, String id) {
+    return database.inTenant(
+            tenantId,
+            dsl ->
+                dsl.deleteFrom(QUEUED_MESSAGE)
+                    .where(
+                        QUEUED_MESSAGE.TENANT_ID.eq(tenantId),
+                        QUEUED_MESSAGE.CONVERSATION_ID.eq(conversationId),
+                        QUEUED_MESSAGE.ID.eq(id),
+                        QUEUED_MESSAGE.EXPIRE_TIME.gt(DSL.currentOffsetDateTime()))
+                    .execute())
+        > 0;
+  }
+
+  @Override
+  public void clearQueue(String tenantId, String conversationId) {
+    database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.deleteFrom(QUEUED_MESSAGE)
+                .where(
+                    QUEUED_MESSAGE.TENANT_ID.eq(tenantId),
+                    QUEUED_MESSAGE.CONVERSATION_ID.eq(conversationId))
+                .execute());
+  }
+
+  @Override
+  public List<ConversationKey> queuesToDrain(int max) {
+    return global
+        .resultQuery("SELECT * FROM conversation.queues_to_drain({0})", DSL.val(max))
+        .fetch(
+            row ->
+                new ConversationKey(
+                    row.get("tenant_id", String.class), row.get("conversation_id", String.class)));
   }
 
   @Override

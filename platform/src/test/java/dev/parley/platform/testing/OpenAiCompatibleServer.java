@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code failing}: 500 to every request;
  *   <li>{@code silent}: headers, then nothing for 30 s.
  * </ul>
+ *
+ * A conversation that cannot choose its model (PostHog's) chooses a behaviour by a tag in its last
+ * message instead: {@code #echo}, {@code #silent}, ... win over the model's name.
  */
 public final class OpenAiCompatibleServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,7 +82,7 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     JsonNode body = JSON.readTree(exchange.getRequestBody());
     bodies.add(body);
-    String model = body.path("model").asText();
+    String model = behaviour(body);
     int attempt =
         requestsByModel.computeIfAbsent(model, key -> new AtomicInteger()).incrementAndGet();
     boolean cut = false;
@@ -127,6 +130,22 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
         exchange.close();
       }
     }
+  }
+
+  private static final java.util.regex.Pattern TAG =
+      java.util.regex.Pattern.compile("#(echo|slow|silent|length|broken|failing|flaky)\\b");
+
+  /** The model's name, unless the last message names a behaviour by its tag. */
+  private static String behaviour(JsonNode body) {
+    JsonNode messages = body.path("messages");
+    if (messages.isArray() && !messages.isEmpty()) {
+      java.util.regex.Matcher tag =
+          TAG.matcher(messages.get(messages.size() - 1).path("content").asText());
+      if (tag.find()) {
+        return tag.group(1);
+      }
+    }
+    return body.path("model").asText();
   }
 
   private void stream(

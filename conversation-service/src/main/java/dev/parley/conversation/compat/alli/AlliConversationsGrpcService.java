@@ -10,13 +10,17 @@ import dev.parley.compat.alli.v2.AlliConversationsServiceGrpc;
 import dev.parley.compat.alli.v2.BulkUpdateConversationsRequest;
 import dev.parley.compat.alli.v2.ConversationInfo;
 import dev.parley.compat.alli.v2.GetConversationRequest;
+import dev.parley.compat.alli.v2.GetRunningRequest;
 import dev.parley.compat.alli.v2.ListChatsRequest;
 import dev.parley.compat.alli.v2.ListChatsResponse;
 import dev.parley.compat.alli.v2.ListConversationsRequest;
 import dev.parley.compat.alli.v2.ListConversationsResponse;
 import dev.parley.compat.alli.v2.RateChatRequest;
+import dev.parley.compat.alli.v2.Running;
 import dev.parley.compat.alli.v2.SetTitleRequest;
+import dev.parley.compat.alli.v2.StopRunRequest;
 import dev.parley.compat.alli.v2.UpdateConversationRequest;
+import dev.parley.conversation.domain.Assistant;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationFilter;
 import dev.parley.conversation.domain.ConversationPages;
@@ -64,11 +68,32 @@ public final class AlliConversationsGrpcService
 
   private final Conversations conversations;
   private final FeedbackLog feedback;
+  private final Assistant assistant;
 
   @Inject
-  public AlliConversationsGrpcService(Conversations conversations, FeedbackLog feedback) {
+  public AlliConversationsGrpcService(
+      Conversations conversations, FeedbackLog feedback, Assistant assistant) {
     this.conversations = requireNonNull(conversations, "conversations is null");
     this.feedback = requireNonNull(feedback, "feedback is null");
+    this.assistant = requireNonNull(assistant, "assistant is null");
+  }
+
+  @Override
+  public void getRunning(GetRunningRequest request, StreamObserver<Running> response) {
+    respond(
+        response,
+        Running.newBuilder()
+            .setIsRunning(
+                assistant
+                    .activeRun(CallContext.tenantId(), request.getConversationId())
+                    .isPresent())
+            .build());
+  }
+
+  @Override
+  public void stopRun(StopRunRequest request, StreamObserver<Empty> response) {
+    assistant.cancelActive(CallContext.tenantId(), request.getConversationId());
+    respond(response, Empty.getDefaultInstance());
   }
 
   @Override

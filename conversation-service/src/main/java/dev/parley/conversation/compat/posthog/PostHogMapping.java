@@ -1,8 +1,11 @@
 package dev.parley.conversation.compat.posthog;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
 import dev.parley.compat.posthog.v1.ConversationMinimal;
+import dev.parley.conversation.domain.Assistant.Activity;
 import dev.parley.conversation.domain.ContentText;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.Handling;
@@ -16,10 +19,61 @@ import java.util.UUID;
 final class PostHogMapping {
   private PostHogMapping() {}
 
-  static ConversationMinimal toMinimal(Conversation conversation) {
+  /** PostHog's conversation status of an activity. */
+  static String status(Activity activity) {
+    return switch (activity) {
+      case IDLE -> "idle";
+      case RUNNING -> "in_progress";
+      case CANCELING -> "canceling";
+    };
+  }
+
+  /** The ConversationMinimal of the SSE {@code conversation} event, as JSON. */
+  static String minimalJson(Conversation conversation, Activity activity) {
+    try {
+      return JsonFormat.printer()
+          .omittingInsignificantWhitespace()
+          .alwaysPrintFieldsWithNoPresence()
+          .print(toMinimal(conversation, activity));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("A ConversationMinimal did not print", e);
+    }
+  }
+
+  /** A human message as PostHog's SSE sends it: nulls left out. */
+  static String humanJson(Message message) {
+    return ProtoJson.toJson(message(message));
+  }
+
+  /** An AI message as it grows (no id yet) and once stored (its id). */
+  static String aiJson(String id, String text) {
+    Struct.Builder message =
+        Struct.newBuilder().putFields("type", string("ai")).putFields("content", string(text));
+    if (id != null) {
+      message.putFields("id", string(messageId(id)));
+    }
+    return ProtoJson.toJson(message.build());
+  }
+
+  /**
+   * A message id as PostHog clients parse it, a UUID: ids written through PostHog are UUIDs, and
+   * other front doors' ids map to a name-based UUID of their own (stable, never another's).
+   */
+  static String messageId(String id) {
+    try {
+      if (id.length() == 36) {
+        return UUID.fromString(id).toString();
+      }
+    } catch (IllegalArgumentException e) {
+      // not a UUID: named below
+    }
+    return UUID.nameUUIDFromBytes(("message\n" + id).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  static ConversationMinimal toMinimal(Conversation conversation, Activity activity) {
     return ConversationMinimal.newBuilder()
         .setId(conversation.id())
-        .setStatus("idle")
+        .setStatus(status(activity))
         .setTitle(ProtoJson.stringOrNull(conversation.title()))
         .setUser(user(conversation))
         .setCreatedAt(Iso8601.format(conversation.createTime()))
@@ -31,8 +85,9 @@ final class PostHogMapping {
         .build();
   }
 
-  static dev.parley.compat.posthog.v1.Conversation toConversation(Conversation conversation) {
-    ConversationMinimal minimal = toMinimal(conversation);
+  static dev.parley.compat.posthog.v1.Conversation toConversation(
+      Conversation conversation, Activity activity) {
+    ConversationMinimal minimal = toMinimal(conversation, activity);
     var result =
         dev.parley.compat.posthog.v1.Conversation.newBuilder()
             .setId(minimal.getId())
@@ -65,11 +120,22 @@ final class PostHogMapping {
           case "tool" -> "tool";
           default -> "ai";
         };
-    return Struct.newBuilder()
-        .putFields("type", string(type))
-        .putFields("id", string(message.id()))
-        .putFields("content", string(ContentText.plain(message.contentJson())))
-        .build();
+    Struct.Builder result =
+        Struct.newBuilder()
+            .putFields("type", string(type))
+            .putFields("content", string(ContentText.plain(message.contentJson())))
+            .putFields("id", string(messageId(message.id())));
+    if (type.equals("human") && message.propertiesJson() != null) {
+      // What the client sent with it: its trace id and UI context.
+      Struct properties = ProtoJson.toStruct(message.propertiesJson());
+      for (String field : new String[] {"ui_context", "trace_id"}) {
+        Value value = properties.getFieldsOrDefault(field, null);
+        if (value != null && !value.hasNullValue()) {
+          result.putFields(field, value);
+        }
+      }
+    }
+    return result.build();
   }
 
   /**

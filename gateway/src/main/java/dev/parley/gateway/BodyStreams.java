@@ -190,16 +190,18 @@ final class BodyStreams implements HttpService {
                   body.getContentType().isEmpty()
                       ? MediaType.OCTET_STREAM
                       : MediaType.parse(body.getContentType());
-              writer.write(
+              writer.tryWrite(
                   ResponseHeaders.builder(HttpStatus.OK)
                       .contentType(type)
                       .set("cache-control", "no-cache")
                       .set(ErrorBodies.REQUEST_ID_HEADER, requestId)
                       .build());
             }
-            if (!body.getData().isEmpty()) {
-              writer.write(HttpData.wrap(body.getData().toByteArray()));
+            if (!body.getData().isEmpty()
+                && !writer.tryWrite(HttpData.wrap(body.getData().toByteArray()))) {
+              return; // the client went away: the call is being cancelled
             }
+            // The next chunk once the client has taken this one: a slow reader slows the call.
             writer.whenConsumed().thenRun(() -> call.request(1));
           }
 

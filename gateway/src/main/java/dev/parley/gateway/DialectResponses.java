@@ -152,10 +152,17 @@ final class DialectResponses {
   /** {@link #withPassedHeaders} from a gRPC call's trailers. */
   static AggregatedHttpResponse withPassedHeaders(
       AggregatedHttpResponse rendered, Metadata trailers) {
+    return withHeaders(
+        rendered, name -> trailers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
+  }
+
+  /** The rendered error with the passed-on headers that {@code lookup} finds. */
+  private static AggregatedHttpResponse withHeaders(
+      AggregatedHttpResponse rendered, java.util.function.UnaryOperator<String> lookup) {
     ResponseHeadersBuilder headers = rendered.headers().toBuilder();
     boolean added = false;
     for (String name : ErrorStatuses.RESPONSE_HEADERS) {
-      String value = trailers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
+      String value = lookup.apply(name);
       if (value != null) {
         headers.set(name, value);
         added = true;
@@ -175,20 +182,12 @@ final class DialectResponses {
     if (backend == null) {
       return rendered;
     }
-    ResponseHeadersBuilder headers = rendered.headers().toBuilder();
-    boolean added = false;
-    for (HttpHeaders from : new HttpHeaders[] {backend.headers(), backend.trailers()}) {
-      for (String name : ErrorStatuses.RESPONSE_HEADERS) {
-        String value = from.get(name);
-        if (value != null) {
-          headers.set(name, value);
-          added = true;
-        }
-      }
-    }
-    return added
-        ? AggregatedHttpResponse.of(headers.build(), rendered.content(), rendered.trailers())
-        : rendered;
+    return withHeaders(
+        rendered,
+        name -> {
+          String value = backend.headers().get(name);
+          return value != null ? value : backend.trailers().get(name);
+        });
   }
 
   /** Errors the server produces before any service runs: unknown route, body too large, ... */

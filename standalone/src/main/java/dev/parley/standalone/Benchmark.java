@@ -440,6 +440,32 @@ final class Benchmark {
                             + QUESTIONS[i % QUESTIONS.length].replace("%20", " ")
                             + "\"}]}}")));
       }
+      // PostHog's create/stream: a turn answered by the local provider, read as server-sent
+      // events; the first frame's latency and the whole stream's, and the frames per second.
+      int streams = Math.min(200, options.requests());
+      StreamResults sse =
+          measureStreams(
+              "POST /posthog/.../conversations/ (SSE, local run, "
+                  + passages
+                  + " passages, "
+                  + options.concurrency()
+                  + " clients)",
+              client,
+              streams,
+              options.concurrency(),
+              i ->
+                  post(
+                      gateway + "/posthog/api/environments/bench/conversations/",
+                      key,
+                      "{\"content\": \""
+                          + QUESTIONS[i % QUESTIONS.length].replace("%20", " ")
+                          + "\", \"conversation\": \""
+                          + java.util.UUID.randomUUID()
+                          + "\", \"trace_id\": \""
+                          + java.util.UUID.randomUUID()
+                          + "\"}"));
+      results.add(sse.firstEvent());
+      results.add(sse.wholeStream());
       out.printf(
           "%d requests per row, %d concurrent clients, %d cores%n%n",
           options.requests(), options.concurrency(), Runtime.getRuntime().availableProcessors());
@@ -466,6 +492,9 @@ final class Benchmark {
           "knowledge: %d passages added and embedded in %.1f s (%.0f passages/s, adds included)%n",
           passages, embedding, passages / embedding);
       out.println("ingest while embedding: " + overlap);
+      out.printf(
+          "SSE: %d frames over %d streams, %.0f frames/s sustained with %d concurrent streams%n",
+          sse.frames(), streams, sse.frames() / sse.wholeStream().seconds(), options.concurrency());
     }
     return 0;
   }
@@ -568,6 +597,62 @@ final class Benchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     workers.shutdown();
     return new Result(name, requests, seconds, latencies);
+  }
+
+  /** Streams measured twice: to their first frame, and to their end; and their frame count. */
+  private record StreamResults(Result firstEvent, Result wholeStream, long frames) {}
+
+  private static StreamResults measureStreams(
+      String name,
+      HttpClient client,
+      int streams,
+      int concurrency,
+      IntFunction<HttpRequest> request)
+      throws Exception {
+    long[] first = new long[streams];
+    long[] whole = new long[streams];
+    java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
+    ExecutorService workers = Executors.newFixedThreadPool(concurrency);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int worker = 0; worker < concurrency; worker++) {
+      int firstIndex = worker;
+      futures.add(
+          workers.submit(
+              () -> {
+                for (int i = firstIndex; i < streams; i += concurrency) {
+                  long begin = System.nanoTime();
+                  HttpResponse<java.util.stream.Stream<String>> response =
+                      client.send(request.apply(i), HttpResponse.BodyHandlers.ofLines());
+                  if (response.statusCode() != 200) {
+                    throw new IOException(name + " answered " + response.statusCode());
+                  }
+                  int index = i;
+                  try (java.util.stream.Stream<String> lines = response.body()) {
+                    lines
+                        .filter(line -> line.startsWith("event:"))
+                        .forEach(
+                            line -> {
+                              if (first[index] == 0) {
+                                first[index] = System.nanoTime() - begin;
+                              }
+                              frames.incrementAndGet();
+                            });
+                  }
+                  whole[i] = System.nanoTime() - begin;
+                }
+                return null;
+              }));
+    }
+    for (Future<?> future : futures) {
+      future.get();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    workers.shutdown();
+    return new StreamResults(
+        new Result(name + ": first event", streams, seconds, first),
+        new Result(name + ": whole stream", streams, seconds, whole),
+        frames.get());
   }
 
   private static HttpRequest post(String url, String key, String body) {

@@ -1,7 +1,9 @@
 package dev.parley.standalone;
 
+import static dev.parley.standalone.TestingParley.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.parley.conversation.v1.AssistantServiceGrpc;
 import dev.parley.conversation.v1.AssistantServiceGrpc.AssistantServiceBlockingStub;
@@ -13,11 +15,15 @@ import dev.parley.conversation.v1.Run;
 import dev.parley.conversation.v1.RunAssistantRequest;
 import dev.parley.conversation.v1.RunEvent;
 import dev.parley.conversation.v1.RunStatus;
+import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.standalone.TestingParley.Response;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -258,5 +264,97 @@ class AssistantRunsTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void aQueuedMessageRunsAtOnceOnAnIdleConversationAndTheQueueIsBounded() {
+    conversation("runs-queue", "First #echo");
+    dev.parley.conversation.v1.QueuedMessages queued =
+        assistant(key)
+            .enqueueMessage(
+                dev.parley.conversation.v1.EnqueueMessageRequest.newBuilder()
+                    .setConversationId("runs-queue")
+                    .setMessage(
+                        dev.parley.conversation.v1.QueuedMessage.newBuilder()
+                            .setContent("Queued while idle"))
+                    .build());
+    // No run answered the conversation: the message left the queue as a turn at once.
+    assertThat(queued.getMessagesList()).isEmpty();
+    assertThat(queued.getMaxMessages()).isEqualTo(2);
+    Response conversation =
+        eventually(
+            () -> parley.send("GET", "/inkeep/conversations/runs-queue", key, null),
+            answer -> answer.json().get("messages").size() == 3);
+    assertThat(conversation.json().at("/messages/1/content").asText())
+        .isEqualTo("Queued while idle");
+    assertThat(conversation.json().at("/messages/1/role").asText()).isEqualTo("user");
+
+    StatusRuntimeException blank =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                assistant(key)
+                    .enqueueMessage(
+                        dev.parley.conversation.v1.EnqueueMessageRequest.newBuilder()
+                            .setConversationId("runs-queue")
+                            .setMessage(
+                                dev.parley.conversation.v1.QueuedMessage.newBuilder()
+                                    .setContent(" "))
+                            .build()));
+    assertThat(blank.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    StatusRuntimeException foreign =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                assistant(parley.key("assistant-runs-other", "*"))
+                    .listQueuedMessages(
+                        dev.parley.conversation.v1.ListQueuedMessagesRequest.newBuilder()
+                            .setConversationId("runs-queue")
+                            .build()));
+    assertThat(foreign.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void aQueueLeftWithoutARunIsDrainedByAnyReplicasSupervisor() throws Exception {
+    conversation("runs-orphan-queue", "Hello #echo");
+    // As a replica that died between two turns leaves it: a queued message and no run.
+    DatabaseConfig database = parley.database();
+    try (Connection owner =
+            DriverManager.getConnection(
+                database.jdbcUrl(), database.ownerUser(), database.ownerPassword());
+        Statement statement = owner.createStatement()) {
+      statement.execute(
+          "INSERT INTO conversation.queued_message"
+              + " (tenant_id, conversation_id, id, content, context, create_time, expire_time)"
+              + " VALUES ('assistant-runs', 'runs-orphan-queue',"
+              + " '0b7d6d0c-4d8e-4a57-9b3c-2f1e0a9c8d7e', 'Left behind #echo', '{}', now(),"
+              + " now() + interval '1 hour')");
+    }
+    Response answered =
+        eventually(
+            () -> parley.send("GET", "/inkeep/conversations/runs-orphan-queue", key, null),
+            answer -> answer.json().get("messages").size() == 3);
+    assertThat(answered.json().at("/messages/1/id").asText())
+        .isEqualTo("0b7d6d0c-4d8e-4a57-9b3c-2f1e0a9c8d7e");
+    assertThat(answered.json().at("/messages/2/role").asText()).isEqualTo("assistant");
+  }
+
+  @Test
+  void aReplyIsDraftedWithoutWritingAnything() {
+    conversation("runs-draft", "Can you help? #echo");
+    String draft =
+        assistant(key)
+            .draftReply(
+                dev.parley.conversation.v1.DraftReplyRequest.newBuilder()
+                    .setConversationId("runs-draft")
+                    .build())
+            .getText();
+    assertThat(draft).isNotBlank();
+    assertThat(
+            parley
+                .send("GET", "/inkeep/conversations/runs-draft", key, null)
+                .json()
+                .get("messages"))
+        .hasSize(1);
   }
 }

@@ -278,6 +278,10 @@ class PostHogStreamRestTest {
         "{\"type\": \"validation_error\", \"code\": \"invalid\","
             + " \"detail\": \"Cannot continue streaming from an idle conversation\","
             + " \"attr\": null}");
+    // A conversation deleted through PostHog does not come back.
+    assertThat(parley.send("DELETE", conversations(TENANT) + idle + "/", key, null).status())
+        .isEqualTo(204);
+    assertRefused(turn(idle, "Hello again"), 404, "{\"error\": \"Conversation does not exist\"}");
     // Another project is not the key's.
     try (EventStreamReader elsewhere =
         EventStreamReader.post(

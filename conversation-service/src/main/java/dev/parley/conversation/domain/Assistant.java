@@ -378,6 +378,11 @@ public final class Assistant implements Background {
 
     /** The run of a queued message started after the run followed: it is followed next. */
     boolean nextTurn(Run run);
+
+    /** The events read together have all been handed over (a sink may send what it gathered). */
+    default boolean flush() {
+      return true;
+    }
   }
 
   /**
@@ -409,6 +414,9 @@ public final class Assistant implements Background {
             return;
           }
           finished |= stored.event() instanceof RunEvent.Finished;
+        }
+        if (!sink.flush()) {
+          return;
         }
         if (finished) {
           Run next = nextTurn(tenantId, conversationId, following, wake);

@@ -48,6 +48,9 @@ public interface ConversationStore {
   /** Deletes the matching conversations with their messages and feedback; their ids. */
   List<String> delete(String tenantId, ConversationFilter filter);
 
+  /** True when the tenant's conversation with this id was soft-deleted (and not written since). */
+  boolean softDeleted(String tenantId, String id);
+
   /** Marks the conversation deleted (PostHog's soft delete); false when there is none. */
   boolean softDelete(String tenantId, String id, Instant now);
 

@@ -191,6 +191,11 @@ public final class Conversations {
     return store.delete(tenantId, filter);
   }
 
+  /** True when the conversation was soft-deleted (PostHog tells such an id from a new one). */
+  public boolean softDeleted(String tenantId, String id) {
+    return store.softDeleted(tenantId, id);
+  }
+
   /** Marks the conversation deleted: it disappears from every dialect, as if deleted. */
   public void softDelete(String tenantId, String id) {
     if (!store.softDelete(tenantId, id, now())) {

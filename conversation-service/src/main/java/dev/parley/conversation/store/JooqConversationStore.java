@@ -197,6 +197,18 @@ final class JooqConversationStore implements ConversationStore {
   }
 
   @Override
+  public boolean softDeleted(String tenantId, String id) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.fetchExists(
+                CONVERSATION,
+                CONVERSATION.TENANT_ID.eq(tenantId),
+                CONVERSATION.ID.eq(id),
+                CONVERSATION.DELETE_TIME.isNotNull()));
+  }
+
+  @Override
   public boolean softDelete(String tenantId, String id, Instant now) {
     return database.inTenant(
         tenantId,

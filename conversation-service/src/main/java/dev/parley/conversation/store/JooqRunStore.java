@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSON;
 import org.jooq.exception.IntegrityConstraintViolationException;
@@ -172,11 +173,7 @@ final class JooqRunStore implements RunStore {
             dsl ->
                 dsl.update(QUEUED_MESSAGE)
                     .set(QUEUED_MESSAGE.CONTENT, content)
-                    .where(
-                        QUEUED_MESSAGE.TENANT_ID.eq(tenantId),
-                        QUEUED_MESSAGE.CONVERSATION_ID.eq(conversationId),
-                        QUEUED_MESSAGE.ID.eq(id),
-                        QUEUED_MESSAGE.EXPIRE_TIME.gt(DSL.currentOffsetDateTime()))
+                    .where(waiting(tenantId, conversationId, id))
                     .execute())
         > 0;
   }
@@ -187,13 +184,19 @@ final class JooqRunStore implements RunStore {
             tenantId,
             dsl ->
                 dsl.deleteFrom(QUEUED_MESSAGE)
-                    .where(
-                        QUEUED_MESSAGE.TENANT_ID.eq(tenantId),
-                        QUEUED_MESSAGE.CONVERSATION_ID.eq(conversationId),
-                        QUEUED_MESSAGE.ID.eq(id),
-                        QUEUED_MESSAGE.EXPIRE_TIME.gt(DSL.currentOffsetDateTime()))
+                    .where(waiting(tenantId, conversationId, id))
                     .execute())
         > 0;
+  }
+
+  /** The queued message, unless it expired. */
+  private static Condition waiting(String tenantId, String conversationId, String id) {
+    return QUEUED_MESSAGE
+        .TENANT_ID
+        .eq(tenantId)
+        .and(QUEUED_MESSAGE.CONVERSATION_ID.eq(conversationId))
+        .and(QUEUED_MESSAGE.ID.eq(id))
+        .and(QUEUED_MESSAGE.EXPIRE_TIME.gt(DSL.currentOffsetDateTime()));
   }
 
   @Override

@@ -69,6 +69,10 @@ public final class PostHogConversationStreamGrpcService
     Run run;
     Message question = null;
     if (existing.isEmpty()) {
+      if (conversations.softDeleted(tenantId, turn.conversationId())) {
+        throw ParleyException.notFound("Conversation does not exist")
+            .withBody(PostHogRequests.error("Conversation does not exist"));
+      }
       if (turn.content() == null) {
         throw new ParleyException(
                 ErrorCode.INVALID_ARGUMENT, "Cannot stream from non-existent conversation")
@@ -128,12 +132,18 @@ public final class PostHogConversationStreamGrpcService
           new Assistant.FollowSink() {
             private final StringBuilder answer = new StringBuilder();
 
+            /** Text read but not sent: the deltas read together go out as one message. */
+            private boolean growing;
+
             @Override
             public boolean event(RunEvent.Stored stored) {
+              if (!(stored.event() instanceof RunEvent.TextDelta)) {
+                flush();
+              }
               switch (stored.event()) {
                 case RunEvent.TextDelta delta -> {
                   answer.append(delta.text());
-                  events.send("message", PostHogMapping.aiJson(null, answer.toString()));
+                  growing = true;
                 }
                 case RunEvent.MessageCompleted completed ->
                     events.send(
@@ -144,6 +154,15 @@ public final class PostHogConversationStreamGrpcService
                   }
                 }
                 default -> {}
+              }
+              return events.open();
+            }
+
+            @Override
+            public boolean flush() {
+              if (growing) {
+                growing = false;
+                events.send("message", PostHogMapping.aiJson(null, answer.toString()));
               }
               return events.open();
             }
@@ -181,11 +200,7 @@ public final class PostHogConversationStreamGrpcService
       if (e.code() != ErrorCode.ALREADY_EXISTS) {
         throw e;
       }
-      if (conversations.summary(tenantId, conversationId).isEmpty()) {
-        // The id is a deleted conversation's.
-        throw ParleyException.notFound("Conversation does not exist")
-            .withBody(PostHogRequests.error("Conversation does not exist"));
-      }
+      // Another request created it a moment ago: its turn is next, or is refused as busy.
     }
   }
 

@@ -164,30 +164,7 @@ public final class PostHogConversationsGrpcService
     String tenantId = queueTenant(request.getProjectId(), request.getConversation());
     Map<String, Value> body = request.getBody().getFieldsMap();
     String content = PostHogRequests.content(body.get("content"), false);
-    Struct.Builder context = Struct.newBuilder();
-    Value tools = body.get("contextual_tools");
-    if (tools != null && !tools.hasNullValue()) {
-      if (!tools.hasStructValue()) {
-        throw ParleyException.invalidArgument(
-            "contextual_tools", "Expected a dictionary of items.");
-      }
-      context.putFields("contextual_tools", tools);
-    }
-    Value uiContext = body.get("ui_context");
-    if (uiContext != null && !uiContext.hasNullValue()) {
-      if (!uiContext.hasStructValue()) {
-        throw ParleyException.invalidArgument("ui_context", "Invalid message content.");
-      }
-      context.putFields("ui_context", uiContext);
-    }
-    Value billing = body.get("billing_context");
-    if (billing != null && billing.hasStructValue()) {
-      context.putFields("billing_context", billing);
-    }
-    String mode = PostHogRequests.agentMode(body.get("agent_mode"));
-    if (mode != null) {
-      context.putFields("agent_mode", PostHogRequests.string(mode));
-    }
+    Struct.Builder context = PostHogRequests.context(body);
     String session = CallContext.header(SESSION_HEADER);
     if (session != null) {
       context.putFields("session_id", PostHogRequests.string(session));

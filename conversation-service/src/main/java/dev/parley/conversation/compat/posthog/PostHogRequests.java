@@ -56,38 +56,13 @@ final class PostHogRequests {
     String content = content(fields.get("content"), true);
     String conversation = uuid("conversation", fields.get("conversation"));
     String traceId = uuid("trace_id", fields.get("trace_id"));
-    Struct.Builder properties = Struct.newBuilder().putFields("trace_id", string(traceId));
-    Value tools = fields.get("contextual_tools");
-    if (tools != null && !tools.hasNullValue()) {
-      if (!tools.hasStructValue()) {
-        throw ParleyException.invalidArgument(
-            "contextual_tools",
-            "Expected a dictionary of items but got type \"" + typeName(tools) + "\".");
-      }
-      properties.putFields("contextual_tools", tools);
-    }
-    Value uiContext = fields.get("ui_context");
-    if (uiContext != null && !uiContext.hasNullValue()) {
-      if (!uiContext.hasStructValue()) {
-        throw ParleyException.invalidArgument("ui_context", "Invalid message content.");
-      }
-      properties.putFields("ui_context", uiContext);
-    }
-    // An invalid billing_context is dropped silently, as PostHog does.
-    Value billing = fields.get("billing_context");
-    if (billing != null && billing.hasStructValue()) {
-      properties.putFields("billing_context", billing);
-    }
+    Struct.Builder properties = context(fields).putFields("trace_id", string(traceId));
     Value session = fields.get("session_id");
     if (session != null && !session.hasNullValue()) {
       if (!session.hasStringValue() && !session.hasNumberValue()) {
         throw ParleyException.invalidArgument("session_id", "Not a valid string.");
       }
       properties.putFields("session_id", string(scalar(session)));
-    }
-    String mode = agentMode(fields.get("agent_mode"));
-    if (mode != null) {
-      properties.putFields("agent_mode", string(mode));
     }
     Value sandbox = fields.get("is_sandbox");
     if (sandbox != null && !sandbox.hasNullValue()) {
@@ -102,6 +77,40 @@ final class PostHogRequests {
     Value resume = fields.get("resume_payload");
     return new Turn(
         content, conversation, properties.build(), resume != null && !resume.hasNullValue());
+  }
+
+  /**
+   * What a message brings along and PostHog keeps with it: {@code contextual_tools} (an object),
+   * {@code ui_context} (an object, else "Invalid message content."), {@code billing_context}
+   * (dropped silently unless an object) and {@code agent_mode}.
+   */
+  static Struct.Builder context(Map<String, Value> fields) {
+    Struct.Builder context = Struct.newBuilder();
+    Value tools = fields.get("contextual_tools");
+    if (tools != null && !tools.hasNullValue()) {
+      if (!tools.hasStructValue()) {
+        throw ParleyException.invalidArgument(
+            "contextual_tools",
+            "Expected a dictionary of items but got type \"" + typeName(tools) + "\".");
+      }
+      context.putFields("contextual_tools", tools);
+    }
+    Value uiContext = fields.get("ui_context");
+    if (uiContext != null && !uiContext.hasNullValue()) {
+      if (!uiContext.hasStructValue()) {
+        throw ParleyException.invalidArgument("ui_context", "Invalid message content.");
+      }
+      context.putFields("ui_context", uiContext);
+    }
+    Value billing = fields.get("billing_context");
+    if (billing != null && billing.hasStructValue()) {
+      context.putFields("billing_context", billing);
+    }
+    String mode = agentMode(fields.get("agent_mode"));
+    if (mode != null) {
+      context.putFields("agent_mode", string(mode));
+    }
+    return context;
   }
 
   /**

@@ -27,7 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
 
 /**
  * {@code parley bench}: starts the suite on a throw-away embedded PostgreSQL (free ports, nothing
@@ -35,9 +38,32 @@ import java.util.function.IntFunction;
  * a Markdown table: requests, throughput, latency percentiles.
  */
 final class Benchmark {
-  private record Options(int requests, int concurrency, int messages) {}
+  private record Options(int requests, int concurrency, int messages, int rate) {}
 
-  private record Result(String name, int requests, double seconds, long[] latenciesNanos) {}
+  /**
+   * A row: its requests, how long they took and each one's latency; {@code baseline} is the same
+   * work done by PostgreSQL alone in the same run, when there is one.
+   */
+  private record Result(
+      String name, int requests, double seconds, long[] latenciesNanos, Result baseline) {
+    Result(String name, int requests, double seconds, long[] latenciesNanos) {
+      this(name, requests, seconds, latenciesNanos, null);
+    }
+
+    double throughput() {
+      return requests / seconds;
+    }
+
+    Result against(Result raw) {
+      return new Result(name, requests, seconds, latenciesNanos, raw);
+    }
+  }
+
+  /**
+   * The rows to measure ({@code --only REGEX} on their names; all when unset). Set once per run,
+   * before any row. Rows that write what later rows read run whatever the filter, unprinted.
+   */
+  private static Pattern only;
 
   private static final int CASES = 200;
 
@@ -48,7 +74,13 @@ final class Benchmark {
         new Options(
             intOption(args, "--requests", 2000),
             intOption(args, "--concurrency", 8),
-            intOption(args, "--messages", 10));
+            intOption(args, "--messages", 10),
+            intOption(args, "--rate", 0));
+    int onlyIndex = args.indexOf("--only");
+    only =
+        onlyIndex >= 0 && onlyIndex + 1 < args.size()
+            ? Pattern.compile(args.get(onlyIndex + 1))
+            : null;
     try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary();
         Parley.Suite suite =
             Parley.Suite.start(
@@ -74,7 +106,7 @@ final class Benchmark {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String messages = messages(options.messages());
       // Warm-up: JIT, pools and caches.
-      measure(
+      measureAlways(
           "warm-up",
           client,
           Math.min(500, options.requests()),
@@ -89,9 +121,10 @@ final class Benchmark {
                       + messages
                       + "}"));
       List<Result> results = new ArrayList<>();
-      results.add(
-          measure(
-              "POST /inkeep/conversations (" + options.messages() + " messages, new)",
+      String newRow = "POST /inkeep/conversations (" + options.messages() + " messages, new)";
+      Result written =
+          measureAlways(
+              newRow,
               client,
               options.requests(),
               options.concurrency(),
@@ -105,7 +138,7 @@ final class Benchmark {
                           + (i % 3 == 0 ? "pro" : "free")
                           + "\"}, \"messages\": "
                           + withCase(messages, i)
-                          + "}")));
+                          + "}"));
       // analytics-service follows the writes through the event stream: how far behind is it
       // when the new conversations stop coming.
       long writesEnded = System.nanoTime();
@@ -115,13 +148,56 @@ final class Benchmark {
               "http://127.0.0.1:" + suite.gatewayPort() + "/inkeep/query/conversations",
               key,
               "{\"select\": [{\"type\": \"aggregation\", \"aggregation\": \"count\"}]}");
-      while (!client
-          .send(countAll, HttpResponse.BodyHandlers.ofString())
-          .body()
+      String counted = "";
+      long catchUpDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (!(counted = client.send(countAll, HttpResponse.BodyHandlers.ofString()).body())
           .contains("\"count\":" + conversations + "}")) {
+        if (System.nanoTime() > catchUpDeadline) {
+          throw new IllegalStateException(
+              "analytics-service did not count " + conversations + " conversations: " + counted);
+        }
         Thread.sleep(20);
       }
       double catchUp = (System.nanoTime() - writesEnded) / 1e9;
+      // PostgreSQL alone, the same rows in the same database: the ceiling of that row.
+      RawBaseline raw;
+      Result rawWrites;
+      try (HikariDataSource rawPool =
+          Database.ownerPool(suite.database(), "bench-raw", options.concurrency())) {
+        raw = RawBaseline.prepare(rawPool, "bench", "bench-0");
+        double[] seconds = new double[1];
+        long[] latencies = raw.writes(rawPool, options.requests(), options.concurrency(), seconds);
+        rawWrites =
+            new Result(
+                "PostgreSQL alone: the same conversation, messages (one multi-row insert) and"
+                    + " outbox rows, one transaction each",
+                options.requests(),
+                seconds[0],
+                latencies);
+      }
+      if (wanted(newRow)) {
+        results.add(written.against(rawWrites));
+        results.add(rawWrites);
+      }
+      String openRow = newRow + ", open loop at " + options.rate() + "/s";
+      String openLoop = null;
+      if (options.rate() > 0 && wanted(openRow)) {
+        openLoop =
+            openLoop(
+                openRow,
+                client,
+                options.rate(),
+                options.requests(),
+                i ->
+                    post(
+                        base,
+                        key,
+                        "{\"id\": \"bench-open-"
+                            + i
+                            + "\", \"type\": \"openai\", \"messages\": "
+                            + withCase(messages, i)
+                            + "}"));
+      }
       results.add(
           measure(
               "POST /inkeep/conversations (" + options.messages() + " messages, re-log)",
@@ -146,13 +222,28 @@ final class Benchmark {
           var statement = connection.createStatement()) {
         statement.execute("ANALYZE");
       }
-      results.add(
+      Result getOne =
           measure(
               "GET /inkeep/conversations/{id}",
               client,
               options.requests(),
               options.concurrency(),
-              i -> get(base + "/bench-" + i, key)));
+              i -> get(base + "/bench-" + i, key));
+      if (getOne != null) {
+        try (HikariDataSource rawPool =
+            Database.ownerPool(suite.database(), "bench-raw", options.concurrency())) {
+          double[] seconds = new double[1];
+          long[] latencies = raw.reads(rawPool, options.requests(), options.concurrency(), seconds);
+          Result rawReads =
+              new Result(
+                  "PostgreSQL alone: one conversation and its messages by key",
+                  options.requests(),
+                  seconds[0],
+                  latencies);
+          results.add(getOne.against(rawReads));
+          results.add(rawReads);
+        }
+      }
       results.add(
           measure(
               "GET /inkeep/conversations?limit=20",
@@ -205,18 +296,19 @@ final class Benchmark {
                       key)));
       String ticketBase = gateway + "/posthog/api/projects/@current/conversations/tickets/";
       results.add(
-          measure(
-              "POST /posthog/.../tickets/ (numbered per tenant)",
-              client,
-              options.requests(),
-              options.concurrency(),
-              i ->
-                  post(
-                      ticketBase,
-                      key,
-                      "{\"distinct_id\": \"customer-"
-                          + (i % 100)
-                          + "\", \"priority\": \"medium\", \"tags\": [\"billing\"]}")));
+          shown(
+              measureAlways(
+                  "POST /posthog/.../tickets/ (numbered per tenant)",
+                  client,
+                  options.requests(),
+                  options.concurrency(),
+                  i ->
+                      post(
+                          ticketBase,
+                          key,
+                          "{\"distinct_id\": \"customer-"
+                              + (i % 100)
+                              + "\", \"priority\": \"medium\", \"tags\": [\"billing\"]}"))));
       results.add(
           measure(
               "GET /posthog/.../tickets/{number}/ (marks read)",
@@ -312,74 +404,26 @@ final class Benchmark {
               options.requests(),
               options.concurrency(),
               i -> get(gateway + "/gitbook/v1/orgs/bench/conversations-issues?limit=100", key)));
-      // Ingest of the same shape just before the documents come: the baseline of the row that
-      // writes while they embed.
-      int ingestRequests = options.requests();
-      results.add(
-          measure(
-              "POST /inkeep/conversations (" + options.messages() + " messages, new, no embedding)",
-              client,
-              ingestRequests,
-              options.concurrency(),
-              i ->
-                  post(
-                      base,
-                      key,
-                      "{\"id\": \"bench-before-embedding-"
-                          + i
-                          + "\", \"type\": \"openai\", \"messages\": "
-                          + withCase(messages, i)
-                          + "}")));
-      // Knowledge: documents of three paragraphs, embedded in the background as they come.
-      long addsStarted = System.nanoTime();
-      results.add(
-          measure(
-              "POST /parley/v1/knowledge-documents (3 paragraphs, embedded in the background)",
-              client,
-              options.requests(),
-              options.concurrency(),
-              i ->
-                  post(
-                      gateway + "/parley/v1/knowledge-documents",
-                      key,
-                      "{\"title\": \"Guide "
-                          + i
-                          + "\", \"content\": \""
-                          + KNOWLEDGE[i % KNOWLEDGE.length]
-                          + " (guide "
-                          + i
-                          + ")\"}")));
-      double embedding;
-      long passages;
-      String overlap;
-      try (HikariDataSource owner = Database.ownerPool(suite.database(), "bench-embedding")) {
-        // Conversations keep coming while the documents embed: ingest must not slow down. A
-        // watcher notes when the last passage is embedded, during the row or after it.
-        // The row starts once embedding is under way (its first batches, the model loaded).
-        long[] before = embedded(owner);
-        while (before[1] < Math.min(before[0], 64)) {
-          Thread.sleep(100);
-          before = embedded(owner);
-        }
-        CompletableFuture<long[]> allEmbedded =
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    long[] progress = embedded(owner);
-                    while (progress[1] < progress[0]) {
-                      Thread.sleep(100);
-                      progress = embedded(owner);
-                    }
-                    return new long[] {progress[0], System.nanoTime()};
-                  } catch (java.sql.SQLException | InterruptedException e) {
-                    throw new IllegalStateException("Cannot follow the embedding", e);
-                  }
-                });
+      // The knowledge phase: ingest before and while documents embed, search, assistant runs and
+      // streams; skipped when --only asks for none of its rows.
+      boolean knowledgePhase =
+          only == null
+              || only.matcher("while passages embed no embedding knowledge-documents local run SSE")
+                  .find();
+      double embedding = 0;
+      long passages = 0;
+      String overlap = "";
+      StreamResults sse = null;
+      int streams = Math.min(200, options.requests());
+      if (knowledgePhase) {
+        // Ingest of the same shape just before the documents come: the baseline of the row that
+        // writes while they embed.
+        int ingestRequests = options.requests();
         results.add(
             measure(
                 "POST /inkeep/conversations ("
                     + options.messages()
-                    + " messages, new, while passages embed)",
+                    + " messages, new, no embedding)",
                 client,
                 ingestRequests,
                 options.concurrency(),
@@ -387,114 +431,194 @@ final class Benchmark {
                     post(
                         base,
                         key,
-                        "{\"id\": \"bench-embedding-"
+                        "{\"id\": \"bench-before-embedding-"
                             + i
                             + "\", \"type\": \"openai\", \"messages\": "
                             + withCase(messages, i)
                             + "}")));
-        long[] after = embedded(owner);
-        overlap =
-            "%d of %d passages were embedded during that row (%d before it, %d after)"
-                .formatted(after[1] - before[1], after[0], before[1], after[1]);
-        long[] done = allEmbedded.get();
-        passages = done[0];
-        embedding = (done[1] - addsStarted) / 1e9;
-      }
-      int searches = Math.min(200, options.requests());
-      results.add(
-          measure(
-              "GET /parley/v1/knowledge-documents:search (" + passages + " passages, hybrid)",
-              client,
-              searches,
-              options.concurrency(),
-              i ->
-                  get(
-                      gateway
-                          + "/parley/v1/knowledge-documents:search?query="
-                          + QUESTIONS[i % QUESTIONS.length],
-                      key)));
-      // Assistant runs: Bedrock chat answered by the local provider over the documents above.
-      for (int clients : new int[] {1, options.concurrency()}) {
-        int chats = Math.min(clients == 1 ? 50 : 200, options.requests());
-        String prefix = "bench-chat-" + clients + "-";
+        // Knowledge: documents of three paragraphs, embedded in the background as they come.
+        long addsStarted = System.nanoTime();
+        results.add(
+            shown(
+                measureAlways(
+                    "POST /parley/v1/knowledge-documents (3 paragraphs, embedded in the background)",
+                    client,
+                    options.requests(),
+                    options.concurrency(),
+                    i ->
+                        post(
+                            gateway + "/parley/v1/knowledge-documents",
+                            key,
+                            "{\"title\": \"Guide "
+                                + i
+                                + "\", \"content\": \""
+                                + KNOWLEDGE[i % KNOWLEDGE.length]
+                                + " (guide "
+                                + i
+                                + ")\"}"))));
+        try (HikariDataSource owner = Database.ownerPool(suite.database(), "bench-embedding")) {
+          // Conversations keep coming while the documents embed: ingest must not slow down. A
+          // watcher notes when the last passage is embedded, during the row or after it.
+          // The row starts once embedding is under way (its first batches, the model loaded).
+          long[] before = embedded(owner);
+          while (before[1] < Math.min(before[0], 64)) {
+            Thread.sleep(100);
+            before = embedded(owner);
+          }
+          CompletableFuture<long[]> allEmbedded =
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      long[] progress = embedded(owner);
+                      while (progress[1] < progress[0]) {
+                        Thread.sleep(100);
+                        progress = embedded(owner);
+                      }
+                      return new long[] {progress[0], System.nanoTime()};
+                    } catch (java.sql.SQLException | InterruptedException e) {
+                      throw new IllegalStateException("Cannot follow the embedding", e);
+                    }
+                  });
+          results.add(
+              measure(
+                  "POST /inkeep/conversations ("
+                      + options.messages()
+                      + " messages, new, while passages embed)",
+                  client,
+                  ingestRequests,
+                  options.concurrency(),
+                  i ->
+                      post(
+                          base,
+                          key,
+                          "{\"id\": \"bench-embedding-"
+                              + i
+                              + "\", \"type\": \"openai\", \"messages\": "
+                              + withCase(messages, i)
+                              + "}")));
+          long[] after = embedded(owner);
+          overlap =
+              "%d of %d passages were embedded during that row (%d before it, %d after)"
+                  .formatted(after[1] - before[1], after[0], before[1], after[1]);
+          long[] done = allEmbedded.get();
+          passages = done[0];
+          embedding = (done[1] - addsStarted) / 1e9;
+        }
+        int searches = Math.min(200, options.requests());
         results.add(
             measure(
-                "POST /bedrock/conversation (local run, "
+                "GET /parley/v1/knowledge-documents:search (" + passages + " passages, hybrid)",
+                client,
+                searches,
+                options.concurrency(),
+                i ->
+                    get(
+                        gateway
+                            + "/parley/v1/knowledge-documents:search?query="
+                            + QUESTIONS[i % QUESTIONS.length],
+                        key)));
+        // Assistant runs: Bedrock chat answered by the local provider over the documents above.
+        for (int clients : new int[] {1, options.concurrency()}) {
+          int chats = Math.min(clients == 1 ? 50 : 200, options.requests());
+          String prefix = "bench-chat-" + clients + "-";
+          results.add(
+              measure(
+                  "POST /bedrock/conversation (local run, "
+                      + passages
+                      + " passages, "
+                      + clients
+                      + (clients == 1 ? " client)" : " clients)"),
+                  client,
+                  chats,
+                  clients,
+                  i ->
+                      post(
+                          gateway + "/bedrock/conversation",
+                          key,
+                          "{\"conversationId\": \""
+                              + prefix
+                              + i
+                              + "\", \"message\": {\"role\": \"user\", \"model\":"
+                              + " \"claude-v3-haiku\", \"parentMessageId\": null, \"content\":"
+                              + " [{\"contentType\": \"text\", \"body\": \""
+                              + QUESTIONS[i % QUESTIONS.length].replace("%20", " ")
+                              + "\"}]}}")));
+        }
+        // PostHog's create/stream: a turn answered by the local provider, read as server-sent
+        // events; the first frame's latency and the whole stream's, and the frames per second.
+        sse =
+            measureStreams(
+                "POST /posthog/.../conversations/ (SSE, local run, "
                     + passages
                     + " passages, "
-                    + clients
-                    + (clients == 1 ? " client)" : " clients)"),
+                    + options.concurrency()
+                    + " clients)",
                 client,
-                chats,
-                clients,
+                streams,
+                options.concurrency(),
                 i ->
                     post(
-                        gateway + "/bedrock/conversation",
+                        gateway + "/posthog/api/environments/bench/conversations/",
                         key,
-                        "{\"conversationId\": \""
-                            + prefix
-                            + i
-                            + "\", \"message\": {\"role\": \"user\", \"model\":"
-                            + " \"claude-v3-haiku\", \"parentMessageId\": null, \"content\":"
-                            + " [{\"contentType\": \"text\", \"body\": \""
+                        "{\"content\": \""
                             + QUESTIONS[i % QUESTIONS.length].replace("%20", " ")
-                            + "\"}]}}")));
+                            + "\", \"conversation\": \""
+                            + java.util.UUID.randomUUID()
+                            + "\", \"trace_id\": \""
+                            + java.util.UUID.randomUUID()
+                            + "\"}"));
+        results.add(shown(sse.firstEvent()));
+        results.add(shown(sse.wholeStream()));
       }
-      // PostHog's create/stream: a turn answered by the local provider, read as server-sent
-      // events; the first frame's latency and the whole stream's, and the frames per second.
-      int streams = Math.min(200, options.requests());
-      StreamResults sse =
-          measureStreams(
-              "POST /posthog/.../conversations/ (SSE, local run, "
-                  + passages
-                  + " passages, "
-                  + options.concurrency()
-                  + " clients)",
-              client,
-              streams,
-              options.concurrency(),
-              i ->
-                  post(
-                      gateway + "/posthog/api/environments/bench/conversations/",
-                      key,
-                      "{\"content\": \""
-                          + QUESTIONS[i % QUESTIONS.length].replace("%20", " ")
-                          + "\", \"conversation\": \""
-                          + java.util.UUID.randomUUID()
-                          + "\", \"trace_id\": \""
-                          + java.util.UUID.randomUUID()
-                          + "\"}"));
-      results.add(sse.firstEvent());
-      results.add(sse.wholeStream());
       out.printf(
           "%d requests per row, %d concurrent clients, %d cores%n%n",
           options.requests(), options.concurrency(), Runtime.getRuntime().availableProcessors());
-      out.println("| operation | requests/s | p50 ms | p95 ms | p99 ms | max ms |");
-      out.println("|---|---:|---:|---:|---:|---:|");
+      out.println(
+          "| operation | requests/s | p50 ms | p95 ms | p99 ms | max ms | of PostgreSQL alone |");
+      out.println("|---|---:|---:|---:|---:|---:|---:|");
       for (Result result : results) {
+        if (result == null) {
+          continue; // not asked for (--only)
+        }
         long[] sorted = result.latenciesNanos().clone();
         Arrays.sort(sorted);
         out.printf(
-            "| %s | %.0f | %.1f | %.1f | %.1f | %.1f |%n",
+            "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %s |%n",
             result.name(),
-            result.requests() / result.seconds(),
+            result.throughput(),
             percentile(sorted, 0.50),
             percentile(sorted, 0.95),
             percentile(sorted, 0.99),
-            sorted[sorted.length - 1] / 1e6);
+            sorted[sorted.length - 1] / 1e6,
+            result.baseline() == null
+                ? ""
+                : "%.1f%%".formatted(100 * result.throughput() / result.baseline().throughput()));
+      }
+      if (openLoop != null) {
+        out.println();
+        out.println(openLoop);
       }
       out.printf(
           "%nanalytics-service had applied every new conversation %.2f s after the last one was"
               + " written%n",
           catchUp);
-      out.println(clustering());
-      out.printf(
-          "knowledge: %d passages added and embedded in %.1f s (%.0f passages/s, adds included)%n",
-          passages, embedding, passages / embedding);
-      out.println("ingest while embedding: " + overlap);
-      out.printf(
-          "SSE: %d frames over %d streams, %.0f frames/s sustained with %d concurrent streams%n",
-          sse.frames(), streams, sse.frames() / sse.wholeStream().seconds(), options.concurrency());
+      if (only == null) {
+        out.println(clustering());
+      }
+      if (knowledgePhase) {
+        out.printf(
+            "knowledge: %d passages added and embedded in %.1f s (%.0f passages/s, adds"
+                + " included)%n",
+            passages, embedding, passages / embedding);
+        out.println("ingest while embedding: " + overlap);
+        out.printf(
+            "SSE: %d frames over %d streams, %.0f frames/s sustained with %d concurrent"
+                + " streams%n",
+            sse.frames(),
+            streams,
+            sse.frames() / sse.wholeStream().seconds(),
+            options.concurrency());
+      }
     }
     return 0;
   }
@@ -563,7 +687,80 @@ final class Benchmark {
         "clustering %d issues into %d clusters: %.0f ms", window, clusters, best / 1e6);
   }
 
+  private static boolean wanted(String name) {
+    return only == null || only.matcher(name).find();
+  }
+
+  /** The row when {@code --only} asks for it, else null (it ran for the rows after it). */
+  private static Result shown(Result result) {
+    return wanted(result.name()) ? result : null;
+  }
+
+  /** A row, or null when {@code --only} leaves it out. */
   private static Result measure(
+      String name,
+      HttpClient client,
+      int requests,
+      int concurrency,
+      IntFunction<HttpRequest> request)
+      throws Exception {
+    return wanted(name) ? measureAlways(name, client, requests, concurrency, request) : null;
+  }
+
+  /**
+   * Requests at a constant arrival rate, whatever the answers' pace (open loop): each latency is
+   * counted from when its request was due, not from when a client was free to send it, so a stall
+   * shows in every request it delayed (no coordinated omission). Percentiles from HdrHistogram.
+   */
+  private static String openLoop(
+      String name, HttpClient client, int rate, int requests, IntFunction<HttpRequest> request)
+      throws Exception {
+    Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    java.util.concurrent.atomic.AtomicInteger failures =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    long start = System.nanoTime();
+    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+    for (int i = 0; i < requests; i++) {
+      long due = start + i * interval;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      sent.add(
+          client
+              .sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding())
+              .thenAccept(
+                  response -> {
+                    synchronized (histogram) {
+                      histogram.recordValue(
+                          Math.min(System.nanoTime() - due, histogram.getHighestTrackableValue()));
+                    }
+                    if (response.statusCode() / 100 != 2) {
+                      failures.incrementAndGet();
+                    }
+                  }));
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return "%s: %d requests in %.1f s (%.0f/s achieved), latency from the due time p50 %.1f ms,"
+            .formatted(
+                name,
+                requests,
+                seconds,
+                requests / seconds,
+                histogram.getValueAtPercentile(50) / 1e6)
+        + " p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; %d failed"
+            .formatted(
+                histogram.getValueAtPercentile(90) / 1e6,
+                histogram.getValueAtPercentile(99) / 1e6,
+                histogram.getValueAtPercentile(99.9) / 1e6,
+                histogram.getMaxValue() / 1e6,
+                failures.get());
+  }
+
+  /** A row whatever {@code --only} says: later rows read what it writes. */
+  private static Result measureAlways(
       String name,
       HttpClient client,
       int requests,

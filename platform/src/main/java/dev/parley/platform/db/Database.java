@@ -22,7 +22,12 @@ public final class Database {
 
   /** A small pool as the owner role, for operator tasks (keys) and tests. */
   public static HikariDataSource ownerPool(DatabaseConfig config, String name) {
-    return pool(config, config.ownerUser(), config.ownerPassword(), name, 2);
+    return ownerPool(config, name, 2);
+  }
+
+  /** A pool of the owner role with this many connections (tools that measure, not services). */
+  public static HikariDataSource ownerPool(DatabaseConfig config, String name, int size) {
+    return pool(config, config.ownerUser(), config.ownerPassword(), name, size);
   }
 
   public static DSLContext dsl(DataSource dataSource) {

@@ -1,6 +1,7 @@
 package dev.parley.gateway;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,6 +14,11 @@ import java.nio.charset.StandardCharsets;
  * {@code ../}, a NUL in the query) before it has request headers, so its error handler learns
  * nothing of the path; this handler, first in every connection's pipeline, reads the target from
  * the request line so that the refusal is rendered in the dialect of the path the caller used.
+ *
+ * <p>It also drops PostHog's optional trailing slash from the request line, before Armeria routes
+ * the request, as Envoy's Lua filter does before transcoding: transcoding templates cannot end in a
+ * slash, and PostHog's clients always send one. ({@link TrailingSlashes} still catches what this
+ * cannot see: HTTP/2 requests and a request line split across reads.)
  */
 @ChannelHandler.Sharable
 final class RawRequestTargets extends ChannelInboundHandlerAdapter {
@@ -36,6 +42,9 @@ final class RawRequestTargets extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext context, Object message) {
+    if (message instanceof ByteBuf bytes) {
+      message = withoutPostHogTrailingSlash(bytes);
+    }
     String target = message instanceof ByteBuf bytes ? requestTarget(bytes) : null;
     if (target != null) {
       context.channel().attr(LATEST).set(target);
@@ -52,6 +61,31 @@ final class RawRequestTargets extends ChannelInboundHandlerAdapter {
     } finally {
       CURRENT.remove();
     }
+  }
+
+  /**
+   * The bytes with the slash that ends a PostHog path (before its query) removed from the request
+   * line they start with; the same bytes when there is none.
+   */
+  static ByteBuf withoutPostHogTrailingSlash(ByteBuf bytes) {
+    String target = requestTarget(bytes);
+    if (target == null || !target.startsWith(TrailingSlashes.MOUNT)) {
+      return bytes;
+    }
+    int query = target.indexOf('?');
+    int pathEnd = query >= 0 ? query : target.length();
+    if (pathEnd <= TrailingSlashes.MOUNT.length() || target.charAt(pathEnd - 1) != '/') {
+      return bytes;
+    }
+    int start = bytes.readerIndex();
+    int slash =
+        bytes.indexOf(start, Math.min(start + MAX_LINE, bytes.writerIndex()), (byte) ' ') + pathEnd;
+    ByteBuf rewritten =
+        Unpooled.wrappedBuffer(
+            bytes.retainedSlice(start, slash - start),
+            bytes.retainedSlice(slash + 1, bytes.writerIndex() - slash - 1));
+    bytes.release();
+    return rewritten;
   }
 
   /** The target of a request line at the start of the bytes ({@code GET /path HTTP/1.1}). */

@@ -84,14 +84,7 @@ final class Benchmark {
     try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary();
         Parley.Suite suite =
             Parley.Suite.start(
-                Environment.of(
-                    Map.of(
-                        "PARLEY_BIND_HOST", "127.0.0.1",
-                        "PARLEY_GATEWAY_PORT", "0",
-                        "PARLEY_CONVERSATION_PORT", "0",
-                        "PARLEY_TICKET_PORT", "0",
-                        "PARLEY_ANALYTICS_PORT", "0",
-                        "PARLEY_DATABASE_POOL_SIZE", "16")),
+                Environment.of(settings(System.getenv())),
                 postgres.databaseConfig("postgres", "bench-app-password", 16),
                 null,
                 new PrintStream(OutputStream.nullOutputStream()))) {
@@ -899,6 +892,36 @@ final class Benchmark {
 
   private static double percentile(long[] sorted, double fraction) {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(fraction * sorted.length) - 1)] / 1e6;
+  }
+
+  /**
+   * The suite's settings: free ports on loopback and a pool of 16, with the caller's own {@code
+   * PARLEY_*} settings on top (to measure, say, {@code PARLEY_GRPC_THREADS=4}), except where the
+   * suite listens and its database, which the benchmark owns.
+   */
+  static Map<String, String> settings(Map<String, String> environment) {
+    Map<String, String> settings = new java.util.HashMap<>();
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith("PARLEY_")
+              && !name.startsWith("PARLEY_DATABASE_")
+              && !name.endsWith("_PORT")
+              && !name.endsWith("_TARGET")
+              && !name.equals("PARLEY_BIND_HOST")
+              && !name.equals("PARLEY_DATA_DIR")
+              && !name.equals("PARLEY_JAVA_OPTS")) {
+            settings.put(name, value);
+          }
+        });
+    settings.putAll(
+        Map.of(
+            "PARLEY_BIND_HOST", "127.0.0.1",
+            "PARLEY_GATEWAY_PORT", "0",
+            "PARLEY_CONVERSATION_PORT", "0",
+            "PARLEY_TICKET_PORT", "0",
+            "PARLEY_ANALYTICS_PORT", "0"));
+    settings.put("PARLEY_DATABASE_POOL_SIZE", "16");
+    return settings;
   }
 
   private static int intOption(List<String> args, String name, int defaultValue) {

@@ -406,20 +406,25 @@ public final class Assistant implements Background {
       int last = afterSequence;
       long quietSince = System.nanoTime();
       while (following != null) {
-        boolean finished = false;
+        Run finished = null;
         for (RunEvent.Stored stored : store.events(tenantId, following, last)) {
           last = stored.sequence();
           quietSince = System.nanoTime();
           if (!sink.event(stored)) {
             return;
           }
-          finished |= stored.event() instanceof RunEvent.Finished;
+          if (stored.event() instanceof RunEvent.Finished end) {
+            if (end.run() == null) {
+              return; // the run is gone with its conversation
+            }
+            finished = end.run();
+          }
         }
         if (!sink.flush()) {
           return;
         }
-        if (finished) {
-          Run next = nextTurn(tenantId, conversationId, following, wake);
+        if (finished != null) {
+          Run next = nextTurn(tenantId, conversationId, finished, wake);
           if (next == null || !sink.nextTurn(next)) {
             return;
           }
@@ -449,18 +454,22 @@ public final class Assistant implements Background {
   }
 
   /**
-   * The run that answers the conversation's next queued message after {@code finishedRunId}, once
-   * it started; null when no message waits (or none started within {@link #NEXT_TURN_WAIT}).
+   * The run of the conversation asked for after {@code finished} (its next queued message, or a
+   * turn sent meanwhile), once it exists, even if it already ended; null when no message waits (or
+   * no run came within {@link #NEXT_TURN_WAIT}). The queue is read before the runs: a message
+   * leaves the queue in the transaction that stores its run, so a message gone from the queue has
+   * its run stored.
    */
-  private Run nextTurn(String tenantId, String conversationId, String finishedRunId, Semaphore wake)
+  private Run nextTurn(String tenantId, String conversationId, Run finished, Semaphore wake)
       throws InterruptedException {
     long deadline = System.nanoTime() + NEXT_TURN_WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      Optional<Run> active = store.active(tenantId, conversationId);
-      if (active.isPresent() && !active.get().id().equals(finishedRunId)) {
-        return active.get();
+      boolean waiting = !store.queue(tenantId, conversationId).isEmpty();
+      Optional<Run> next = store.firstAfter(tenantId, conversationId, finished.createTime());
+      if (next.isPresent()) {
+        return next.get();
       }
-      if (active.isEmpty() && store.queue(tenantId, conversationId).isEmpty()) {
+      if (!waiting) {
         return null;
       }
       wake.tryAcquire(FOLLOW_POLL.toMillis(), TimeUnit.MILLISECONDS);

@@ -57,6 +57,9 @@ public interface RunStore {
 
   Optional<Run> find(String tenantId, String conversationId, String runId);
 
+  /** The conversation's first run asked for after {@code after}, whatever its status. */
+  Optional<Run> firstAfter(String tenantId, String conversationId, Instant after);
+
   /** The conversation's active run, if any. */
   Optional<Run> active(String tenantId, String conversationId);
 

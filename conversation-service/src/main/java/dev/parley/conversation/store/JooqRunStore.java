@@ -236,6 +236,22 @@ final class JooqRunStore implements RunStore {
   }
 
   @Override
+  public Optional<Run> firstAfter(String tenantId, String conversationId, Instant after) {
+    return database.inTenant(
+        tenantId,
+        dsl ->
+            dsl.selectFrom(ASSISTANT_RUN)
+                .where(
+                    ASSISTANT_RUN.TENANT_ID.eq(tenantId),
+                    ASSISTANT_RUN.CONVERSATION_ID.eq(conversationId),
+                    ASSISTANT_RUN.CREATE_TIME.gt(after.atOffset(ZoneOffset.UTC)))
+                .orderBy(ASSISTANT_RUN.CREATE_TIME, ASSISTANT_RUN.ID)
+                .limit(1)
+                .fetchOptional()
+                .map(JooqRunStore::run));
+  }
+
+  @Override
   public Optional<Run> active(String tenantId, String conversationId) {
     return database.inTenant(
         tenantId,

@@ -67,7 +67,6 @@ public final class PostHogConversationStreamGrpcService
     PostHogRequests.Turn turn = PostHogRequests.turn(body);
     Optional<Conversation> existing = conversations.summary(tenantId, turn.conversationId());
     Run run;
-    Message question = null;
     if (existing.isEmpty()) {
       if (conversations.softDeleted(tenantId, turn.conversationId())) {
         throw ParleyException.notFound("Conversation does not exist")
@@ -97,14 +96,12 @@ public final class PostHogConversationStreamGrpcService
             ErrorCode.INVALID_ARGUMENT, "Cannot continue streaming from an idle conversation");
       }
     }
-    if (turn.content() != null) {
-      question = message(tenantId, turn.conversationId(), run.userMessageId());
-    }
     ServerCallStreamObserver<HttpBody> stream = (ServerCallStreamObserver<HttpBody>) response;
     Events events = new Events(stream);
     // The first frames go out before the caller's thread returns: time to first byte is the
     // time to start the run.
     Conversation conversation = conversations.get(tenantId, turn.conversationId());
+    Message question = turn.content() == null ? null : message(conversation, run.userMessageId());
     // A turn started here is in progress by construction (a quick run may have ended already).
     events.send(
         "conversation",
@@ -176,7 +173,8 @@ public final class PostHogConversationStreamGrpcService
             @Override
             public boolean nextTurn(Run next) {
               answer.setLength(0);
-              Message queued = message(tenantId, next.conversationId(), next.userMessageId());
+              Message queued =
+                  message(conversations.get(tenantId, next.conversationId()), next.userMessageId());
               if (queued != null) {
                 events.send("message", PostHogMapping.humanJson(queued));
               }
@@ -232,8 +230,8 @@ public final class PostHogConversationStreamGrpcService
     return assistant.activity(tenantId, List.of(conversationId)).get(conversationId);
   }
 
-  private Message message(String tenantId, String conversationId, String messageId) {
-    return conversations.get(tenantId, conversationId).messages().stream()
+  private static Message message(Conversation conversation, String messageId) {
+    return conversation.messages().stream()
         .filter(message -> message.id().equals(messageId))
         .findFirst()
         .orElse(null);

@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
@@ -158,15 +155,14 @@ final class Benchmark {
       try (HikariDataSource rawPool =
           Database.ownerPool(suite.database(), "bench-raw", options.concurrency())) {
         raw = RawBaseline.prepare(rawPool, "bench", "bench-0");
-        double[] seconds = new double[1];
-        long[] latencies = raw.writes(rawPool, options.requests(), options.concurrency(), seconds);
+        ClosedLoop.Timing timing = raw.writes(rawPool, options.requests(), options.concurrency());
         rawWrites =
             new Result(
                 "PostgreSQL alone: the same conversation, messages (one multi-row insert) and"
                     + " outbox rows, one transaction each",
                 options.requests(),
-                seconds[0],
-                latencies);
+                timing.seconds(),
+                timing.latenciesNanos());
       }
       if (wanted(newRow)) {
         results.add(written.against(rawWrites));
@@ -225,14 +221,13 @@ final class Benchmark {
       if (getOne != null) {
         try (HikariDataSource rawPool =
             Database.ownerPool(suite.database(), "bench-raw", options.concurrency())) {
-          double[] seconds = new double[1];
-          long[] latencies = raw.reads(rawPool, options.requests(), options.concurrency(), seconds);
+          ClosedLoop.Timing timing = raw.reads(rawPool, options.requests(), options.concurrency());
           Result rawReads =
               new Result(
                   "PostgreSQL alone: one conversation and its messages by key",
                   options.requests(),
-                  seconds[0],
-                  latencies);
+                  timing.seconds(),
+                  timing.latenciesNanos());
           results.add(getOne.against(rawReads));
           results.add(rawReads);
         }
@@ -772,33 +767,18 @@ final class Benchmark {
       int concurrency,
       IntFunction<HttpRequest> request)
       throws Exception {
-    long[] latencies = new long[requests];
-    ExecutorService workers = Executors.newFixedThreadPool(concurrency);
-    long start = System.nanoTime();
-    List<Future<?>> futures = new ArrayList<>();
-    for (int worker = 0; worker < concurrency; worker++) {
-      int first = worker;
-      futures.add(
-          workers.submit(
-              () -> {
-                for (int i = first; i < requests; i += concurrency) {
-                  long begin = System.nanoTime();
-                  HttpResponse<Void> response =
-                      client.send(request.apply(i), HttpResponse.BodyHandlers.discarding());
-                  latencies[i] = System.nanoTime() - begin;
-                  if (response.statusCode() / 100 != 2) {
-                    throw new IOException(name + " answered " + response.statusCode());
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<?> future : futures) {
-      future.get();
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    workers.shutdown();
-    return new Result(name, requests, seconds, latencies);
+    ClosedLoop.Timing timing =
+        ClosedLoop.run(
+            requests,
+            concurrency,
+            i -> {
+              HttpResponse<Void> response =
+                  client.send(request.apply(i), HttpResponse.BodyHandlers.discarding());
+              if (response.statusCode() / 100 != 2) {
+                throw new IOException(name + " answered " + response.statusCode());
+              }
+            });
+    return new Result(name, requests, timing.seconds(), timing.latenciesNanos());
   }
 
   /** Streams measured twice: to their first frame, and to their end; and their frame count. */
@@ -812,48 +792,33 @@ final class Benchmark {
       IntFunction<HttpRequest> request)
       throws Exception {
     long[] first = new long[streams];
-    long[] whole = new long[streams];
     java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
-    ExecutorService workers = Executors.newFixedThreadPool(concurrency);
-    long start = System.nanoTime();
-    List<Future<?>> futures = new ArrayList<>();
-    for (int worker = 0; worker < concurrency; worker++) {
-      int firstIndex = worker;
-      futures.add(
-          workers.submit(
-              () -> {
-                for (int i = firstIndex; i < streams; i += concurrency) {
-                  long begin = System.nanoTime();
-                  HttpResponse<java.util.stream.Stream<String>> response =
-                      client.send(request.apply(i), HttpResponse.BodyHandlers.ofLines());
-                  if (response.statusCode() != 200) {
-                    throw new IOException(name + " answered " + response.statusCode());
-                  }
-                  int index = i;
-                  try (java.util.stream.Stream<String> lines = response.body()) {
-                    lines
-                        .filter(line -> line.startsWith("event:"))
-                        .forEach(
-                            line -> {
-                              if (first[index] == 0) {
-                                first[index] = System.nanoTime() - begin;
-                              }
-                              frames.incrementAndGet();
-                            });
-                  }
-                  whole[i] = System.nanoTime() - begin;
-                }
-                return null;
-              }));
-    }
-    for (Future<?> future : futures) {
-      future.get();
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    workers.shutdown();
+    ClosedLoop.Timing whole =
+        ClosedLoop.run(
+            streams,
+            concurrency,
+            i -> {
+              long begin = System.nanoTime();
+              HttpResponse<java.util.stream.Stream<String>> response =
+                  client.send(request.apply(i), HttpResponse.BodyHandlers.ofLines());
+              if (response.statusCode() != 200) {
+                throw new IOException(name + " answered " + response.statusCode());
+              }
+              try (java.util.stream.Stream<String> lines = response.body()) {
+                lines
+                    .filter(line -> line.startsWith("event:"))
+                    .forEach(
+                        line -> {
+                          if (first[i] == 0) {
+                            first[i] = System.nanoTime() - begin;
+                          }
+                          frames.incrementAndGet();
+                        });
+              }
+            });
     return new StreamResults(
-        new Result(name + ": first event", streams, seconds, first),
-        new Result(name + ": whole stream", streams, seconds, whole),
+        new Result(name + ": first event", streams, whole.seconds(), first),
+        new Result(name + ": whole stream", streams, whole.seconds(), whole.latenciesNanos()),
         frames.get());
   }
 

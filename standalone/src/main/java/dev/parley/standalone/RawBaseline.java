@@ -10,9 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 /**
@@ -130,8 +127,7 @@ final class RawBaseline {
    * New conversations of the template's shape, one transaction each: the conversation row, its
    * messages in one multi-row insert, its outbox row.
    */
-  long[] writes(DataSource owner, int requests, int concurrency, double[] seconds)
-      throws Exception {
+  ClosedLoop.Timing writes(DataSource owner, int requests, int concurrency) throws Exception {
     String insertConversation = insert(conversation, 1);
     String insertMessages = insert(message, message.rows().size());
     String insertOutbox = insert(outbox, 1);
@@ -139,7 +135,6 @@ final class RawBaseline {
         owner,
         requests,
         concurrency,
-        seconds,
         (connection, i) -> {
           String id = "raw-" + i;
           connection.setAutoCommit(false);
@@ -165,12 +160,11 @@ final class RawBaseline {
   }
 
   /** One conversation and its messages by key, as GET one conversation reads them. */
-  long[] reads(DataSource owner, int requests, int concurrency, double[] seconds) throws Exception {
+  ClosedLoop.Timing reads(DataSource owner, int requests, int concurrency) throws Exception {
     return run(
         owner,
         requests,
         concurrency,
-        seconds,
         (connection, i) -> {
           String tenantId = (String) conversation.rows().getFirst()[0];
           try (PreparedStatement one =
@@ -243,33 +237,16 @@ final class RawBaseline {
     void run(Connection connection, int i) throws SQLException;
   }
 
-  private static long[] run(
-      DataSource owner, int requests, int concurrency, double[] seconds, Work work)
+  /** The calls, each on a connection of the pool (as a service takes one per transaction). */
+  private static ClosedLoop.Timing run(DataSource owner, int requests, int concurrency, Work work)
       throws Exception {
-    long[] latencies = new long[requests];
-    ExecutorService workers = Executors.newFixedThreadPool(concurrency);
-    long start = System.nanoTime();
-    List<Future<?>> futures = new ArrayList<>();
-    for (int worker = 0; worker < concurrency; worker++) {
-      int first = worker;
-      futures.add(
-          workers.submit(
-              () -> {
-                try (Connection connection = owner.getConnection()) {
-                  for (int i = first; i < requests; i += concurrency) {
-                    long begin = System.nanoTime();
-                    work.run(connection, i);
-                    latencies[i] = System.nanoTime() - begin;
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<?> future : futures) {
-      future.get();
-    }
-    seconds[0] = (System.nanoTime() - start) / 1e9;
-    workers.shutdown();
-    return latencies;
+    return ClosedLoop.run(
+        requests,
+        concurrency,
+        i -> {
+          try (Connection connection = owner.getConnection()) {
+            work.run(connection, i);
+          }
+        });
   }
 }

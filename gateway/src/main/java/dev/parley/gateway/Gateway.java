@@ -98,6 +98,9 @@ public final class Gateway implements AutoCloseable {
             // past these limits get 414/431, also in the dialect's shape.
             .http1MaxInitialLineLength(MAX_REQUEST_LINE)
             .http1MaxHeaderSize(MAX_HEADERS)
+            // HTTP/2 (h2c clients, and the gateway's own replay of a PostHog path without its
+            // trailing slash) carries the path in its header list: the same bounds as HTTP/1.
+            .http2MaxHeaderListSize(MAX_REQUEST_LINE + MAX_HEADERS)
             .childChannelPipelineCustomizer(
                 pipeline -> pipeline.addFirst(RawRequestTargets.INSTANCE))
             .requestTimeout(config.requestTimeout().plusSeconds(5))

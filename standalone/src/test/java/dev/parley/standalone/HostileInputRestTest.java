@@ -164,6 +164,22 @@ class HostileInputRestTest {
     Response tenKb = parley.send("GET", "/inkeep/conversations/" + "b".repeat(10_000), key, null);
     assertThat(tenKb.status()).isEqualTo(404);
     assertThat(tenKb.json().get("detail").asText()).hasSizeLessThan(600);
+
+    // A 20 KB id in a PostHog path with its trailing slash, split across reads or not, is found
+    // missing as well (the gateway's replay of the path without the slash is HTTP/2, whose header
+    // list holds the path: it had refused it, and the caller got a 500).
+    for (String method : new String[] {"GET", "PATCH"}) {
+      Response slashed =
+          parley.send(
+              method,
+              "/posthog/api/environments/@current/conversations/"
+                  + (method.equals("GET") ? "c".repeat(20_000) : "conv/queue/" + "q".repeat(20_000))
+                  + "/",
+              key,
+              method.equals("GET") ? null : "{\"content\": \"x\"}");
+      assertThat(slashed.status()).as(method).isEqualTo(404);
+      assertThat(slashed.body()).hasSizeLessThan(1_000);
+    }
   }
 
   @Test

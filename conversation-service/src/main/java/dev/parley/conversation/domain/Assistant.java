@@ -376,7 +376,10 @@ public final class Assistant implements Background {
     /** Nothing happened for the keepalive period. */
     boolean idle();
 
-    /** The run of a queued message started after the run followed: it is followed next. */
+    /**
+     * The run of a queued message started after the run followed: it is followed next. Its user
+     * message is stored by then, unless the run could not store it.
+     */
     boolean nextTurn(Run run);
 
     /** The events read together have all been handed over (a sink may send what it gathered). */
@@ -467,7 +470,7 @@ public final class Assistant implements Background {
       boolean waiting = !store.queue(tenantId, conversationId).isEmpty();
       Optional<Run> next = store.firstAfter(tenantId, conversationId, finished.createTime());
       if (next.isPresent()) {
-        return next.get();
+        return questionStored(tenantId, next.get(), deadline, wake);
       }
       if (!waiting) {
         return null;
@@ -475,6 +478,30 @@ public final class Assistant implements Background {
       wake.tryAcquire(FOLLOW_POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
     return null;
+  }
+
+  /**
+   * The run once its user message is stored: a turn's message is appended just after its run is
+   * stored (when the run holds the conversation), in a transaction of its own, so a follower may
+   * find the run a moment before its question. Also returns when the run has ended without it (the
+   * question could not be stored) or at the deadline.
+   */
+  private Run questionStored(String tenantId, Run run, long deadline, Semaphore wake)
+      throws InterruptedException {
+    while (System.nanoTime() < deadline) {
+      Optional<Conversation> conversation = conversations.find(tenantId, run.conversationId());
+      if (conversation.isEmpty()
+          || conversation.get().messages().stream()
+              .anyMatch(message -> message.id().equals(run.userMessageId()))) {
+        return run;
+      }
+      Optional<Run> current = store.find(tenantId, run.conversationId(), run.id());
+      if (current.isEmpty() || !current.get().status().active()) {
+        return run;
+      }
+      wake.tryAcquire(FOLLOW_POLL.toMillis() / 10, TimeUnit.MILLISECONDS);
+    }
+    return run;
   }
 
   /** The conversation's queued messages, oldest first. */

@@ -99,7 +99,12 @@ public final class Conversations {
   }
 
   public Conversation get(String tenantId, String id) {
-    return store.find(tenantId, id, true).orElseThrow(() -> notFound(id));
+    return find(tenantId, id).orElseThrow(() -> notFound(id));
+  }
+
+  /** The conversation with its messages, if the tenant has it. */
+  public Optional<Conversation> find(String tenantId, String id) {
+    return store.find(tenantId, id, true);
   }
 
   /** The conversation without its messages (messageCount is right), if the tenant has it. */

@@ -110,7 +110,7 @@ final class DialectResponses {
         .forEach(rewritten::remove);
     HttpData content = response.content();
     if (headers.status().code() == 200 && MediaType.JSON_UTF_8.is(headers.contentType())) {
-      content = HttpData.ofUtf8(JsonNumbers.normalize(content.toStringUtf8()));
+      content = HttpData.wrap(JsonNumbers.normalize(content.array()));
       rewritten.contentLength(content.length());
     }
     if (status == null || headers.status().code() != 200) {

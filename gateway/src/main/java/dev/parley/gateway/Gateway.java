@@ -11,12 +11,11 @@ import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
 import dev.parley.platform.config.Environment;
-import dev.parley.platform.grpc.MessageLimits;
+import dev.parley.platform.grpc.ServiceChannels;
 import dev.parley.platform.proto.ServiceCatalog;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import dev.parley.type.v1.Backend;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -55,15 +54,7 @@ public final class Gateway implements AutoCloseable {
     Map<Backend, ManagedChannel> channels = new EnumMap<>(Backend.class);
     config
         .targets()
-        .forEach(
-            (backend, target) ->
-                channels.put(
-                    backend,
-                    ManagedChannelBuilder.forTarget(target)
-                        .usePlaintext()
-                        .maxInboundMessageSize(MessageLimits.RESPONSE_BYTES)
-                        .maxInboundMetadataSize(MessageLimits.METADATA_BYTES)
-                        .build()));
+        .forEach((backend, target) -> channels.put(backend, ServiceChannels.open(target)));
     GrpcServiceBuilder grpc =
         GrpcService.builder()
             .enableHttpJsonTranscoding(

@@ -322,7 +322,9 @@ public final class Parley {
                           .withInternalToken(internalToken))
                   .listen();
           services.add(service);
-          targets.put(definition.backend(), "127.0.0.1:" + service.port());
+          // The gateway and the other services are in this JVM: they call in-process. The port
+          // serves the native gRPC API to clients outside.
+          targets.put(definition.backend(), service.inProcessTarget());
           out.println(definition.name() + " gRPC on :" + service.port());
         }
         // Each service reaches the others where they actually listen, before it calls any.

@@ -9,13 +9,16 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * sizes, exception mapping, and innermost the check of the request's text), plus the health service
  * and server reflection. Message and metadata sizes are {@link MessageLimits}'. Calls run on a
  * bounded executor sized from the configuration, since they block on JDBC.
+ *
+ * <p>The same services, behind the same interceptors and on the same executor, are also served
+ * in-process under {@link #inProcessTarget()}: when the gateway and the services run in one JVM
+ * ({@code parley up}), their calls skip HTTP/2 framing and protobuf encoding (see {@link
+ * ServiceChannels}).
  */
 public final class GrpcServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
@@ -40,6 +48,7 @@ public final class GrpcServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private ExecutorService executor;
   private Server server;
+  private Server inProcess;
 
   public GrpcServer(
       String name,
@@ -57,13 +66,6 @@ public final class GrpcServer implements AutoCloseable {
         Executors.newFixedThreadPool(
             config.threads(),
             new ThreadFactoryBuilder().setNameFormat(name + "-grpc-%d").setDaemon(true).build());
-    NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-            .executor(executor)
-            .maxInboundMessageSize(MessageLimits.REQUEST_BYTES)
-            .maxInboundMetadataSize(MessageLimits.METADATA_BYTES)
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance());
     List<ServerInterceptor> interceptors =
         List.of(
             new RequestLoggingInterceptor(name),
@@ -72,14 +74,33 @@ public final class GrpcServer implements AutoCloseable {
             new ResponseSizeInterceptor(),
             new ExceptionMappingInterceptor(),
             new TextInputInterceptor());
+    List<ServerServiceDefinition> definitions = new ArrayList<>();
+    definitions.add(health.getHealthService().bindService());
+    definitions.add(ProtoReflectionServiceV1.newInstance().bindService());
     for (BindableService service : services) {
-      builder.addService(ServerInterceptors.interceptForward(service, interceptors));
+      definitions.add(ServerInterceptors.interceptForward(service, interceptors));
     }
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+            .executor(executor)
+            .maxInboundMessageSize(MessageLimits.REQUEST_BYTES)
+            .maxInboundMetadataSize(MessageLimits.METADATA_BYTES);
+    definitions.forEach(builder::addService);
     try {
       server = builder.build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(
           name + " cannot listen on " + config.host() + ":" + config.port(), e);
+    }
+    InProcessServerBuilder local =
+        InProcessServerBuilder.forName(inProcessName())
+            .executor(executor)
+            .maxInboundMetadataSize(MessageLimits.METADATA_BYTES);
+    definitions.forEach(local::addService);
+    try {
+      inProcess = local.build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(name + " cannot serve in-process", e);
     }
     // Listening, not yet serving: its background work starts first (see ParleyService).
     setHealth(ServingStatus.NOT_SERVING);
@@ -111,6 +132,16 @@ public final class GrpcServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** The target of this server for a channel in the same JVM, once it listens. */
+  public String inProcessTarget() {
+    return ServiceChannels.IN_PROCESS_SCHEME + inProcessName();
+  }
+
+  /** Unique in the JVM: a name and the port, which no other server in it holds. */
+  private String inProcessName() {
+    return name + "@" + server.getPort();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -122,13 +153,18 @@ public final class GrpcServer implements AutoCloseable {
       return;
     }
     health.enterTerminalState();
+    inProcess.shutdown();
     server.shutdown();
     try {
       if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
         server.shutdownNow();
       }
+      if (!inProcess.awaitTermination(5, TimeUnit.SECONDS)) {
+        inProcess.shutdownNow();
+      }
     } catch (InterruptedException e) {
       server.shutdownNow();
+      inProcess.shutdownNow();
       Thread.currentThread().interrupt();
     }
     executor.shutdownNow();

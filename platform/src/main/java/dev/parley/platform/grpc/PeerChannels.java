@@ -10,7 +10,6 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.stub.MetadataUtils;
@@ -79,15 +78,7 @@ public final class PeerChannels implements AutoCloseable {
     if (target == null || target.isBlank()) {
       return Optional.empty();
     }
-    return Optional.of(
-        channels.computeIfAbsent(
-            backend,
-            ignored ->
-                ManagedChannelBuilder.forTarget(target)
-                    .usePlaintext()
-                    .maxInboundMessageSize(MessageLimits.RESPONSE_BYTES)
-                    .maxInboundMetadataSize(MessageLimits.METADATA_BYTES)
-                    .build()));
+    return Optional.of(channels.computeIfAbsent(backend, ignored -> ServiceChannels.open(target)));
   }
 
   @Override

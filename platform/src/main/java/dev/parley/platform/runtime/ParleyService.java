@@ -131,6 +131,11 @@ public final class ParleyService implements AutoCloseable {
     return server.port();
   }
 
+  /** Where a channel in the same JVM reaches this service without the network. */
+  public String inProcessTarget() {
+    return server.inProcessTarget();
+  }
+
   /** For tests and the launcher: an object wired in this service. */
   public <T> T instance(Class<T> type) {
     return injector.getInstance(type);

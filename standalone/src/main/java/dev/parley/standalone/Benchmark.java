@@ -38,13 +38,18 @@ final class Benchmark {
   private record Options(int requests, int concurrency, int messages, int rate) {}
 
   /**
-   * A row: its requests, how long they took and each one's latency; {@code baseline} is the same
-   * work done by PostgreSQL alone in the same run, when there is one.
+   * A row: its requests, how long they took, each one's latency and the CPU time used meanwhile;
+   * {@code baseline} is the same work done by PostgreSQL alone in the same run, when there is one.
    */
   private record Result(
-      String name, int requests, double seconds, long[] latenciesNanos, Result baseline) {
-    Result(String name, int requests, double seconds, long[] latenciesNanos) {
-      this(name, requests, seconds, latenciesNanos, null);
+      String name,
+      int requests,
+      double seconds,
+      long[] latenciesNanos,
+      CpuTime cpu,
+      Result baseline) {
+    Result(String name, int requests, ClosedLoop.Timing timing) {
+      this(name, requests, timing.seconds(), timing.latenciesNanos(), timing.cpu(), null);
     }
 
     double throughput() {
@@ -52,7 +57,12 @@ final class Benchmark {
     }
 
     Result against(Result raw) {
-      return new Result(name, requests, seconds, latenciesNanos, raw);
+      return new Result(name, requests, seconds, latenciesNanos, cpu, raw);
+    }
+
+    /** CPU milliseconds per request, or blank where it was not measured. */
+    String cpuPerRequest(long nanos) {
+      return cpu == null || nanos < 0 ? "" : "%.2f".formatted(nanos / 1e6 / requests);
     }
   }
 
@@ -161,8 +171,7 @@ final class Benchmark {
                 "PostgreSQL alone: the same conversation, messages (one multi-row insert) and"
                     + " outbox rows, one transaction each",
                 options.requests(),
-                timing.seconds(),
-                timing.latenciesNanos());
+                timing);
       }
       if (wanted(newRow)) {
         results.add(written.against(rawWrites));
@@ -226,8 +235,7 @@ final class Benchmark {
               new Result(
                   "PostgreSQL alone: one conversation and its messages by key",
                   options.requests(),
-                  timing.seconds(),
-                  timing.latenciesNanos());
+                  timing);
           results.add(getOne.against(rawReads));
           results.add(rawReads);
         }
@@ -574,8 +582,9 @@ final class Benchmark {
           "%d requests per row, %d concurrent clients, %d cores%n%n",
           options.requests(), options.concurrency(), Runtime.getRuntime().availableProcessors());
       out.println(
-          "| operation | requests/s | p50 ms | p95 ms | p99 ms | max ms | of PostgreSQL alone |");
-      out.println("|---|---:|---:|---:|---:|---:|---:|");
+          "| operation | requests/s | p50 ms | p95 ms | p99 ms | max ms | of PostgreSQL alone"
+              + " | JVM CPU ms/req | PostgreSQL CPU ms/req |");
+      out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (Result result : results) {
         if (result == null) {
           continue; // not asked for (--only)
@@ -583,7 +592,7 @@ final class Benchmark {
         long[] sorted = result.latenciesNanos().clone();
         Arrays.sort(sorted);
         out.printf(
-            "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %s |%n",
+            "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %s | %s | %s |%n",
             result.name(),
             result.throughput(),
             percentile(sorted, 0.50),
@@ -592,7 +601,9 @@ final class Benchmark {
             sorted[sorted.length - 1] / 1e6,
             result.baseline() == null
                 ? ""
-                : "%.1f%%".formatted(100 * result.throughput() / result.baseline().throughput()));
+                : "%.1f%%".formatted(100 * result.throughput() / result.baseline().throughput()),
+            result.cpuPerRequest(result.cpu() == null ? -1 : result.cpu().jvmNanos()),
+            result.cpuPerRequest(result.cpu() == null ? -1 : result.cpu().postgresNanos()));
       }
       if (openLoop != null) {
         out.println();
@@ -778,7 +789,7 @@ final class Benchmark {
                 throw new IOException(name + " answered " + response.statusCode());
               }
             });
-    return new Result(name, requests, timing.seconds(), timing.latenciesNanos());
+    return new Result(name, requests, timing);
   }
 
   /** Streams measured twice: to their first frame, and to their end; and their frame count. */
@@ -817,8 +828,8 @@ final class Benchmark {
               }
             });
     return new StreamResults(
-        new Result(name + ": first event", streams, whole.seconds(), first),
-        new Result(name + ": whole stream", streams, whole.seconds(), whole.latenciesNanos()),
+        new Result(name + ": first event", streams, whole.seconds(), first, null, null),
+        new Result(name + ": whole stream", streams, whole),
         frames.get());
   }
 

@@ -19,13 +19,17 @@ final class ClosedLoop {
     void call(int index) throws Exception;
   }
 
-  /** How long all the calls took, and each one's latency by index. */
-  record Timing(double seconds, long[] latenciesNanos) {}
+  /**
+   * How long all the calls took, each one's latency by index, and the CPU time the JVM and
+   * PostgreSQL used meanwhile.
+   */
+  record Timing(double seconds, long[] latenciesNanos, CpuTime cpu) {}
 
   static Timing run(int calls, int concurrency, Call call) throws Exception {
     long[] latencies = new long[calls];
     ExecutorService clients = Executors.newFixedThreadPool(concurrency);
     try {
+      CpuTime cpuBefore = CpuTime.now();
       long start = System.nanoTime();
       List<Future<?>> futures = new ArrayList<>();
       for (int client = 0; client < concurrency; client++) {
@@ -44,7 +48,8 @@ final class ClosedLoop {
       for (Future<?> future : futures) {
         future.get();
       }
-      return new Timing((System.nanoTime() - start) / 1e9, latencies);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new Timing(seconds, latencies, CpuTime.now().since(cpuBefore));
     } finally {
       clients.shutdown();
     }

@@ -3,6 +3,7 @@ package dev.parley.gateway;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -10,8 +11,12 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
 import dev.parley.platform.config.Environment;
+import dev.parley.platform.config.Setting;
 import dev.parley.platform.grpc.ServiceChannels;
+import dev.parley.platform.ops.Management;
+import dev.parley.platform.ops.Readiness;
 import dev.parley.platform.proto.ServiceCatalog;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import dev.parley.type.v1.Backend;
@@ -41,16 +46,32 @@ public final class Gateway implements AutoCloseable {
   /** Below what the services accept as metadata, with room for what the gateway adds. */
   private static final int MAX_HEADERS = 32 * 1024;
 
+  /** Its part in the process's readiness. */
+  static final String PART = "gateway";
+
   private final Server server;
   private final List<ManagedChannel> channels;
+  private final Management management;
 
-  private Gateway(Server server, List<ManagedChannel> channels) {
+  private Gateway(Server server, List<ManagedChannel> channels, Management management) {
     this.server = server;
     this.channels = channels;
+    this.management = management;
   }
 
+  /** Starts the gateway with meters and readiness of its own, which nothing serves (tests). */
   public static Gateway start(GatewayConfig config) {
+    return start(config, new Management());
+  }
+
+  /**
+   * Starts the gateway; its meters go to the process's registry (requests per route, status and
+   * latency: {@code parley_gateway_*}) and it reports its phases to the process's readiness.
+   */
+  public static Gateway start(GatewayConfig config, Management management) {
     requireNonNull(config, "config is null");
+    requireNonNull(management, "management is null");
+    management.readiness().set(PART, Readiness.State.STARTING);
     Map<Backend, ManagedChannel> channels = new EnumMap<>(Backend.class);
     config
         .targets()
@@ -84,6 +105,7 @@ public final class Gateway implements AutoCloseable {
     Server server =
         builder
             .http(new InetSocketAddress(config.host(), config.port()))
+            .meterRegistry(management.registry())
             .maxRequestLength(config.maxRequestBytes())
             // Long ids reach the services, which refuse them in the dialect's shape; requests
             // past these limits get 414/431, also in the dialect's shape.
@@ -105,18 +127,35 @@ public final class Gateway implements AutoCloseable {
                     delegate ->
                         delegate
                             .decorate(new PdfUploads(config.maxRequestBytes()))
-                            .decorate(DialectResponses::decorate))
+                            .decorate(DialectResponses::decorate)
+                            .decorate(
+                                MetricCollectingService.newDecorator(
+                                    MeterIdPrefixFunction.ofDefault("parley.gateway"))))
             .serviceUnder(TrailingSlashes.MOUNT, trailingSlashes)
             .build();
     server.start().join();
+    management.readiness().set(PART, Readiness.State.SERVING);
     LOG.atInfo().addKeyValue("port", server.activeLocalPort()).log("REST gateway serving");
-    return new Gateway(server, ImmutableList.copyOf(channels.values()));
+    return new Gateway(server, ImmutableList.copyOf(channels.values()), management);
   }
 
   /** The gateway on its own, in front of services deployed elsewhere. */
   public static void main(String[] args) {
-    Gateway gateway = start(GatewayConfig.fromEnvironment(Environment.system()));
-    Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-stop"));
+    Environment environment = Environment.system();
+    Management management =
+        new Management()
+            .serve(
+                environment.get(Setting.BIND_HOST),
+                environment.getInt(Setting.MANAGEMENT_PORT, 0, 65535));
+    Gateway gateway = start(GatewayConfig.fromEnvironment(environment), management);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  gateway.close();
+                  management.close();
+                },
+                "gateway-stop"));
   }
 
   public int port() {
@@ -126,6 +165,7 @@ public final class Gateway implements AutoCloseable {
   /** Stops accepting, lets requests in flight finish, then closes the upstream channels. */
   @Override
   public void close() {
+    management.readiness().set(PART, Readiness.State.DRAINING);
     server.stop().join();
     for (ManagedChannel channel : channels) {
       channel.shutdown();

@@ -17,6 +17,7 @@ import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.identity.ApiKeyAdministration;
 import dev.parley.platform.identity.Scopes;
+import dev.parley.platform.ops.Management;
 import dev.parley.platform.runtime.ParleyService;
 import dev.parley.platform.runtime.ServiceDefinition;
 import dev.parley.ticket.TicketServer;
@@ -245,17 +246,20 @@ public final class Parley {
     private final List<ParleyService> services;
     private final Gateway gateway;
     private final DatabaseConfig database;
+    private final Management management;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Suite(
         EmbeddedPostgresServer embedded,
         List<ParleyService> services,
         Gateway gateway,
-        DatabaseConfig database) {
+        DatabaseConfig database,
+        Management management) {
       this.embedded = embedded;
       this.services = services;
       this.gateway = gateway;
       this.database = database;
+      this.management = management;
     }
 
     /** Starts on the configured database, or on the embedded one when none is configured. */
@@ -300,6 +304,12 @@ public final class Parley {
         EmbeddedPostgresServer embedded,
         PrintStream out) {
       List<ParleyService> services = new ArrayList<>();
+      // One operations port for the suite, serving before the first migration starts.
+      Management management =
+          new Management()
+              .serve(
+                  environment.get(Setting.BIND_HOST),
+                  environment.getInt(Setting.MANAGEMENT_PORT, 0, 65535));
       try {
         Map<Backend, String> targets = new EnumMap<>(Backend.class);
         // One secret for the services' internal calls: the configured one, or a new one per run.
@@ -319,7 +329,8 @@ public final class Parley {
                       environment,
                       database,
                       ServerConfig.fromEnvironment(environment, definition.portSetting())
-                          .withInternalToken(internalToken))
+                          .withInternalToken(internalToken),
+                      management)
                   .listen();
           services.add(service);
           // The gateway and the other services are in this JVM: they call in-process. The port
@@ -341,7 +352,8 @@ public final class Parley {
                     configured.port(),
                     configured.maxRequestBytes(),
                     configured.requestTimeout(),
-                    targets));
+                    targets),
+                management);
         out.println(
             """
             Parley is up. REST gateway: http://localhost:%d
@@ -353,9 +365,11 @@ public final class Parley {
             Create an API key:  ./parley keys create --tenant my-team --scopes '*'
             Then:  curl -H "Authorization: Bearer <key>" http://localhost:%d/inkeep/conversations"""
                 .formatted(gateway.port(), gateway.port()));
-        return new Suite(embedded, services, gateway, database);
+        out.println("Health and metrics: http://localhost:" + management.port() + "/readyz");
+        return new Suite(embedded, services, gateway, database, management);
       } catch (RuntimeException e) {
         services.reversed().forEach(ParleyService::close);
+        management.close();
         if (embedded != null) {
           embedded.close();
         }
@@ -375,6 +389,10 @@ public final class Parley {
       return gateway.port();
     }
 
+    int managementPort() {
+      return management.port();
+    }
+
     /** Stops the gateway (draining its requests), the services, then the embedded server. Once. */
     @Override
     public void close() {
@@ -386,6 +404,7 @@ public final class Parley {
       if (embedded != null) {
         embedded.close();
       }
+      management.close();
     }
   }
 

@@ -63,12 +63,20 @@ class DatabaseCrashTest {
         Parley.Suite.start(
             Environment.of(
                 Map.of(
-                    "PARLEY_BIND_HOST", "127.0.0.1",
-                    "PARLEY_GATEWAY_PORT", "0",
-                    "PARLEY_CONVERSATION_PORT", "0",
-                    "PARLEY_TICKET_PORT", "0",
-                    "PARLEY_ANALYTICS_PORT", "0",
-                    "PARLEY_INTERNAL_TOKEN", ServerConfig.newInternalToken())),
+                    "PARLEY_BIND_HOST",
+                    "127.0.0.1",
+                    "PARLEY_GATEWAY_PORT",
+                    "0",
+                    "PARLEY_MANAGEMENT_PORT",
+                    "0",
+                    "PARLEY_CONVERSATION_PORT",
+                    "0",
+                    "PARLEY_TICKET_PORT",
+                    "0",
+                    "PARLEY_ANALYTICS_PORT",
+                    "0",
+                    "PARLEY_INTERNAL_TOKEN",
+                    ServerConfig.newInternalToken())),
             database,
             null,
             new PrintStream(OutputStream.nullOutputStream()));
@@ -97,15 +105,21 @@ class DatabaseCrashTest {
                 }));
       }
       waitUntil(() -> acknowledged.size() >= 100);
+      String readyz = "http://127.0.0.1:" + suite.managementPort() + "/readyz";
+      assertThat(httpGet(readyz)).isEqualTo("200 {\"status\":\"ready\"}");
       long postmaster = postmasterPid(data);
       ProcessHandle.of(postmaster).orElseThrow().destroyForcibly();
       waitUntil(() -> ProcessHandle.of(postmaster).isEmpty());
       int atKill = acknowledged.size();
       // Writes fail while the database is away; then it comes back on the same folder.
       waitUntil(() -> failed.get() > 0);
+      // Not ready while the database is away: a load balancer sends the calls elsewhere.
+      waitUntil(() -> httpGet(readyz).startsWith("503 "));
+      assertThat(httpGet(readyz)).contains("database unreachable");
       postgres.close();
       postgres = EmbeddedPostgresServer.startPersistent(data, databasePort);
       waitUntil(() -> acknowledged.size() >= atKill + 100);
+      waitUntil(() -> httpGet(readyz).startsWith("200 "));
       writing.set(false);
       for (Future<?> writer : running) {
         writer.get();
@@ -196,6 +210,23 @@ class DatabaseCrashTest {
         Files.readAllLines(data.resolve("postmaster.pid"), StandardCharsets.UTF_8)
             .getFirst()
             .strip());
+  }
+
+  /** Status and body of a GET, e.g. {@code 200 {"status":"ready"}}. */
+  private static String httpGet(String url) {
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() + " " + response.body();
+    } catch (IOException e) {
+      return "unreachable " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void waitUntil(BooleanSupplier condition) throws InterruptedException {

@@ -53,6 +53,7 @@ class PostHogStreamRestTest {
     Map<String, String> settings = new HashMap<>();
     settings.put("PARLEY_BIND_HOST", "127.0.0.1");
     settings.put("PARLEY_GATEWAY_PORT", "0");
+    settings.put("PARLEY_MANAGEMENT_PORT", "0");
     settings.put("PARLEY_CONVERSATION_PORT", "0");
     settings.put("PARLEY_TICKET_PORT", "0");
     settings.put("PARLEY_ANALYTICS_PORT", "0");

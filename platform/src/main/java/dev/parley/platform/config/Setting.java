@@ -41,6 +41,12 @@ public enum Setting {
   CONVERSATION_PORT("PARLEY_CONVERSATION_PORT", "9101", "conversation-service gRPC port."),
   TICKET_PORT("PARLEY_TICKET_PORT", "9102", "ticket-service gRPC port."),
   ANALYTICS_PORT("PARLEY_ANALYTICS_PORT", "9103", "analytics-service gRPC port."),
+  MANAGEMENT_PORT(
+      "PARLEY_MANAGEMENT_PORT",
+      "9090",
+      "Port of `/healthz`, `/readyz` and `/metrics` (Prometheus), one per process: each service and"
+          + " the gateway deployed on its own, or the whole suite under `parley up`. Never the"
+          + " gateway's port."),
   CONVERSATION_TARGET(
       "PARLEY_CONVERSATION_TARGET",
       "127.0.0.1:9101",

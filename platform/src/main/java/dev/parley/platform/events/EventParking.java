@@ -125,6 +125,11 @@ public final class EventParking {
   }
 
   /** How many events of the stream were parked for the tenant since the service started. */
+  /** The registry the stream's meters go to. */
+  MeterRegistry meters() {
+    return meters;
+  }
+
   Counter parkedCounter(String stream, String tenant) {
     return meters.counter("parley.events.parked", "stream", stream, "tenant", tenant);
   }

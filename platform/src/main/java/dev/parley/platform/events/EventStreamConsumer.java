@@ -2,6 +2,7 @@ package dev.parley.platform.events;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.util.Timestamps;
 import dev.parley.event.v1.EventRecord;
 import dev.parley.event.v1.StreamEventsRequest;
 import dev.parley.platform.error.SqlStates;
@@ -15,11 +16,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +61,7 @@ public final class EventStreamConsumer implements Background {
   private final EventSink store;
   private final EventParking parking;
   private final Context.CancellableContext context = Context.current().withCancellation();
+  private final Timer delay;
   private Thread thread;
   private volatile boolean closed;
 
@@ -80,6 +84,13 @@ public final class EventStreamConsumer implements Background {
     this.peers = requireNonNull(peers, "peers is null");
     this.parking = requireNonNull(parking, "parking is null");
     this.store = parking.sink();
+    // How far behind the producer this consumer applies: from the commit of each event to its
+    // application (parley_events_delay_seconds, a histogram per stream).
+    this.delay =
+        Timer.builder("parley.events.delay")
+            .description("From an event's commit at its producer to its application here")
+            .tag("stream", stream)
+            .register(parking.meters());
   }
 
   @Override
@@ -180,6 +191,7 @@ public final class EventStreamConsumer implements Background {
   private void apply(List<EventRecord> batch) throws InterruptedException {
     try {
       store.apply(stream, batch);
+      recordDelay(batch);
       return;
     } catch (RuntimeException e) {
       if (SqlStates.isTransient(e)) {
@@ -188,6 +200,15 @@ public final class EventStreamConsumer implements Background {
     }
     for (EventRecord record : batch) {
       applyOne(record);
+    }
+    recordDelay(batch);
+  }
+
+  private void recordDelay(List<EventRecord> batch) {
+    long now = System.currentTimeMillis();
+    for (EventRecord record : batch) {
+      long committed = Timestamps.toMillis(record.getEvent().getTime());
+      delay.record(Math.max(0, now - committed), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -15,6 +15,8 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -27,11 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's gRPC server: its business services behind the ordered interceptors (request id and
- * logging, then authentication and tenant, then the declared success status, the bound on answer
- * sizes, exception mapping, and innermost the check of the request's text), plus the health service
- * and server reflection. Message and metadata sizes are {@link MessageLimits}'. Calls run on a
- * bounded executor sized from the configuration, since they block on JDBC.
+ * A service's gRPC server: its business services behind the ordered interceptors (metrics, request
+ * id and logging, then authentication and tenant, then the declared success status, the bound on
+ * answer sizes, exception mapping, and innermost the check of the request's text), plus the health
+ * service and server reflection. Message and metadata sizes are {@link MessageLimits}'. Calls run
+ * on a bounded executor sized from the configuration, since they block on JDBC.
  *
  * <p>The same services, behind the same interceptors and on the same executor, are also served
  * in-process under {@link #inProcessTarget()}: when the gateway and the services run in one JVM
@@ -45,6 +47,7 @@ public final class GrpcServer implements AutoCloseable {
   private final ServerConfig config;
   private final List<BindableService> services;
   private final ApiKeyAuthenticator authenticator;
+  private final MeterRegistry meters;
   private final HealthStatusManager health = new HealthStatusManager();
   private ExecutorService executor;
   private Server server;
@@ -54,11 +57,13 @@ public final class GrpcServer implements AutoCloseable {
       String name,
       ServerConfig config,
       List<BindableService> services,
-      ApiKeyAuthenticator authenticator) {
+      ApiKeyAuthenticator authenticator,
+      MeterRegistry meters) {
     this.name = requireNonNull(name, "name is null");
     this.config = requireNonNull(config, "config is null");
     this.services = ImmutableList.copyOf(services);
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
+    this.meters = requireNonNull(meters, "meters is null");
   }
 
   public synchronized void start() {
@@ -68,6 +73,9 @@ public final class GrpcServer implements AutoCloseable {
             new ThreadFactoryBuilder().setNameFormat(name + "-grpc-%d").setDaemon(true).build());
     List<ServerInterceptor> interceptors =
         List.of(
+            // grpc_server_processing_duration_seconds and the request and response counters, per
+            // service, method and status code.
+            new MetricCollectingServerInterceptor(meters),
             new RequestLoggingInterceptor(name),
             new AuthenticationInterceptor(authenticator, config.internalToken()),
             new SuccessStatusInterceptor(),

@@ -10,11 +10,14 @@ import com.google.inject.Stage;
 import com.google.inject.TypeLiteral;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.platform.config.Environment;
+import dev.parley.platform.config.Setting;
 import dev.parley.platform.db.DatabaseConfig;
 import dev.parley.platform.db.SchemaMigrator;
 import dev.parley.platform.grpc.GrpcServer;
 import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.platform.grpc.ServerConfig;
+import dev.parley.platform.ops.Management;
+import dev.parley.platform.ops.Readiness;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,11 +41,19 @@ public final class ParleyService implements AutoCloseable {
   private final GrpcServer server;
   private final HikariDataSource dataSource;
   private final List<Background> background;
+  private final Management management;
+  private final boolean ownsManagement;
   private boolean running;
 
-  private ParleyService(ServiceDefinition definition, Injector injector) {
+  private ParleyService(
+      ServiceDefinition definition,
+      Injector injector,
+      Management management,
+      boolean ownsManagement) {
     this.definition = definition;
     this.injector = injector;
+    this.management = management;
+    this.ownsManagement = ownsManagement;
     this.server = injector.getInstance(GrpcServer.class);
     this.dataSource = injector.getInstance(HikariDataSource.class);
     this.background =
@@ -51,27 +62,62 @@ public final class ParleyService implements AutoCloseable {
 
   /**
    * Phase one: the schemas migrated, the service wired; nothing runs yet. The environment is bound
-   * for the service's own settings.
+   * for the service's own settings. The service records its meters into the process's {@code
+   * management} and reports its phases to its readiness (migrating while the schemas migrate).
    */
   public static ParleyService create(
       ServiceDefinition definition,
       Environment environment,
       DatabaseConfig databaseConfig,
+      ServerConfig serverConfig,
+      Management management) {
+    return create(definition, environment, databaseConfig, serverConfig, management, false);
+  }
+
+  /** Phase one, for a service whose meters and readiness nobody reads (tests). */
+  public static ParleyService create(
+      ServiceDefinition definition,
+      Environment environment,
+      DatabaseConfig databaseConfig,
       ServerConfig serverConfig) {
+    return create(definition, environment, databaseConfig, serverConfig, new Management(), true);
+  }
+
+  private static ParleyService create(
+      ServiceDefinition definition,
+      Environment environment,
+      DatabaseConfig databaseConfig,
+      ServerConfig serverConfig,
+      Management management,
+      boolean ownsManagement) {
     requireNonNull(definition, "definition is null");
     requireNonNull(environment, "environment is null");
-    new SchemaMigrator(databaseConfig).migrate(definition.schema());
-    Injector injector =
-        Guice.createInjector(
-            Stage.PRODUCTION,
-            binder -> {
-              binder.requireExplicitBindings();
-              binder.disableCircularProxies();
-              binder.requireExactBindingAnnotations();
-            },
-            new PlatformModule(definition.name(), environment, databaseConfig, serverConfig),
-            definition.module());
-    return new ParleyService(definition, injector);
+    requireNonNull(management, "management is null");
+    Readiness readiness = management.readiness();
+    readiness.set(definition.name(), Readiness.State.MIGRATING);
+    try {
+      new SchemaMigrator(databaseConfig).migrate(definition.schema());
+      Injector injector =
+          Guice.createInjector(
+              Stage.PRODUCTION,
+              binder -> {
+                binder.requireExplicitBindings();
+                binder.disableCircularProxies();
+                binder.requireExactBindingAnnotations();
+              },
+              new PlatformModule(
+                  definition.name(),
+                  environment,
+                  databaseConfig,
+                  serverConfig,
+                  management.registry()),
+              definition.module());
+      readiness.set(definition.name(), Readiness.State.STARTING);
+      return new ParleyService(definition, injector, management, ownsManagement);
+    } catch (RuntimeException e) {
+      readiness.forget(definition.name());
+      throw e;
+    }
   }
 
   /** Phase two: the gRPC server listens (its port is known), reporting NOT_SERVING. */
@@ -79,9 +125,11 @@ public final class ParleyService implements AutoCloseable {
     try {
       server.start();
     } catch (RuntimeException e) {
+      management.readiness().forget(definition.name());
       dataSource.close();
       throw e;
     }
+    management.readiness().watchDatabase(definition.name(), dataSource);
     return this;
   }
 
@@ -92,6 +140,7 @@ public final class ParleyService implements AutoCloseable {
     }
     running = true;
     server.serving();
+    management.readiness().set(definition.name(), Readiness.State.SERVING);
     return this;
   }
 
@@ -110,15 +159,28 @@ public final class ParleyService implements AutoCloseable {
     return start(definition, Environment.of(Map.of()), databaseConfig, serverConfig);
   }
 
-  /** The {@code main} of a service deployed on its own: configuration from the environment. */
+  /**
+   * The {@code main} of a service deployed on its own: configuration from the environment; the
+   * management port serves from the start, so liveness holds and readiness says "migrating" while
+   * the schemas migrate.
+   */
   public static void run(ServiceDefinition definition) throws InterruptedException {
     Environment environment = Environment.system();
+    Management management =
+        new Management()
+            .serve(
+                environment.get(Setting.BIND_HOST),
+                environment.getInt(Setting.MANAGEMENT_PORT, 0, 65535));
     ParleyService service =
-        start(
-            definition,
-            environment,
-            DatabaseConfig.fromEnvironment(environment),
-            ServerConfig.fromEnvironment(environment, definition.portSetting()));
+        create(
+                definition,
+                environment,
+                DatabaseConfig.fromEnvironment(environment),
+                ServerConfig.fromEnvironment(environment, definition.portSetting()),
+                management,
+                true)
+            .listen()
+            .run();
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, definition.name() + "-stop"));
     service.server.awaitTermination();
   }
@@ -143,6 +205,7 @@ public final class ParleyService implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    management.readiness().set(definition.name(), Readiness.State.DRAINING);
     server.notServing();
     if (running) {
       for (Background work : background.reversed()) {
@@ -156,6 +219,11 @@ public final class ParleyService implements AutoCloseable {
     }
     server.close();
     injector.getInstance(PeerChannels.class).close();
+    // Stays DRAINING: a stopped service is not ready.
+    management.readiness().unwatchDatabase(definition.name());
     dataSource.close();
+    if (ownsManagement) {
+      management.close();
+    }
   }
 }

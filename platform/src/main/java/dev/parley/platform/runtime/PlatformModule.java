@@ -19,7 +19,6 @@ import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.identity.ApiKeyAuthenticator;
 import io.grpc.BindableService;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Set;
 import org.jooq.DSLContext;
 
@@ -29,16 +28,19 @@ final class PlatformModule extends AbstractModule {
   private final Environment environment;
   private final DatabaseConfig databaseConfig;
   private final ServerConfig serverConfig;
+  private final MeterRegistry meters;
 
   PlatformModule(
       String serviceName,
       Environment environment,
       DatabaseConfig databaseConfig,
-      ServerConfig serverConfig) {
+      ServerConfig serverConfig,
+      MeterRegistry meters) {
     this.serviceName = requireNonNull(serviceName, "serviceName is null");
     this.environment = requireNonNull(environment, "environment is null");
     this.databaseConfig = requireNonNull(databaseConfig, "databaseConfig is null");
     this.serverConfig = requireNonNull(serverConfig, "serverConfig is null");
+    this.meters = requireNonNull(meters, "meters is null");
   }
 
   @Override
@@ -47,16 +49,19 @@ final class PlatformModule extends AbstractModule {
     bind(DatabaseConfig.class).toInstance(databaseConfig);
     bind(ServerConfig.class).toInstance(serverConfig);
     bind(PeerChannels.class).in(Scopes.SINGLETON);
-    // The service's meters (parked events, ...), one registry per service.
-    bind(MeterRegistry.class).toInstance(new SimpleMeterRegistry());
+    // The process's meters (gRPC calls, the pool, parked events, ...), served at /metrics.
+    bind(MeterRegistry.class).toInstance(meters);
     // The service's background work (event streams, consumers), possibly none.
     Multibinder.newSetBinder(binder(), Background.class);
   }
 
   @Provides
   @Singleton
-  HikariDataSource dataSource(DatabaseConfig config) {
-    return Database.applicationPool(config, serviceName);
+  HikariDataSource dataSource(DatabaseConfig config, MeterRegistry meters) {
+    HikariDataSource pool = Database.applicationPool(config, serviceName);
+    // hikaricp_connections_* tagged with the pool's name, the service's.
+    pool.setMetricRegistry(meters);
+    return pool;
   }
 
   @Provides
@@ -80,7 +85,11 @@ final class PlatformModule extends AbstractModule {
   @Provides
   @Singleton
   GrpcServer grpcServer(
-      ServerConfig config, Set<BindableService> services, ApiKeyAuthenticator authenticator) {
-    return new GrpcServer(serviceName, config, ImmutableList.copyOf(services), authenticator);
+      ServerConfig config,
+      Set<BindableService> services,
+      ApiKeyAuthenticator authenticator,
+      MeterRegistry meters) {
+    return new GrpcServer(
+        serviceName, config, ImmutableList.copyOf(services), authenticator, meters);
   }
 }

@@ -66,6 +66,29 @@ function rewritten_path(path)
   return current
 end
 
+-- request_headers(method, path, incoming) runs the request hook and returns the request's headers
+-- as the transcoder then sees them.
+function request_headers(method, path, incoming)
+  local headers = {[":method"] = method, [":path"] = path}
+  for name, value in pairs(incoming or {}) do headers[name] = value end
+  local info = {
+    dynamicMetadata = function()
+      return {set = function() end, get = function() return nil end}
+    end
+  }
+  local request = {}
+  function request:headers()
+    return {
+      get = function(_, name) return headers[name] end,
+      replace = function(_, name, value) headers[name] = value end,
+      remove = function(_, name) headers[name] = nil end
+    }
+  end
+  function request:streamInfo() return info end
+  envoy_on_request(request)
+  return headers
+end
+
 -- Base64 as Envoy's handle:base64Escape writes it.
 local ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 local function base64(data)

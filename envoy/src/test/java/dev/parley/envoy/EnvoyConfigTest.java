@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,31 @@ class EnvoyConfigTest {
     }
     for (String name : ServiceCatalog.services().stream().map(RoutedService::name).toList()) {
       assertThat(transcoder.getServicesList().contains(name) || hasNoRestBinding(name)).isTrue();
+    }
+  }
+
+  @Test
+  void retriesOnlyCallsMadeWithAnIdempotentMethod() {
+    List<Route> routes = connectionManager.getRouteConfig().getVirtualHosts(0).getRoutesList();
+    List<Route> retried = routes.stream().filter(r -> r.getRoute().hasRetryPolicy()).toList();
+    assertThat(retried).isNotEmpty();
+    for (Route route : retried) {
+      var policy = route.getRoute().getRetryPolicy();
+      assertThat(policy.getRetriableRequestHeadersList())
+          .as(route.getMatch().getPrefix())
+          .singleElement()
+          .satisfies(
+              header -> {
+                assertThat(header.getName()).isEqualTo("x-parley-request-method");
+                Pattern methods =
+                    Pattern.compile(header.getStringMatch().getSafeRegex().getRegex());
+                for (String idempotent : List.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS")) {
+                  assertThat(methods.matcher(idempotent).matches()).as(idempotent).isTrue();
+                }
+                for (String once : List.of("POST", "PATCH", "", "GETX", "XGET")) {
+                  assertThat(methods.matcher(once).matches()).as(once).isFalse();
+                }
+              });
     }
   }
 

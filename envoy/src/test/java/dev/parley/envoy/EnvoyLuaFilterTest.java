@@ -180,6 +180,23 @@ class EnvoyLuaFilterTest {
   }
 
   @Test
+  void recordsTheCallersMethodForTheRetryPolicyWhateverTheCallerClaims() {
+    LuaValue headers = lua.get("request_headers");
+    LuaTable spoofed = new LuaTable();
+    spoofed.set("x-parley-request-method", "GET");
+
+    LuaValue post =
+        headers.call(
+            LuaValue.valueOf("POST"),
+            LuaValue.valueOf("/posthog/api/projects/1/conversations/tickets/"),
+            spoofed);
+    assertThat(post.get("x-parley-request-method").tojstring()).isEqualTo("POST");
+    LuaValue get =
+        headers.call(LuaValue.valueOf("GET"), LuaValue.valueOf("/inkeep/conversations/c"));
+    assertThat(get.get("x-parley-request-method").tojstring()).isEqualTo("GET");
+  }
+
+  @Test
   void dropsPostHogsTrailingSlashBeforeTranscoding() {
     LuaValue rewrite = lua.get("rewritten_path");
 

@@ -16,6 +16,8 @@ import dev.parley.type.v1.Backend;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder;
 import io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
@@ -68,6 +70,8 @@ class EnvoyConfigTest {
             .add(HttpConnectionManager.getDescriptor())
             .add(GrpcJsonTranscoder.getDescriptor())
             .add(Lua.getDescriptor())
+            .add(Cors.getDescriptor())
+            .add(CorsPolicy.getDescriptor())
             .add(Router.getDescriptor())
             .add(HttpProtocolOptions.getDescriptor())
             .build();
@@ -136,6 +140,32 @@ class EnvoyConfigTest {
     for (String name : ServiceCatalog.services().stream().map(RoutedService::name).toList()) {
       assertThat(transcoder.getServicesList().contains(name) || hasNoRestBinding(name)).isTrue();
     }
+  }
+
+  @Test
+  void answersBrowserPreflightsFirstWithTheGatewaysCorsPolicy() throws Exception {
+    assertThat(connectionManager.getHttpFilters(0).getName()).isEqualTo("envoy.filters.http.cors");
+    CorsPolicy policy =
+        connectionManager
+            .getRouteConfig()
+            .getVirtualHosts(0)
+            .getTypedPerFilterConfigOrThrow("envoy.filters.http.cors")
+            .unpack(CorsPolicy.class);
+    assertThat(policy.getAllowOriginStringMatchList()).isNotEmpty();
+    assertThat(split(policy.getAllowMethods()))
+        .containsExactlyElementsOf(
+            dev.parley.gateway.CorsPolicy.METHODS.stream().map(Object::toString).toList());
+    assertThat(split(policy.getAllowHeaders()))
+        .containsExactlyElementsOf(dev.parley.gateway.CorsPolicy.ALLOWED_HEADERS);
+    assertThat(split(policy.getExposeHeaders()))
+        .containsExactlyElementsOf(dev.parley.gateway.CorsPolicy.EXPOSED_HEADERS);
+    assertThat(policy.getMaxAge())
+        .isEqualTo(Long.toString(dev.parley.gateway.CorsPolicy.MAX_AGE_SECONDS));
+    assertThat(policy.getAllowCredentials().getValue()).isFalse();
+  }
+
+  private static List<String> split(String list) {
+    return java.util.Arrays.stream(list.split(",")).map(String::strip).toList();
   }
 
   @Test
@@ -243,6 +273,7 @@ class EnvoyConfigTest {
         connectionManager.getHttpFiltersList().stream().map(HttpFilter::getName).toList();
     assertThat(order)
         .containsExactly(
+            "envoy.filters.http.cors",
             "envoy.filters.http.lua",
             "envoy.filters.http.grpc_json_transcoder",
             "envoy.filters.http.router");

@@ -102,37 +102,37 @@ public final class Gateway implements AutoCloseable {
     for (RoutedService service : ServiceCatalog.services()) {
       BodyStreams.bind(builder, service, channels.get(service.backend()));
     }
-    Server server =
-        builder
-            .http(new InetSocketAddress(config.host(), config.port()))
-            .meterRegistry(management.registry())
-            .maxRequestLength(config.maxRequestBytes())
-            // Long ids reach the services, which refuse them in the dialect's shape; requests
-            // past these limits get 414/431, also in the dialect's shape.
-            .http1MaxInitialLineLength(MAX_REQUEST_LINE)
-            .http1MaxHeaderSize(MAX_HEADERS)
-            // HTTP/2 (h2c clients, and the gateway's own replay of a PostHog path without its
-            // trailing slash) carries the path in its header list: the same bounds as HTTP/1.
-            .http2MaxHeaderListSize(MAX_REQUEST_LINE + MAX_HEADERS)
-            .childChannelPipelineCustomizer(
-                pipeline -> pipeline.addFirst(RawRequestTargets.INSTANCE))
-            .requestTimeout(config.requestTimeout().plusSeconds(5))
-            // On stop, requests in flight finish (up to the request timeout); new ones are
-            // refused once none has arrived for the quiet period.
-            .gracefulShutdownTimeout(DRAIN_QUIET_PERIOD, config.requestTimeout().plusSeconds(5))
-            .errorHandler(DialectResponses.serverErrors())
-            .service(
-                grpc.build(),
-                (Function<HttpService, HttpService>)
-                    delegate ->
-                        delegate
-                            .decorate(new PdfUploads(config.maxRequestBytes()))
-                            .decorate(DialectResponses::decorate)
-                            .decorate(
-                                MetricCollectingService.newDecorator(
-                                    MeterIdPrefixFunction.ofDefault("parley.gateway"))))
-            .serviceUnder(TrailingSlashes.MOUNT, trailingSlashes)
-            .build();
+    builder
+        .http(new InetSocketAddress(config.host(), config.port()))
+        .meterRegistry(management.registry())
+        .maxRequestLength(config.maxRequestBytes())
+        // Long ids reach the services, which refuse them in the dialect's shape; requests
+        // past these limits get 414/431, also in the dialect's shape.
+        .http1MaxInitialLineLength(MAX_REQUEST_LINE)
+        .http1MaxHeaderSize(MAX_HEADERS)
+        // HTTP/2 (h2c clients, and the gateway's own replay of a PostHog path without its
+        // trailing slash) carries the path in its header list: the same bounds as HTTP/1.
+        .http2MaxHeaderListSize(MAX_REQUEST_LINE + MAX_HEADERS)
+        .childChannelPipelineCustomizer(pipeline -> pipeline.addFirst(RawRequestTargets.INSTANCE))
+        .requestTimeout(config.requestTimeout().plusSeconds(5))
+        // On stop, requests in flight finish (up to the request timeout); new ones are
+        // refused once none has arrived for the quiet period.
+        .gracefulShutdownTimeout(DRAIN_QUIET_PERIOD, config.requestTimeout().plusSeconds(5))
+        .errorHandler(DialectResponses.serverErrors())
+        .service(
+            grpc.build(),
+            (Function<HttpService, HttpService>)
+                delegate ->
+                    delegate
+                        .decorate(new PdfUploads(config.maxRequestBytes()))
+                        .decorate(DialectResponses::decorate)
+                        .decorate(
+                            MetricCollectingService.newDecorator(
+                                MeterIdPrefixFunction.ofDefault("parley.gateway"))))
+        .serviceUnder(TrailingSlashes.MOUNT, trailingSlashes);
+    // Outermost: a preflight is answered before any route, for every route.
+    config.cors().decorator().ifPresent(builder::decorator);
+    Server server = builder.build();
     server.start().join();
     management.readiness().set(PART, Readiness.State.SERVING);
     LOG.atInfo().addKeyValue("port", server.activeLocalPort()).log("REST gateway serving");

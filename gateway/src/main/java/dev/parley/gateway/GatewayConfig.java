@@ -15,11 +15,28 @@ public record GatewayConfig(
     int port,
     int maxRequestBytes,
     Duration requestTimeout,
-    Map<Backend, String> targets) {
+    Map<Backend, String> targets,
+    CorsPolicy cors) {
   public GatewayConfig {
     requireNonNull(host, "host is null");
     requireNonNull(requestTimeout, "requestTimeout is null");
+    requireNonNull(cors, "cors is null");
     targets = ImmutableMap.copyOf(targets);
+  }
+
+  /** Without CORS: browsers on other origins are refused. */
+  public GatewayConfig(
+      String host,
+      int port,
+      int maxRequestBytes,
+      Duration requestTimeout,
+      Map<Backend, String> targets) {
+    this(host, port, maxRequestBytes, requestTimeout, targets, CorsPolicy.NONE);
+  }
+
+  /** The same gateway in front of backends at other targets. */
+  public GatewayConfig withTargets(Map<Backend, String> backends) {
+    return new GatewayConfig(host, port, maxRequestBytes, requestTimeout, backends, cors);
   }
 
   public static GatewayConfig fromEnvironment(Environment environment) {
@@ -31,6 +48,7 @@ public record GatewayConfig(
         Map.of(
             Backend.BACKEND_CONVERSATION, environment.get(Setting.CONVERSATION_TARGET),
             Backend.BACKEND_TICKET, environment.get(Setting.TICKET_TARGET),
-            Backend.BACKEND_ANALYTICS, environment.get(Setting.ANALYTICS_TARGET)));
+            Backend.BACKEND_ANALYTICS, environment.get(Setting.ANALYTICS_TARGET)),
+        CorsPolicy.parse(environment.get(Setting.CORS_ALLOWED_ORIGINS)));
   }
 }

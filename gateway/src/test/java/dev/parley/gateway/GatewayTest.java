@@ -52,6 +52,7 @@ class GatewayTest {
   private Server backend;
   private Gateway gateway;
   private Gateway gatewayWithoutBackend;
+  private Gateway gatewayWithCors;
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -68,12 +69,23 @@ class GatewayTest {
       closedPort = socket.getLocalPort();
     }
     gatewayWithoutBackend = Gateway.start(config("127.0.0.1:" + closedPort));
+    GatewayConfig plain = config("127.0.0.1:" + backend.getPort());
+    gatewayWithCors =
+        Gateway.start(
+            new GatewayConfig(
+                plain.host(),
+                plain.port(),
+                plain.maxRequestBytes(),
+                plain.requestTimeout(),
+                plain.targets(),
+                CorsPolicy.parse("https://chat.example.com, http://localhost:3000")));
   }
 
   @AfterAll
   void stop() {
     gateway.close();
     gatewayWithoutBackend.close();
+    gatewayWithCors.close();
     backend.shutdownNow();
   }
 
@@ -163,6 +175,104 @@ class GatewayTest {
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(response.body()))
         .isEqualTo(JSON.readTree("{\"code\": 5, \"message\": \"No such endpoint: GET /nowhere\"}"));
+  }
+
+  @Test
+  void answersBrowserPreflightsForAllowedOriginsOnEveryRoute() throws Exception {
+    for (String[] route :
+        new String[][] {
+          {"GET", "/inkeep/conversations/echo"}, {"POST", "/inkeep/conversations"},
+        }) {
+      HttpResponse<String> preflight =
+          send(
+              gatewayWithCors,
+              "OPTIONS",
+              route[1],
+              null,
+              "Origin",
+              "https://chat.example.com",
+              "Access-Control-Request-Method",
+              route[0],
+              "Access-Control-Request-Headers",
+              "authorization, content-type");
+
+      assertThat(preflight.statusCode()).as(route[1]).isEqualTo(200);
+      assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+          .hasValue("https://chat.example.com");
+      assertThat(preflight.headers().firstValue("access-control-allow-methods").orElseThrow())
+          .contains(route[0])
+          .contains("PATCH")
+          .contains("DELETE");
+      assertThat(preflight.headers().firstValue("access-control-allow-headers").orElseThrow())
+          .containsIgnoringCase("authorization");
+      assertThat(preflight.headers().firstValue("access-control-max-age")).hasValue("600");
+      assertThat(preflight.headers().firstValue("access-control-allow-credentials")).isEmpty();
+    }
+  }
+
+  @Test
+  void letsAllowedOriginsReadTheAnswerAndItsRequestId() throws Exception {
+    HttpResponse<String> response =
+        send(
+            gatewayWithCors,
+            "GET",
+            "/inkeep/conversations/echo",
+            null,
+            "Origin",
+            "http://localhost:3000",
+            "Authorization",
+            "Bearer pk_test");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("access-control-allow-origin"))
+        .hasValue("http://localhost:3000");
+    assertThat(response.headers().firstValue("access-control-expose-headers").orElseThrow())
+        .contains("x-request-id")
+        .contains("retry-after");
+  }
+
+  @Test
+  void refusesOtherOriginsAndSendsNoCorsHeadersWhenNoneIsAllowed() throws Exception {
+    HttpResponse<String> other =
+        send(
+            gatewayWithCors,
+            "OPTIONS",
+            "/inkeep/conversations",
+            null,
+            "Origin",
+            "https://evil.example.net",
+            "Access-Control-Request-Method",
+            "POST");
+    // Without an Access-Control-Allow-Origin the browser refuses the call it asked about.
+    assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
+    assertThat(other.headers().firstValue("access-control-allow-methods")).isEmpty();
+    assertThat(other.statusCode()).isLessThan(500);
+
+    HttpResponse<String> none =
+        send(
+            gateway,
+            "GET",
+            "/inkeep/conversations/echo",
+            null,
+            "Origin",
+            "https://chat.example.com");
+    assertThat(none.statusCode()).isEqualTo(200);
+    assertThat(none.headers().firstValue("access-control-allow-origin")).isEmpty();
+  }
+
+  @Test
+  void refusesCorsSettingsThatAreNotOrigins() {
+    assertThat(CorsPolicy.parse(" ").origins()).isEmpty();
+    assertThat(CorsPolicy.parse("*").origins()).containsExactly("*");
+    for (String bad :
+        new String[] {
+          "chat.example.com", "https://chat.example.com/app", "*, https://a.b", "ftp://x"
+        }) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> CorsPolicy.parse(bad))
+          .as(bad)
+          .isInstanceOf(dev.parley.platform.config.ConfigurationException.class)
+          .hasMessageStartingWith("PARLEY_CORS_ALLOWED_ORIGINS");
+    }
   }
 
   private HttpResponse<String> send(

@@ -344,16 +344,9 @@ public final class Parley {
           targets.forEach(peers::target);
         }
         services.forEach(ParleyService::run);
-        GatewayConfig configured = GatewayConfig.fromEnvironment(environment);
         Gateway gateway =
             Gateway.start(
-                new GatewayConfig(
-                    configured.host(),
-                    configured.port(),
-                    configured.maxRequestBytes(),
-                    configured.requestTimeout(),
-                    targets),
-                management);
+                GatewayConfig.fromEnvironment(environment).withTargets(targets), management);
         out.println(
             """
             Parley is up. REST gateway: http://localhost:%d

@@ -64,6 +64,12 @@ public enum Setting {
       "PARLEY_MAX_REQUEST_BYTES",
       "2097152",
       "Largest request body the gateway accepts (413 above)."),
+  CORS_ALLOWED_ORIGINS(
+      "PARLEY_CORS_ALLOWED_ORIGINS",
+      "",
+      "Browser origins allowed to call the REST APIs (CORS), separated by commas, e.g."
+          + " `https://chat.example.com`, or `*` for any; empty sends no CORS headers. Keys travel in"
+          + " headers, never cookies, so credentials are not allowed."),
   REQUEST_TIMEOUT_SECONDS(
       "PARLEY_REQUEST_TIMEOUT_SECONDS", "30", "Deadline the gateway gives each upstream call."),
   KEY_CACHE_SECONDS(

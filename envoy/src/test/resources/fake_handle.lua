@@ -67,7 +67,7 @@ function rewritten_path(path)
 end
 
 -- request_headers(method, path, incoming) runs the request hook and returns the request's headers
--- as the transcoder then sees them.
+-- as the transcoder then sees them, and the headers of the hook's own reply when it answered.
 function request_headers(method, path, incoming)
   local headers = {[":method"] = method, [":path"] = path}
   for name, value in pairs(incoming or {}) do headers[name] = value end
@@ -85,8 +85,10 @@ function request_headers(method, path, incoming)
     }
   end
   function request:streamInfo() return info end
+  local responded = nil
+  function request:respond(reply, body) responded = reply end
   envoy_on_request(request)
-  return headers
+  return headers, responded
 end
 
 -- Base64 as Envoy's handle:base64Escape writes it.

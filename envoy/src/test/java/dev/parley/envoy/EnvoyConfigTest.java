@@ -19,6 +19,7 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -71,6 +72,7 @@ class EnvoyConfigTest {
             .add(GrpcJsonTranscoder.getDescriptor())
             .add(Lua.getDescriptor())
             .add(Cors.getDescriptor())
+            .add(LocalRateLimit.getDescriptor())
             .add(CorsPolicy.getDescriptor())
             .add(Router.getDescriptor())
             .add(HttpProtocolOptions.getDescriptor())
@@ -115,6 +117,13 @@ class EnvoyConfigTest {
     List<Route> routes = connectionManager.getRouteConfig().getVirtualHosts(0).getRoutesList();
     for (RoutedService service : ServiceCatalog.services()) {
       String prefix = "/" + service.name() + "/";
+      if (service.internal()) {
+        // The event streams and parked events are never routed at the edge.
+        assertThat(routes)
+            .as(service.name())
+            .noneMatch(candidate -> candidate.getMatch().getPrefix().equals(prefix));
+        continue;
+      }
       Route route =
           routes.stream()
               .filter(candidate -> candidate.getMatch().getPrefix().equals(prefix))
@@ -166,6 +175,44 @@ class EnvoyConfigTest {
 
   private static List<String> split(String list) {
     return java.util.Arrays.stream(list.split(",")).map(String::strip).toList();
+  }
+
+  @Test
+  void guardsTheEdgeWithALocalRateLimitAnsweredLikeTheServices() throws Exception {
+    LocalRateLimit limit =
+        filter("envoy.filters.http.local_ratelimit").getTypedConfig().unpack(LocalRateLimit.class);
+    assertThat(limit.getTokenBucket().getMaxTokens()).isPositive();
+    assertThat(limit.getTokenBucket().getTokensPerFill().getValue()).isPositive();
+    assertThat(limit.getFilterEnforced().getDefaultValue().getNumerator()).isEqualTo(100);
+    // X-RateLimit-Limit, -Remaining and -Reset, and Retry-After, as the services send them.
+    assertThat(limit.getEnableXRatelimitHeaders().name()).isEqualTo("DRAFT_VERSION_03");
+    assertThat(limit.getResponseHeadersToAddList())
+        .anySatisfy(header -> assertThat(header.getHeader().getKey()).isEqualTo("retry-after"));
+    // Its 429 is a local reply: the Lua filter, before it, renders it in the dialect's shape.
+    String lua =
+        filter("envoy.filters.http.lua")
+            .getTypedConfig()
+            .unpack(Lua.class)
+            .getDefaultSourceCode()
+            .getInlineString();
+    assertThat(lua).contains("[429] = \"Too Many Requests\"");
+  }
+
+  @Test
+  void servesNativeGrpcOnItsOwnListenerWithTheSameRoutes() throws Exception {
+    assertThat(bootstrap.getStaticResources().getListenersList())
+        .extracting(listener -> listener.getName())
+        .containsExactly("rest", "grpc");
+    var grpc = bootstrap.getStaticResources().getListeners(1);
+    HttpConnectionManager manager =
+        grpc.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+    assertThat(grpc.getAddress().getSocketAddress().getPortValue()).isNotEqualTo(8080);
+    assertThat(manager.getHttpFiltersList())
+        .extracting(HttpFilter::getName)
+        .containsExactly("envoy.filters.http.router");
+    assertThat(manager.getRouteConfig().getVirtualHosts(0).getRoutesList())
+        .isEqualTo(connectionManager.getRouteConfig().getVirtualHosts(0).getRoutesList());
+    assertThat(ServiceCatalog.services()).anyMatch(RoutedService::internal);
   }
 
   @Test
@@ -275,6 +322,7 @@ class EnvoyConfigTest {
         .containsExactly(
             "envoy.filters.http.cors",
             "envoy.filters.http.lua",
+            "envoy.filters.http.local_ratelimit",
             "envoy.filters.http.grpc_json_transcoder",
             "envoy.filters.http.router");
     String lua =

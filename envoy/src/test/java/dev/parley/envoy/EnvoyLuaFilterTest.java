@@ -197,6 +197,36 @@ class EnvoyLuaFilterTest {
   }
 
   @Test
+  void refusesNativeGrpcAtTheEdge() {
+    LuaValue headers = lua.get("request_headers");
+    LuaTable grpc = new LuaTable();
+    grpc.set("content-type", "application/grpc+proto");
+
+    Varargs refused =
+        headers.invoke(
+            LuaValue.varargsOf(
+                new LuaValue[] {
+                  LuaValue.valueOf("POST"),
+                  LuaValue.valueOf("/parley.ticket.v1.TicketService/CreateTicket"),
+                  grpc
+                }));
+    LuaValue reply = refused.arg(2);
+    assertThat(reply.isnil()).isFalse();
+    assertThat(reply.get("grpc-status").tojstring()).isEqualTo("12");
+    assertThat(reply.get(":status").tojstring()).isEqualTo("200");
+
+    LuaTable json = new LuaTable();
+    json.set("content-type", "application/json");
+    Varargs rest =
+        headers.invoke(
+            LuaValue.varargsOf(
+                new LuaValue[] {
+                  LuaValue.valueOf("POST"), LuaValue.valueOf("/inkeep/conversations"), json
+                }));
+    assertThat(rest.arg(2).isnil()).isTrue();
+  }
+
+  @Test
   void dropsPostHogsTrailingSlashBeforeTranscoding() {
     LuaValue rewrite = lua.get("rewritten_path");
 
@@ -208,6 +238,21 @@ class EnvoyLuaFilterTest {
         .isEqualTo("/posthog/api/environments/1/conversations/c");
     assertThat(rewrite.call("/gitbook/v1/orgs/o/conversations/").tojstring())
         .isEqualTo("/gitbook/v1/orgs/o/conversations/");
+  }
+
+  @Test
+  void rendersTheEdgeRateLimitsOwnReplyInTheDialectsShape() throws Exception {
+    Varargs posthog =
+        respond("429", "/posthog/api/environments/t/conversations/", "local_rate_limited", null);
+    assertThat(posthog.arg(1).tojstring()).isEqualTo("429");
+    assertThat(JSON.readTree(posthog.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"type\": \"throttled_error\", \"code\": \"throttled\","
+                    + " \"detail\": \"Too Many Requests\", \"attr\": null}"));
+    Varargs bedrock = respond("429", "/bedrock/conversations", "local_rate_limited", null);
+    assertThat(JSON.readTree(bedrock.arg(3).tojstring()))
+        .isEqualTo(JSON.readTree("{\"errors\": [\"Too Many Requests\"]}"));
   }
 
   @Test

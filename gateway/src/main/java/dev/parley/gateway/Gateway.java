@@ -32,11 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST front for one machine: Armeria's HTTP/JSON transcoding over every Parley gRPC service,
- * each call forwarded unchanged to the grpc-java backend that serves it. Configured to behave like
- * the Envoy config in {@code envoy/}: query parameters by field name and lowerCamelCase name,
- * unknown JSON fields ignored, fields without presence always printed, errors as Envoy's {@code
- * convert_grpc_status} or the dialect's own shape.
+ * The REST front for one machine: Armeria's HTTP/JSON transcoding over every Parley gRPC service
+ * but the internal ones (event streams, parked events: never at the edge), each call forwarded
+ * unchanged to the grpc-java backend that serves it. Configured to behave like the Envoy config in
+ * {@code envoy/}: query parameters by field name and lowerCamelCase name, unknown JSON fields
+ * ignored, fields without presence always printed, errors as Envoy's {@code convert_grpc_status} or
+ * the dialect's own shape.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -89,7 +90,7 @@ public final class Gateway implements AutoCloseable {
             .jsonMarshallerFactory(JsonMarshalling::forService)
             .maxRequestMessageLength(config.maxRequestBytes())
             .useBlockingTaskExecutor(false);
-    for (RoutedService service : ServiceCatalog.services()) {
+    for (RoutedService service : ServiceCatalog.edgeServices()) {
       ManagedChannel channel = channels.get(service.backend());
       if (channel == null) {
         throw new IllegalStateException("No target for " + service.backend());
@@ -99,7 +100,7 @@ public final class Gateway implements AutoCloseable {
     }
     TrailingSlashes trailingSlashes = new TrailingSlashes();
     ServerBuilder builder = Server.builder();
-    for (RoutedService service : ServiceCatalog.services()) {
+    for (RoutedService service : ServiceCatalog.edgeServices()) {
       BodyStreams.bind(builder, service, channels.get(service.backend()));
     }
     builder

@@ -297,6 +297,7 @@ class EventStreamCrashTest {
     environment.put("PARLEY_DATABASE_APP_PASSWORD", database.appPassword());
     environment.put("PARLEY_BIND_HOST", "127.0.0.1");
     environment.put("PARLEY_MANAGEMENT_PORT", "0");
+    environment.put("PARLEY_RATE_LIMIT_PER_SECOND", "0");
     environment.put("PARLEY_INTERNAL_TOKEN", token);
     environment.putAll(settings);
     return builder.start();

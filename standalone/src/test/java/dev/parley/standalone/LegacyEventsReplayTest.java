@@ -81,6 +81,8 @@ class LegacyEventsReplayTest {
                     "0",
                     "PARLEY_MANAGEMENT_PORT",
                     "0",
+                    "PARLEY_RATE_LIMIT_PER_SECOND",
+                    "0",
                     "PARLEY_CONVERSATION_PORT",
                     "0",
                     "PARLEY_TICKET_PORT",

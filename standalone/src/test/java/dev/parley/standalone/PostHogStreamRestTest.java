@@ -54,6 +54,7 @@ class PostHogStreamRestTest {
     settings.put("PARLEY_BIND_HOST", "127.0.0.1");
     settings.put("PARLEY_GATEWAY_PORT", "0");
     settings.put("PARLEY_MANAGEMENT_PORT", "0");
+    settings.put("PARLEY_RATE_LIMIT_PER_SECOND", "0");
     settings.put("PARLEY_CONVERSATION_PORT", "0");
     settings.put("PARLEY_TICKET_PORT", "0");
     settings.put("PARLEY_ANALYTICS_PORT", "0");

@@ -68,6 +68,8 @@ class SuiteTest {
                 "0",
                 "PARLEY_MANAGEMENT_PORT",
                 "0",
+                "PARLEY_RATE_LIMIT_PER_SECOND",
+                "0",
                 "PARLEY_CONVERSATION_PORT",
                 "0",
                 "PARLEY_TICKET_PORT",

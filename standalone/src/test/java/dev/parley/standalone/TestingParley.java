@@ -61,6 +61,7 @@ final class TestingParley {
                   Map.entry("PARLEY_BIND_HOST", "127.0.0.1"),
                   Map.entry("PARLEY_GATEWAY_PORT", "0"),
                   Map.entry("PARLEY_MANAGEMENT_PORT", "0"),
+                  Map.entry("PARLEY_RATE_LIMIT_PER_SECOND", "0"),
                   Map.entry("PARLEY_CONVERSATION_PORT", "0"),
                   Map.entry("PARLEY_TICKET_PORT", "0"),
                   Map.entry("PARLEY_ANALYTICS_PORT", "0"),

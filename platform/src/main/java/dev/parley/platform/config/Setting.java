@@ -64,6 +64,16 @@ public enum Setting {
       "PARLEY_MAX_REQUEST_BYTES",
       "2097152",
       "Largest request body the gateway accepts (413 above)."),
+  RATE_LIMIT_PER_SECOND(
+      "PARLEY_RATE_LIMIT_PER_SECOND",
+      "20",
+      "Calls one API key may make to a service per second, sustained (per replica); 429 with"
+          + " `Retry-After` and `X-RateLimit-*` beyond. `0` turns the limits off."),
+  RATE_LIMIT_BURST(
+      "PARLEY_RATE_LIMIT_BURST",
+      "100",
+      "Calls one API key may make at once before the sustained rate applies (per service"
+          + " replica)."),
   CORS_ALLOWED_ORIGINS(
       "PARLEY_CORS_ALLOWED_ORIGINS",
       "",

@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A service's gRPC server: its business services behind the ordered interceptors (metrics, request
- * id and logging, then authentication and tenant, then the declared success status, the bound on
- * answer sizes, exception mapping, and innermost the check of the request's text), plus the health
- * service and server reflection. Message and metadata sizes are {@link MessageLimits}'. Calls run
- * on a bounded executor sized from the configuration, since they block on JDBC.
+ * id and logging, then authentication and tenant, the key's rate limit, then the declared success
+ * status, the bound on answer sizes, exception mapping, and innermost the check of the request's
+ * text), plus the health service and server reflection. Message and metadata sizes are {@link
+ * MessageLimits}'. Calls run on a bounded executor sized from the configuration, since they block
+ * on JDBC.
  *
  * <p>The same services, behind the same interceptors and on the same executor, are also served
  * in-process under {@link #inProcessTarget()}: when the gateway and the services run in one JVM
@@ -78,6 +79,7 @@ public final class GrpcServer implements AutoCloseable {
             new MetricCollectingServerInterceptor(meters),
             new RequestLoggingInterceptor(name),
             new AuthenticationInterceptor(authenticator, config.internalToken()),
+            new RateLimitInterceptor(config.rateLimits()),
             new SuccessStatusInterceptor(),
             new ResponseSizeInterceptor(),
             new ExceptionMappingInterceptor(),

@@ -22,17 +22,19 @@ public record ServerConfig(
     int threads,
     Duration keyCacheTime,
     Map<Backend, String> peers,
-    String internalToken) {
+    String internalToken,
+    RateLimits rateLimits) {
   public ServerConfig {
     requireNonNull(host, "host is null");
     requireNonNull(keyCacheTime, "keyCacheTime is null");
+    requireNonNull(rateLimits, "rateLimits is null");
     peers = Map.copyOf(peers);
     internalToken = internalToken == null ? "" : internalToken;
   }
 
   /** The same server with this internal token (the launcher's, when none is configured). */
   public ServerConfig withInternalToken(String token) {
-    return new ServerConfig(host, port, threads, keyCacheTime, peers, token);
+    return new ServerConfig(host, port, threads, keyCacheTime, peers, token, rateLimits);
   }
 
   /** A new random internal token. */
@@ -53,11 +55,15 @@ public record ServerConfig(
         environment.getInt(Setting.GRPC_THREADS, 1, 1024),
         Duration.ofSeconds(environment.getInt(Setting.KEY_CACHE_SECONDS, 0, 3600)),
         peers,
-        environment.get(Setting.INTERNAL_TOKEN));
+        environment.get(Setting.INTERNAL_TOKEN),
+        new RateLimits(
+            environment.getInt(Setting.RATE_LIMIT_PER_SECOND, 0, 1_000_000),
+            environment.getInt(Setting.RATE_LIMIT_BURST, 1, 1_000_000)));
   }
 
-  /** Loopback, a free port, no peers, a fresh internal token: for tests. */
+  /** Loopback, a free port, no peers, a fresh internal token, no rate limits: for tests. */
   public static ServerConfig forTesting() {
-    return new ServerConfig("127.0.0.1", 0, 8, Duration.ofSeconds(1), Map.of(), newInternalToken());
+    return new ServerConfig(
+        "127.0.0.1", 0, 8, Duration.ofSeconds(1), Map.of(), newInternalToken(), RateLimits.OFF);
   }
 }

@@ -27,8 +27,12 @@ public final class ServiceCatalog {
 
   private ServiceCatalog() {}
 
-  /** A gRPC service and its backend. */
-  public record RoutedService(ServiceDescriptor descriptor, Backend backend) {
+  /**
+   * A gRPC service and its backend; {@code internal} when every method is for Parley's own services
+   * only ({@code access.internal}: the event streams and parked events). Internal services are
+   * never served at the edge, in either front.
+   */
+  public record RoutedService(ServiceDescriptor descriptor, Backend backend, boolean internal) {
     public String name() {
       return descriptor.getName();
     }
@@ -58,7 +62,7 @@ public final class ServiceCatalog {
       }
       for (ServiceDescriptorProto service : file.getServiceList()) {
         ServiceDescriptor descriptor = generatedDescriptor(file, service);
-        services.add(new RoutedService(descriptor, backend(descriptor)));
+        services.add(new RoutedService(descriptor, backend(descriptor), internal(descriptor)));
       }
     }
     return services.build();
@@ -73,6 +77,18 @@ public final class ServiceCatalog {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("No generated stub " + className, e);
     }
+  }
+
+  /** The services the edge serves: every one but the internal ones. */
+  public static List<RoutedService> edgeServices() {
+    return services().stream().filter(service -> !service.internal()).toList();
+  }
+
+  private static boolean internal(ServiceDescriptor descriptor) {
+    Descriptors.ServiceDescriptor proto =
+        ((ProtoServiceDescriptorSupplier) descriptor.getSchemaDescriptor()).getServiceDescriptor();
+    return proto.getMethods().stream()
+        .allMatch(method -> method.getOptions().getExtension(OptionsProto.access).getInternal());
   }
 
   private static Backend backend(ServiceDescriptor descriptor) {

@@ -50,6 +50,7 @@ public final class Management implements AutoCloseable {
   private ExecutorService executor;
 
   public Management() {
+    JavaLogging.toSlf4j();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Latency of calls and the event streams' delay as Prometheus histograms (buckets), so that
     // percentiles can be aggregated across replicas: gRPC methods in the services, REST routes in

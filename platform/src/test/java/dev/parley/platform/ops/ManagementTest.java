@@ -50,6 +50,30 @@ class ManagementTest {
   }
 
   @Test
+  void javaUtilLoggingOfGrpcComesOutThroughParleysLogging() {
+    ch.qos.logback.classic.Logger logback =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("io.grpc.internal.ParleyBridgeCheck");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    logback.addAppender(seen);
+    try {
+      java.util.logging.Logger.getLogger("io.grpc.internal.ParleyBridgeCheck")
+          .warning("a grpc-java warning");
+      assertThat(seen.list)
+          .singleElement()
+          .satisfies(
+              event -> {
+                assertThat(event.getFormattedMessage()).isEqualTo("a grpc-java warning");
+                assertThat(event.getLevel().toString()).isEqualTo("WARN");
+              });
+    } finally {
+      logback.detachAppender(seen);
+    }
+  }
+
+  @Test
   void readyOnlyWhileEveryPartServes() throws Exception {
     assertThat(readyz()).isEqualTo("503 {\"status\":\"not ready\",\"reason\":\"starting\"}");
     Readiness readiness = management.readiness();

@@ -76,7 +76,8 @@ public final class Gateway implements AutoCloseable {
     Map<Backend, ManagedChannel> channels = new EnumMap<>(Backend.class);
     config
         .targets()
-        .forEach((backend, target) -> channels.put(backend, ServiceChannels.open(target)));
+        .forEach(
+            (backend, target) -> channels.put(backend, ServiceChannels.open(target, config.tls())));
     GrpcServiceBuilder grpc =
         GrpcService.builder()
             .enableHttpJsonTranscoding(

@@ -64,6 +64,23 @@ public enum Setting {
       "PARLEY_MAX_REQUEST_BYTES",
       "2097152",
       "Largest request body the gateway accepts (413 above)."),
+  TLS_CERT_FILE(
+      "PARLEY_TLS_CERT_FILE",
+      null,
+      "PEM certificate (chain) of this process: its gRPC server speaks TLS, and its channels to"
+          + " other services present it. Unset: plaintext (a mesh's sidecars may encrypt)."),
+  TLS_KEY_FILE("PARLEY_TLS_KEY_FILE", null, "PEM private key (PKCS#8) of PARLEY_TLS_CERT_FILE."),
+  TLS_CA_FILE(
+      "PARLEY_TLS_CA_FILE",
+      null,
+      "PEM CA bundle: channels verify the services they reach against it (host names"
+          + " included); with PARLEY_TLS_CLIENT_AUTH=require servers accept only clients it"
+          + " signed."),
+  TLS_CLIENT_AUTH(
+      "PARLEY_TLS_CLIENT_AUTH",
+      "none",
+      "`require` for mutual TLS: a gRPC server refuses clients without a certificate signed by"
+          + " PARLEY_TLS_CA_FILE; `none` otherwise."),
   RATE_LIMIT_PER_SECOND(
       "PARLEY_RATE_LIMIT_PER_SECOND",
       "20",

@@ -96,6 +96,7 @@ public final class GrpcServer implements AutoCloseable {
             .maxInboundMessageSize(MessageLimits.REQUEST_BYTES)
             .maxInboundMetadataSize(MessageLimits.METADATA_BYTES);
     definitions.forEach(builder::addService);
+    config.tls().server().ifPresent(builder::sslContext);
     try {
       server = builder.build().start();
     } catch (IOException e) {

@@ -33,11 +33,13 @@ public final class PeerChannels implements AutoCloseable {
   private final Map<Backend, String> targets = new ConcurrentHashMap<>();
   private final Map<Backend, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final String internalToken;
+  private final Tls tls;
 
   @Inject
   public PeerChannels(ServerConfig config) {
     targets.putAll(requireNonNull(config, "config is null").peers());
     this.internalToken = config.internalToken();
+    this.tls = config.tls();
   }
 
   /**

@@ -23,18 +23,26 @@ public record ServerConfig(
     Duration keyCacheTime,
     Map<Backend, String> peers,
     String internalToken,
-    RateLimits rateLimits) {
+    RateLimits rateLimits,
+    Tls tls) {
   public ServerConfig {
     requireNonNull(host, "host is null");
     requireNonNull(keyCacheTime, "keyCacheTime is null");
     requireNonNull(rateLimits, "rateLimits is null");
+    requireNonNull(tls, "tls is null");
     peers = Map.copyOf(peers);
     internalToken = internalToken == null ? "" : internalToken;
   }
 
   /** The same server with this internal token (the launcher's, when none is configured). */
   public ServerConfig withInternalToken(String token) {
-    return new ServerConfig(host, port, threads, keyCacheTime, peers, token, rateLimits);
+    return new ServerConfig(host, port, threads, keyCacheTime, peers, token, rateLimits, tls);
+  }
+
+  /** The same server with TLS (tests). */
+  public ServerConfig withTls(Tls settings) {
+    return new ServerConfig(
+        host, port, threads, keyCacheTime, peers, internalToken, rateLimits, settings);
   }
 
   /** A new random internal token. */
@@ -58,12 +66,20 @@ public record ServerConfig(
         environment.get(Setting.INTERNAL_TOKEN),
         new RateLimits(
             environment.getInt(Setting.RATE_LIMIT_PER_SECOND, 0, 1_000_000),
-            environment.getInt(Setting.RATE_LIMIT_BURST, 1, 1_000_000)));
+            environment.getInt(Setting.RATE_LIMIT_BURST, 1, 1_000_000)),
+        Tls.fromEnvironment(environment));
   }
 
   /** Loopback, a free port, no peers, a fresh internal token, no rate limits: for tests. */
   public static ServerConfig forTesting() {
     return new ServerConfig(
-        "127.0.0.1", 0, 8, Duration.ofSeconds(1), Map.of(), newInternalToken(), RateLimits.OFF);
+        "127.0.0.1",
+        0,
+        8,
+        Duration.ofSeconds(1),
+        Map.of(),
+        newInternalToken(),
+        RateLimits.OFF,
+        Tls.OFF);
   }
 }

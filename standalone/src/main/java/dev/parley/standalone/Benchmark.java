@@ -889,22 +889,7 @@ final class Benchmark {
             settings.put(name, value);
           }
         });
-    settings.putAll(
-        Map.of(
-            "PARLEY_BIND_HOST",
-            "127.0.0.1",
-            "PARLEY_GATEWAY_PORT",
-            "0",
-            "PARLEY_MANAGEMENT_PORT",
-            "0",
-            "PARLEY_RATE_LIMIT_PER_SECOND",
-            "0",
-            "PARLEY_CONVERSATION_PORT",
-            "0",
-            "PARLEY_TICKET_PORT",
-            "0",
-            "PARLEY_ANALYTICS_PORT",
-            "0"));
+    settings.putAll(Parley.Suite.throwAwaySettings());
     settings.put("PARLEY_DATABASE_POOL_SIZE", "16");
     return settings;
   }

@@ -262,6 +262,28 @@ public final class Parley {
       this.management = management;
     }
 
+    /**
+     * Settings of a throw-away suite (the benchmark, tests): loopback, free ports for the gateway,
+     * the services and the operations port, no rate limits.
+     */
+    static Map<String, String> throwAwaySettings() {
+      return Map.of(
+          "PARLEY_BIND_HOST", "127.0.0.1",
+          "PARLEY_GATEWAY_PORT", "0",
+          "PARLEY_MANAGEMENT_PORT", "0",
+          "PARLEY_RATE_LIMIT_PER_SECOND", "0",
+          "PARLEY_CONVERSATION_PORT", "0",
+          "PARLEY_TICKET_PORT", "0",
+          "PARLEY_ANALYTICS_PORT", "0");
+    }
+
+    /** The throw-away settings with more of one's own. */
+    static Map<String, String> throwAwaySettings(Map<String, String> more) {
+      Map<String, String> settings = new java.util.HashMap<>(throwAwaySettings());
+      settings.putAll(more);
+      return settings;
+    }
+
     /** Starts on the configured database, or on the embedded one when none is configured. */
     static Suite start(Environment environment, PrintStream out) {
       if (environment.find(Setting.DATABASE_URL).isPresent()) {

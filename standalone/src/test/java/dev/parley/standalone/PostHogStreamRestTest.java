@@ -50,14 +50,7 @@ class PostHogStreamRestTest {
     parley = TestingParley.get();
     key = parley.key(TENANT, "conversation:read,conversation:write,ticket:read,ticket:write");
     otherKey = parley.key(OTHER_TENANT, "*");
-    Map<String, String> settings = new HashMap<>();
-    settings.put("PARLEY_BIND_HOST", "127.0.0.1");
-    settings.put("PARLEY_GATEWAY_PORT", "0");
-    settings.put("PARLEY_MANAGEMENT_PORT", "0");
-    settings.put("PARLEY_RATE_LIMIT_PER_SECOND", "0");
-    settings.put("PARLEY_CONVERSATION_PORT", "0");
-    settings.put("PARLEY_TICKET_PORT", "0");
-    settings.put("PARLEY_ANALYTICS_PORT", "0");
+    Map<String, String> settings = new HashMap<>(Parley.Suite.throwAwaySettings());
     settings.put("PARLEY_KEY_CACHE_SECONDS", "1");
     settings.put("PARLEY_INTERNAL_TOKEN", TestingParley.INTERNAL_TOKEN);
     settings.put("PARLEY_ASSISTANT_PROVIDER", "openai");

@@ -41,16 +41,11 @@ class RateLimitRestTest {
     suite =
         Parley.Suite.start(
             Environment.of(
-                Map.of(
-                    "PARLEY_BIND_HOST", "127.0.0.1",
-                    "PARLEY_GATEWAY_PORT", "0",
-                    "PARLEY_MANAGEMENT_PORT", "0",
-                    "PARLEY_CONVERSATION_PORT", "0",
-                    "PARLEY_TICKET_PORT", "0",
-                    "PARLEY_ANALYTICS_PORT", "0",
-                    "PARLEY_RATE_LIMIT_PER_SECOND", "1",
-                    "PARLEY_RATE_LIMIT_BURST", "2",
-                    "PARLEY_INTERNAL_TOKEN", ServerConfig.newInternalToken())),
+                Parley.Suite.throwAwaySettings(
+                    Map.of(
+                        "PARLEY_RATE_LIMIT_PER_SECOND", "1",
+                        "PARLEY_RATE_LIMIT_BURST", "2",
+                        "PARLEY_INTERNAL_TOKEN", ServerConfig.newInternalToken()))),
             database,
             null,
             new PrintStream(OutputStream.nullOutputStream()));

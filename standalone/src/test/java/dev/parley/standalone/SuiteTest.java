@@ -57,25 +57,10 @@ class SuiteTest {
     var database = dev.parley.platform.testing.TestingDatabase.newDatabase();
     var environment =
         dev.parley.platform.config.Environment.of(
-            java.util.Map.of(
-                "PARLEY_DATABASE_URL",
-                database.jdbcUrl(),
-                "PARLEY_DATABASE_APP_PASSWORD",
-                database.appPassword(),
-                "PARLEY_BIND_HOST",
-                "127.0.0.1",
-                "PARLEY_GATEWAY_PORT",
-                "0",
-                "PARLEY_MANAGEMENT_PORT",
-                "0",
-                "PARLEY_RATE_LIMIT_PER_SECOND",
-                "0",
-                "PARLEY_CONVERSATION_PORT",
-                "0",
-                "PARLEY_TICKET_PORT",
-                "0",
-                "PARLEY_ANALYTICS_PORT",
-                "0"));
+            Parley.Suite.throwAwaySettings(
+                java.util.Map.of(
+                    "PARLEY_DATABASE_URL", database.jdbcUrl(),
+                    "PARLEY_DATABASE_APP_PASSWORD", database.appPassword())));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (Parley.Suite suite =
         Parley.Suite.start(environment, new PrintStream(out, true, StandardCharsets.UTF_8))) {

@@ -57,19 +57,18 @@ final class TestingParley {
     if (instance == null) {
       Environment environment =
           Environment.of(
-              Map.ofEntries(
-                  Map.entry("PARLEY_BIND_HOST", "127.0.0.1"),
-                  Map.entry("PARLEY_GATEWAY_PORT", "0"),
-                  Map.entry("PARLEY_MANAGEMENT_PORT", "0"),
-                  Map.entry("PARLEY_RATE_LIMIT_PER_SECOND", "0"),
-                  Map.entry("PARLEY_CONVERSATION_PORT", "0"),
-                  Map.entry("PARLEY_TICKET_PORT", "0"),
-                  Map.entry("PARLEY_ANALYTICS_PORT", "0"),
-                  Map.entry("PARLEY_KEY_CACHE_SECONDS", "1"),
-                  Map.entry("PARLEY_INTERNAL_TOKEN", INTERNAL_TOKEN),
-                  Map.entry("PARLEY_OPENAI_BASE_URL", OPENAI.baseUrl()),
-                  Map.entry("PARLEY_OPENAI_TIMEOUT_SECONDS", "5"),
-                  Map.entry("PARLEY_ASSISTANT_MODELS", ASSISTANT_MODELS)));
+              Parley.Suite.throwAwaySettings(
+                  Map.of(
+                      "PARLEY_KEY_CACHE_SECONDS",
+                      "1",
+                      "PARLEY_INTERNAL_TOKEN",
+                      INTERNAL_TOKEN,
+                      "PARLEY_OPENAI_BASE_URL",
+                      OPENAI.baseUrl(),
+                      "PARLEY_OPENAI_TIMEOUT_SECONDS",
+                      "5",
+                      "PARLEY_ASSISTANT_MODELS",
+                      ASSISTANT_MODELS)));
       Parley.Suite suite =
           Parley.Suite.start(
               environment,

@@ -22,6 +22,7 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.parley.platform.ops.Tracing;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -32,6 +33,7 @@ import io.grpc.MethodDescriptor.PrototypeMarshaller;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
 import io.grpc.protobuf.StatusProto;
+import io.opentelemetry.context.Scope;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -49,12 +51,15 @@ final class BodyStreams implements HttpService {
   private final MethodDescriptor<Message, HttpBody> method;
   private final HttpRule rule;
   private final Descriptors.MethodDescriptor proto;
+  private final Tracing tracing;
 
   private BodyStreams(
       Channel channel,
       MethodDescriptor<Message, HttpBody> method,
       HttpRule rule,
-      Descriptors.MethodDescriptor proto) {
+      Descriptors.MethodDescriptor proto,
+      Tracing tracing) {
+    this.tracing = requireNonNull(tracing, "tracing is null");
     this.channel = requireNonNull(channel, "channel is null");
     this.method = requireNonNull(method, "method is null");
     this.rule = requireNonNull(rule, "rule is null");
@@ -63,7 +68,7 @@ final class BodyStreams implements HttpService {
 
   /** Binds a route for every such method of the services; the routes bound. */
   @SuppressWarnings("unchecked")
-  static int bind(ServerBuilder server, RoutedService service, Channel channel) {
+  static int bind(ServerBuilder server, RoutedService service, Channel channel, Tracing tracing) {
     Descriptors.ServiceDescriptor descriptor =
         ((ProtoServiceDescriptorSupplier) service.descriptor().getSchemaDescriptor())
             .getServiceDescriptor();
@@ -88,7 +93,11 @@ final class BodyStreams implements HttpService {
           .addRoute(route)
           .build(
               new BodyStreams(
-                  channel, (MethodDescriptor<Message, HttpBody>) grpcMethod, rule, method));
+                  channel,
+                  (MethodDescriptor<Message, HttpBody>) grpcMethod,
+                  rule,
+                  method,
+                  tracing));
       bound++;
     }
     return bound;
@@ -179,7 +188,11 @@ final class BodyStreams implements HttpService {
   private HttpResponse stream(
       ServiceRequestContext context, Message message, Metadata headers, String requestId) {
     HttpResponseWriter writer = HttpResponse.streaming();
-    ClientCall<Message, HttpBody> call = channel.newCall(method, CallOptions.DEFAULT);
+    ClientCall<Message, HttpBody> call;
+    // The stream's span continues the REST caller's trace.
+    try (Scope scope = tracing.parent(headers).makeCurrent()) {
+      call = channel.newCall(method, CallOptions.DEFAULT);
+    }
     AtomicBoolean started = new AtomicBoolean();
     call.start(
         new ClientCall.Listener<>() {

@@ -17,9 +17,11 @@ import dev.parley.platform.config.Setting;
 import dev.parley.platform.grpc.ServiceChannels;
 import dev.parley.platform.ops.Management;
 import dev.parley.platform.ops.Readiness;
+import dev.parley.platform.ops.Tracing;
 import dev.parley.platform.proto.ServiceCatalog;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import dev.parley.type.v1.Backend;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -97,12 +99,21 @@ public final class Gateway implements AutoCloseable {
         throw new IllegalStateException("No target for " + service.backend());
       }
       grpc.addService(
-          UpstreamForwarder.forService(service.descriptor(), channel, config.requestTimeout()));
+          UpstreamForwarder.forService(
+              service.descriptor(),
+              ClientInterceptors.intercept(channel, management.tracing().clientInterceptor()),
+              config.requestTimeout(),
+              management.tracing()));
     }
     TrailingSlashes trailingSlashes = new TrailingSlashes();
     ServerBuilder builder = Server.builder();
     for (RoutedService service : ServiceCatalog.edgeServices()) {
-      BodyStreams.bind(builder, service, channels.get(service.backend()));
+      BodyStreams.bind(
+          builder,
+          service,
+          ClientInterceptors.intercept(
+              channels.get(service.backend()), management.tracing().clientInterceptor()),
+          management.tracing());
     }
     builder
         .http(new InetSocketAddress(config.host(), config.port()))
@@ -145,7 +156,7 @@ public final class Gateway implements AutoCloseable {
   public static void main(String[] args) {
     Environment environment = Environment.system();
     Management management =
-        new Management()
+        new Management(Tracing.fromEnvironment(environment, "gateway"))
             .serve(
                 environment.get(Setting.BIND_HOST),
                 environment.getInt(Setting.MANAGEMENT_PORT, 0, 65535));

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableSet;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.parley.platform.ops.Tracing;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -16,6 +17,7 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -43,19 +45,22 @@ final class UpstreamForwarder<Q, R> implements ServerCallHandler<Q, R> {
   private final Channel channel;
   private final MethodDescriptor<Q, R> method;
   private final Duration timeout;
+  private final Tracing tracing;
 
-  private UpstreamForwarder(Channel channel, MethodDescriptor<Q, R> method, Duration timeout) {
+  private UpstreamForwarder(
+      Channel channel, MethodDescriptor<Q, R> method, Duration timeout, Tracing tracing) {
     this.channel = requireNonNull(channel, "channel is null");
     this.method = requireNonNull(method, "method is null");
     this.timeout = requireNonNull(timeout, "timeout is null");
+    this.tracing = requireNonNull(tracing, "tracing is null");
   }
 
   /** A service definition whose every method forwards to the channel. */
   static ServerServiceDefinition forService(
-      ServiceDescriptor service, Channel channel, Duration timeout) {
+      ServiceDescriptor service, Channel channel, Duration timeout, Tracing tracing) {
     ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(service);
     for (MethodDescriptor<?, ?> method : service.getMethods()) {
-      addMethod(definition, method, channel, timeout);
+      addMethod(definition, method, channel, timeout, tracing);
     }
     return definition.build();
   }
@@ -64,18 +69,25 @@ final class UpstreamForwarder<Q, R> implements ServerCallHandler<Q, R> {
       ServerServiceDefinition.Builder definition,
       MethodDescriptor<Q, R> method,
       Channel channel,
-      Duration timeout) {
+      Duration timeout,
+      Tracing tracing) {
     definition.addMethod(
-        ServerMethodDefinition.create(method, new UpstreamForwarder<>(channel, method, timeout)));
+        ServerMethodDefinition.create(
+            method, new UpstreamForwarder<>(channel, method, timeout, tracing)));
   }
 
   @Override
   public ServerCall.Listener<Q> startCall(ServerCall<Q, R> serverCall, Metadata headers) {
     ServiceRequestContext context = ServiceRequestContext.currentOrNull();
-    ClientCall<Q, R> clientCall =
-        channel.newCall(
-            method,
-            CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    Metadata outgoing = forwarded(headers);
+    ClientCall<Q, R> clientCall;
+    // The call's span continues the REST caller's trace.
+    try (Scope scope = tracing.parent(outgoing).makeCurrent()) {
+      clientCall =
+          channel.newCall(
+              method,
+              CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
     clientCall.start(
         new ClientCall.Listener<>() {
           @Override
@@ -97,7 +109,7 @@ final class UpstreamForwarder<Q, R> implements ServerCallHandler<Q, R> {
             serverCall.close(status, trailers);
           }
         },
-        forwarded(headers));
+        outgoing);
     clientCall.request(1);
     serverCall.request(1);
     return new ServerCall.Listener<>() {

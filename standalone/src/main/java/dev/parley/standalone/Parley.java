@@ -18,6 +18,7 @@ import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.identity.ApiKeyAdministration;
 import dev.parley.platform.identity.Scopes;
 import dev.parley.platform.ops.Management;
+import dev.parley.platform.ops.Tracing;
 import dev.parley.platform.runtime.ParleyService;
 import dev.parley.platform.runtime.ServiceDefinition;
 import dev.parley.ticket.TicketServer;
@@ -328,7 +329,7 @@ public final class Parley {
       List<ParleyService> services = new ArrayList<>();
       // One operations port for the suite, serving before the first migration starts.
       Management management =
-          new Management()
+          new Management(Tracing.fromEnvironment(environment, "parley"))
               .serve(
                   environment.get(Setting.BIND_HOST),
                   environment.getInt(Setting.MANAGEMENT_PORT, 0, 65535));

@@ -64,6 +64,11 @@ public enum Setting {
       "PARLEY_MAX_REQUEST_BYTES",
       "2097152",
       "Largest request body the gateway accepts (413 above)."),
+  OTEL_EXPORTER_OTLP_ENDPOINT(
+      "PARLEY_OTEL_EXPORTER_OTLP_ENDPOINT",
+      null,
+      "OTLP/HTTP endpoint traces are sent to (its /v1/traces), e.g. `http://otel-collector:4318`."
+          + " Unset: no traces."),
   TLS_CERT_FILE(
       "PARLEY_TLS_CERT_FILE",
       null,

@@ -7,6 +7,7 @@ import dev.parley.event.v1.EventRecord;
 import dev.parley.event.v1.StreamEventsRequest;
 import dev.parley.platform.error.SqlStates;
 import dev.parley.platform.grpc.PeerChannels;
+import dev.parley.platform.ops.Tracing;
 import dev.parley.platform.runtime.Background;
 import dev.parley.type.v1.Backend;
 import io.grpc.Channel;
@@ -17,6 +18,10 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -189,19 +194,38 @@ public final class EventStreamConsumer implements Background {
    * Applies a batch; when an event of it fails, one event at a time, parking what keeps failing.
    */
   private void apply(List<EventRecord> batch) throws InterruptedException {
-    try {
-      store.apply(stream, batch);
-      recordDelay(batch);
-      return;
-    } catch (RuntimeException e) {
-      if (SqlStates.isTransient(e)) {
-        throw e;
-      }
-    }
+    // One span per batch applied, linked to the span of each write that appended its events.
+    SpanBuilder builder =
+        peers
+            .tracing()
+            .tracer()
+            .spanBuilder("apply " + stream + " events")
+            .setSpanKind(SpanKind.CONSUMER)
+            .setNoParent()
+            .setAttribute("parley.stream", stream)
+            .setAttribute("parley.events", (long) batch.size());
     for (EventRecord record : batch) {
-      applyOne(record);
+      Tracing.spanContext(record.getEvent().getTraceParent()).ifPresent(builder::addLink);
     }
-    recordDelay(batch);
+    Span span = builder.startSpan();
+    try (Scope scope = span.makeCurrent()) {
+      try {
+        store.apply(stream, batch);
+        recordDelay(batch);
+        return;
+      } catch (RuntimeException e) {
+        if (SqlStates.isTransient(e)) {
+          span.recordException(e);
+          throw e;
+        }
+      }
+      for (EventRecord record : batch) {
+        applyOne(record);
+      }
+      recordDelay(batch);
+    } finally {
+      span.end();
+    }
   }
 
   private void recordDelay(List<EventRecord> batch) {

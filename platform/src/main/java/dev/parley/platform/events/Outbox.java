@@ -1,6 +1,8 @@
 package dev.parley.platform.events;
 
 import dev.parley.event.v1.Event;
+import dev.parley.platform.ops.Tracing;
+import io.opentelemetry.api.trace.Span;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -44,6 +46,7 @@ public final class Outbox {
     String type = EventPayloads.type(payload);
     JSONB json = JSONB.valueOf(EventPayloads.json(payload));
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    String traceParent = Tracing.traceparent(Span.current().getSpanContext()).orElse(null);
     var insert =
         dsl.insertInto(
             table,
@@ -52,9 +55,10 @@ public final class Outbox {
             DSL.field(DSL.name("type")),
             DSL.field(DSL.name("subject_id")),
             DSL.field(DSL.name("data_json"), SQLDataType.JSONB),
-            DSL.field(DSL.name("created_at")));
+            DSL.field(DSL.name("created_at")),
+            DSL.field(DSL.name("trace_parent")));
     for (String subjectId : subjectIds) {
-      insert = insert.values(tenantId, UUID.randomUUID(), type, subjectId, json, now);
+      insert = insert.values(tenantId, UUID.randomUUID(), type, subjectId, json, now, traceParent);
     }
     insert.execute();
   }

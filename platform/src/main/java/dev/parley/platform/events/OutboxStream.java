@@ -151,6 +151,10 @@ public final class OutboxStream implements Background {
     if (subject != null) {
       event.setSubjectId(subject);
     }
+    String traceParent = rows.getString("trace_parent");
+    if (traceParent != null) {
+      event.setTraceParent(traceParent);
+    }
     return EventRecord.newBuilder()
         .setCursor(encode(transaction, position))
         .setEvent(event)

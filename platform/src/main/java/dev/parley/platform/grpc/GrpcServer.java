@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.parley.platform.identity.ApiKeyAuthenticator;
+import dev.parley.platform.ops.Tracing;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
@@ -29,12 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's gRPC server: its business services behind the ordered interceptors (metrics, request
- * id and logging, then authentication and tenant, the key's rate limit, then the declared success
- * status, the bound on answer sizes, exception mapping, and innermost the check of the request's
- * text), plus the health service and server reflection. Message and metadata sizes are {@link
- * MessageLimits}'. Calls run on a bounded executor sized from the configuration, since they block
- * on JDBC.
+ * A service's gRPC server: its business services behind the ordered interceptors (trace, metrics,
+ * request id and logging, then authentication and tenant, the key's rate limit, then the declared
+ * success status, the bound on answer sizes, exception mapping, and innermost the check of the
+ * request's text), plus the health service and server reflection. Message and metadata sizes are
+ * {@link MessageLimits}'. Calls run on a bounded executor sized from the configuration, since they
+ * block on JDBC.
  *
  * <p>The same services, behind the same interceptors and on the same executor, are also served
  * in-process under {@link #inProcessTarget()}: when the gateway and the services run in one JVM
@@ -49,6 +50,7 @@ public final class GrpcServer implements AutoCloseable {
   private final List<BindableService> services;
   private final ApiKeyAuthenticator authenticator;
   private final MeterRegistry meters;
+  private final Tracing tracing;
   private final HealthStatusManager health = new HealthStatusManager();
   private ExecutorService executor;
   private Server server;
@@ -59,12 +61,14 @@ public final class GrpcServer implements AutoCloseable {
       ServerConfig config,
       List<BindableService> services,
       ApiKeyAuthenticator authenticator,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Tracing tracing) {
     this.name = requireNonNull(name, "name is null");
     this.config = requireNonNull(config, "config is null");
     this.services = ImmutableList.copyOf(services);
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
     this.meters = requireNonNull(meters, "meters is null");
+    this.tracing = requireNonNull(tracing, "tracing is null");
   }
 
   public synchronized void start() {
@@ -74,6 +78,8 @@ public final class GrpcServer implements AutoCloseable {
             new ThreadFactoryBuilder().setNameFormat(name + "-grpc-%d").setDaemon(true).build());
     List<ServerInterceptor> interceptors =
         List.of(
+            // A span per call, continuing the caller's trace (off unless configured).
+            tracing.serverInterceptor(),
             // grpc_server_processing_duration_seconds and the request and response counters, per
             // service, method and status code.
             new MetricCollectingServerInterceptor(meters),

@@ -2,6 +2,7 @@ package dev.parley.platform.grpc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.parley.platform.ops.Tracing;
 import dev.parley.type.v1.Backend;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -34,9 +35,11 @@ public final class PeerChannels implements AutoCloseable {
   private final Map<Backend, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final String internalToken;
   private final Tls tls;
+  private final Tracing tracing;
 
   @Inject
-  public PeerChannels(ServerConfig config) {
+  public PeerChannels(ServerConfig config, Tracing tracing) {
+    this.tracing = requireNonNull(tracing, "tracing is null");
     targets.putAll(requireNonNull(config, "config is null").peers());
     this.internalToken = config.internalToken();
     this.tls = config.tls();
@@ -58,7 +61,10 @@ public final class PeerChannels implements AutoCloseable {
   /** A channel to the peer, or empty when this service has no target for it. */
   public Optional<Channel> channel(Backend backend) {
     return managed(backend)
-        .map(channel -> ClientInterceptors.intercept(channel, new CallerCredentials()));
+        .map(
+            channel ->
+                ClientInterceptors.intercept(
+                    channel, new CallerCredentials(), tracing.clientInterceptor()));
   }
 
   /**
@@ -72,7 +78,9 @@ public final class PeerChannels implements AutoCloseable {
         .map(
             channel ->
                 ClientInterceptors.intercept(
-                    channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+                    channel,
+                    MetadataUtils.newAttachHeadersInterceptor(headers),
+                    tracing.clientInterceptor()));
   }
 
   private Optional<ManagedChannel> managed(Backend backend) {
@@ -81,6 +89,11 @@ public final class PeerChannels implements AutoCloseable {
       return Optional.empty();
     }
     return Optional.of(channels.computeIfAbsent(backend, ignored -> ServiceChannels.open(target)));
+  }
+
+  /** The process's traces, for work that follows a peer (event streams). */
+  public Tracing tracing() {
+    return tracing;
   }
 
   @Override

@@ -46,10 +46,18 @@ public final class Management implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry;
   private final Readiness readiness = new Readiness();
+  private final Tracing tracing;
   private HttpServer server;
   private ExecutorService executor;
 
+  /** Without traces. */
   public Management() {
+    this(Tracing.off());
+  }
+
+  /** With the process's traces (see {@link Tracing}), closed with it. */
+  public Management(Tracing tracing) {
+    this.tracing = tracing;
     JavaLogging.toSlf4j();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Latency of calls and the event streams' delay as Prometheus histograms (buckets), so that
@@ -88,6 +96,10 @@ public final class Management implements AutoCloseable {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  public Tracing tracing() {
+    return tracing;
   }
 
   /** Serves the three endpoints on the port (0 picks a free one); returns this. */
@@ -178,5 +190,6 @@ public final class Management implements AutoCloseable {
     }
     readiness.close();
     registry.close();
+    tracing.close();
   }
 }

@@ -18,6 +18,7 @@ import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.ops.Management;
 import dev.parley.platform.ops.Readiness;
+import dev.parley.platform.ops.Tracing;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,7 +111,8 @@ public final class ParleyService implements AutoCloseable {
                   environment,
                   databaseConfig,
                   serverConfig,
-                  management.registry()),
+                  management.registry(),
+                  management.tracing()),
               definition.module());
       readiness.set(definition.name(), Readiness.State.STARTING);
       return new ParleyService(definition, injector, management, ownsManagement);
@@ -167,7 +169,7 @@ public final class ParleyService implements AutoCloseable {
   public static void run(ServiceDefinition definition) throws InterruptedException {
     Environment environment = Environment.system();
     Management management =
-        new Management()
+        new Management(Tracing.fromEnvironment(environment, definition.name()))
             .serve(
                 environment.get(Setting.BIND_HOST),
                 environment.getInt(Setting.MANAGEMENT_PORT, 0, 65535));

@@ -17,6 +17,7 @@ import dev.parley.platform.grpc.GrpcServer;
 import dev.parley.platform.grpc.PeerChannels;
 import dev.parley.platform.grpc.ServerConfig;
 import dev.parley.platform.identity.ApiKeyAuthenticator;
+import dev.parley.platform.ops.Tracing;
 import io.grpc.BindableService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
@@ -29,18 +30,21 @@ final class PlatformModule extends AbstractModule {
   private final DatabaseConfig databaseConfig;
   private final ServerConfig serverConfig;
   private final MeterRegistry meters;
+  private final Tracing tracing;
 
   PlatformModule(
       String serviceName,
       Environment environment,
       DatabaseConfig databaseConfig,
       ServerConfig serverConfig,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Tracing tracing) {
     this.serviceName = requireNonNull(serviceName, "serviceName is null");
     this.environment = requireNonNull(environment, "environment is null");
     this.databaseConfig = requireNonNull(databaseConfig, "databaseConfig is null");
     this.serverConfig = requireNonNull(serverConfig, "serverConfig is null");
     this.meters = requireNonNull(meters, "meters is null");
+    this.tracing = requireNonNull(tracing, "tracing is null");
   }
 
   @Override
@@ -51,6 +55,7 @@ final class PlatformModule extends AbstractModule {
     bind(PeerChannels.class).in(Scopes.SINGLETON);
     // The process's meters (gRPC calls, the pool, parked events, ...), served at /metrics.
     bind(MeterRegistry.class).toInstance(meters);
+    bind(Tracing.class).toInstance(tracing);
     // The service's background work (event streams, consumers), possibly none.
     Multibinder.newSetBinder(binder(), Background.class);
   }
@@ -88,8 +93,9 @@ final class PlatformModule extends AbstractModule {
       ServerConfig config,
       Set<BindableService> services,
       ApiKeyAuthenticator authenticator,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Tracing tracing) {
     return new GrpcServer(
-        serviceName, config, ImmutableList.copyOf(services), authenticator, meters);
+        serviceName, config, ImmutableList.copyOf(services), authenticator, meters, tracing);
   }
 }

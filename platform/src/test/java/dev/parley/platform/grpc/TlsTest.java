@@ -173,7 +173,8 @@ class TlsTest {
             ServerConfig.forTesting().withTls(tls(serverIdentity, true)),
             List.of(),
             new ApiKeyAuthenticator(DSL.using(org.jooq.SQLDialect.POSTGRES), Duration.ofSeconds(1)),
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            dev.parley.platform.ops.Tracing.off());
     server.start();
     server.serving();
   }

@@ -128,7 +128,40 @@ class EnvoyLuaFilterTest {
             "/posthog/api/environments/t/conversations/c/append_message/",
             "{\"code\":3,\"message\":\"content: This field is required.\",\"details\":"
                 + "[{\"@type\":\"type.googleapis.com/google.rpc.BadRequest\",\"fieldViolations\":"
-                + "[{\"field\":\"content\",\"description\":\"This field is required.\"}]}]}",
+                + "[{\"field\":\"content\",\"description\":\"This field is required.\","
+                + "\"reason\":\"required\"}]}]}",
+            null);
+    Varargs tooLong =
+        respond(
+            "400",
+            "/posthog/api/environments/t/conversations/c/append_message/",
+            "{\"code\":3,\"message\":\"content: too long\",\"details\":"
+                + "[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":"
+                + "\"INVALID_ARGUMENT\",\"domain\":\"parley.dev\"},"
+                + "{\"@type\":\"type.googleapis.com/google.rpc.BadRequest\",\"fieldViolations\":"
+                + "[{\"field\":\"content\",\"description\":\"Ensure this field has no more"
+                + " than 10000 characters.\",\"reason\":\"max_length\"}]}]}",
+            null);
+    Varargs generic =
+        respond(
+            "400",
+            "/posthog/api/environments/t/conversations/c/",
+            "{\"code\":3,\"message\":\"Cannot continue\",\"details\":"
+                + "[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":"
+                + "\"INVALID_ARGUMENT\",\"domain\":\"parley.dev\"}]}",
+            null);
+    Varargs noCredentials =
+        respond(
+            "401",
+            "/posthog/api/environments/t/conversations/",
+            "{\"code\":16,\"message\":\"Missing API key: send it as 'Authorization: Bearer"
+                + " <key>'\"}",
+            null);
+    Varargs badKey =
+        respond(
+            "401",
+            "/posthog/api/environments/t/conversations/",
+            "{\"code\":16,\"message\":\"Invalid or revoked API key\"}",
             null);
     Varargs missing =
         respond(
@@ -142,6 +175,28 @@ class EnvoyLuaFilterTest {
             JSON.readTree(
                 "{\"type\": \"validation_error\", \"code\": \"required\","
                     + " \"detail\": \"This field is required.\", \"attr\": \"content\"}"));
+    assertThat(JSON.readTree(tooLong.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"type\": \"validation_error\", \"code\": \"max_length\", \"detail\":"
+                    + " \"Ensure this field has no more than 10000 characters.\","
+                    + " \"attr\": \"content\"}"));
+    assertThat(JSON.readTree(generic.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"type\": \"validation_error\", \"code\": \"invalid_input\","
+                    + " \"detail\": \"Cannot continue\", \"attr\": null}"));
+    assertThat(JSON.readTree(noCredentials.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"type\": \"authentication_error\", \"code\": \"not_authenticated\","
+                    + " \"detail\": \"Authentication credentials were not provided.\","
+                    + " \"attr\": null}"));
+    assertThat(JSON.readTree(badKey.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"type\": \"authentication_error\", \"code\": \"authentication_failed\","
+                    + " \"detail\": \"Invalid or revoked API key\", \"attr\": null}"));
     assertThat(JSON.readTree(missing.arg(3).tojstring()))
         .isEqualTo(
             JSON.readTree(

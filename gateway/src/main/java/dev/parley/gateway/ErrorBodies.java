@@ -50,6 +50,9 @@ final class ErrorBodies {
 
   private static final MediaType PROBLEM_JSON = MediaType.parse("application/problem+json");
 
+  /** How the services' message for a request without any API key begins. */
+  static final String MISSING_KEY = "Missing API key";
+
   private ErrorBodies() {}
 
   /** What went wrong, in the terms every dialect renders from. */
@@ -83,18 +86,27 @@ final class ErrorBodies {
   }
 
   /**
-   * PostHog's drf-exceptions-hog envelope {@code {type, code, detail, attr}}; a field error names
-   * its field in {@code attr}.
+   * PostHog's drf-exceptions-hog envelope {@code {type, code, detail, attr}}: a field error names
+   * its field in {@code attr} and passes its own DRF code (the violation's reason) through, with
+   * the generic {@code invalid} renamed {@code invalid_input} as drf-exceptions-hog does; a request
+   * without any credentials is DRF's {@code not_authenticated}.
    */
   private static AggregatedHttpResponse posthog(Failure failure, String requestId) {
     String detail = failure.message();
     String attr = null;
+    String reason = "invalid";
     BadRequest badRequest = failure.details() == null ? null : badRequest(failure.details());
     if (badRequest != null && badRequest.getFieldViolationsCount() > 0) {
-      attr = badRequest.getFieldViolations(0).getField();
-      detail = badRequest.getFieldViolations(0).getDescription();
+      BadRequest.FieldViolation violation = badRequest.getFieldViolations(0);
+      attr = violation.getField();
+      detail = violation.getDescription();
+      reason = violation.getReason().isEmpty() ? reason : violation.getReason();
     }
     int status = failure.status().code();
+    boolean noCredentials = status == 401 && detail.startsWith(MISSING_KEY);
+    if (noCredentials) {
+      detail = "Authentication credentials were not provided.";
+    }
     String type =
         switch (status) {
           case 400, 413, 415, 422 -> "validation_error";
@@ -104,8 +116,8 @@ final class ErrorBodies {
         };
     String code =
         switch (status) {
-          case 400, 413, 415, 422 -> detail.contains("required") ? "required" : "invalid";
-          case 401 -> "authentication_failed";
+          case 400, 413, 415, 422 -> reason.equals("invalid") ? "invalid_input" : reason;
+          case 401 -> noCredentials ? "not_authenticated" : "authentication_failed";
           case 403 -> "permission_denied";
           case 404 -> "not_found";
           case 405 -> "method_not_allowed";

@@ -76,6 +76,41 @@ class BedrockConversationsRestTest {
   }
 
   @Test
+  void openAiImagesBecomePartsBedrocksUiCanDraw() {
+    String key = parley.key("bedrock-images", "conversation:read,conversation:write");
+    Response logged =
+        parley.send(
+            "POST",
+            "/inkeep/conversations",
+            key,
+            """
+            {"id": "img-1", "type": "openai", "createdAt": "2026-03-02T10:00:00Z",
+             "messages": [
+               {"id": "u1", "role": "user", "createdAt": "2026-03-02T10:00:00Z", "content": [
+                 {"type": "text", "text": "What is on these?"},
+                 {"type": "image_url", "image_url": {"url": "data:image/PNG;base64,iVBORw0K GgoA"}},
+                 {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
+                 {"type": "image_url", "image_url": {"url": "data:,Hello%2C%20World"}},
+                 {"type": "image_url", "image_url": {"url": "data:image/png;base64,@@not base64@@"}}]}]}
+            """);
+    assertThat(logged.status()).as(logged.body()).isEqualTo(200);
+
+    JsonNode user = parley.send("GET", "/bedrock/conversation/img-1", key, null).json();
+
+    assertThat(user.at("/messageMap/u1/content"))
+        .isEqualTo(
+            json(
+                """
+                [{"contentType": "text", "body": "What is on these?"},
+                 {"contentType": "image", "mediaType": "image/png", "body": "iVBORw0KGgoA"},
+                 {"contentType": "text", "body": "https://example.com/a.png"},
+                 {"contentType": "attachment", "fileName": "attachment",
+                  "body": "SGVsbG8sIFdvcmxk"},
+                 {"contentType": "text", "body": "data:image/png;base64,@@not base64@@"}]
+                """));
+  }
+
+  @Test
   void feedbackNeedsACategoryForThumbsDownAndShowsInTheTree() {
     String key = parley.key("bedrock-feedback", "conversation:read,conversation:write");
     log(key, "fb-1", "2026-03-02T10:00:00Z", "Where is my invoice?", "In billing.");

@@ -67,7 +67,7 @@ class HostileInputRestTest {
         .isEqualTo(
             json(
                 """
-                {"type": "validation_error", "code": "invalid",
+                {"type": "validation_error", "code": "invalid_input",
                  "detail": "must not contain the NUL character (\\\\u0000)",
                  "attr": "distinct_id"}
                 """));

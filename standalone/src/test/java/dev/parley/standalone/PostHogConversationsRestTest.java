@@ -98,7 +98,19 @@ class PostHogConversationsRestTest {
                     + " \"detail\": \"Project someone-else not found\", \"attr\": null}"));
     Response noKey = parley.send("GET", path("ph-list"), null, null);
     assertThat(noKey.status()).isEqualTo(401);
-    assertThat(noKey.json().get("type").asText()).isEqualTo("authentication_error");
+    assertThat(noKey.json())
+        .isEqualTo(
+            json(
+                "{\"type\": \"authentication_error\", \"code\": \"not_authenticated\","
+                    + " \"detail\": \"Authentication credentials were not provided.\","
+                    + " \"attr\": null}"));
+    Response badKey = parley.send("GET", path("ph-list"), "phx_not-a-key", null);
+    assertThat(badKey.status()).isEqualTo(401);
+    assertThat(badKey.json())
+        .isEqualTo(
+            json(
+                "{\"type\": \"authentication_error\", \"code\": \"authentication_failed\","
+                    + " \"detail\": \"Invalid or revoked API key\", \"attr\": null}"));
   }
 
   private static String derivedUuid(String id) {
@@ -166,7 +178,7 @@ class PostHogConversationsRestTest {
                 .json()
                 .get("code")
                 .asText())
-        .isEqualTo("invalid");
+        .isEqualTo("max_length");
     assertThat(
             parley
                 .send("POST", path("ph-one") + "one/append_message/", key, "{\"content\": 5")

@@ -226,12 +226,12 @@ class PostHogStreamRestTest {
     assertRefused(
         turn(missing, "x".repeat(40_001)),
         400,
-        "{\"type\": \"validation_error\", \"code\": \"invalid\", \"detail\":"
+        "{\"type\": \"validation_error\", \"code\": \"max_length\", \"detail\":"
             + " \"Ensure this field has no more than 40000 characters.\", \"attr\": \"content\"}");
     assertRefused(
         "{\"content\": \"hi\", \"conversation\": \"not-a-uuid\", \"trace_id\": \"" + trace + "\"}",
         400,
-        "{\"type\": \"validation_error\", \"code\": \"invalid\","
+        "{\"type\": \"validation_error\", \"code\": \"invalid_input\","
             + " \"detail\": \"Must be a valid UUID.\", \"attr\": \"conversation\"}");
     assertRefused(
         "{\"content\": \"hi\", \"conversation\": \"" + missing + "\"}",
@@ -245,7 +245,7 @@ class PostHogStreamRestTest {
             + trace
             + "\", \"agent_mode\": \"telepathy\"}",
         400,
-        "{\"type\": \"validation_error\", \"code\": \"invalid\","
+        "{\"type\": \"validation_error\", \"code\": \"invalid_input\","
             + " \"detail\": \"Invalid agent mode.\", \"attr\": \"agent_mode\"}");
     assertRefused(
         "{\"content\": \"hi\\u0000\", \"conversation\": \""
@@ -270,7 +270,7 @@ class PostHogStreamRestTest {
     assertRefused(
         turn(idle, null),
         400,
-        "{\"type\": \"validation_error\", \"code\": \"invalid\","
+        "{\"type\": \"validation_error\", \"code\": \"invalid_input\","
             + " \"detail\": \"Cannot continue streaming from an idle conversation\","
             + " \"attr\": null}");
     // A conversation deleted through PostHog does not come back.

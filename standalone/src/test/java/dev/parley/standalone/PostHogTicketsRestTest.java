@@ -211,7 +211,7 @@ class PostHogTicketsRestTest {
       assertThat(response.json())
           .isEqualTo(
               json(
-                  "{\"type\": \"validation_error\", \"code\": \"invalid\", \"detail\": \""
+                  "{\"type\": \"validation_error\", \"code\": \"invalid_input\", \"detail\": \""
                       + refused[1]
                       + "\", \"attr\": \"assignee\"}"));
     }
@@ -249,15 +249,18 @@ class PostHogTicketsRestTest {
     assertThat(badStatus.json())
         .isEqualTo(
             json(
-                "{\"type\": \"validation_error\", \"code\": \"invalid\","
+                "{\"type\": \"validation_error\", \"code\": \"invalid_choice\","
                     + " \"detail\": \"\\\"closed\\\" is not a valid choice.\", \"attr\": \"status\"}"));
-    assertThat(
-            parley
-                .send("PATCH", path, key, "{\"ai_resolved\": \"yes\"}")
-                .json()
-                .get("detail")
-                .asText())
-        .isEqualTo("Must be a valid boolean.");
+    assertThat(parley.send("PATCH", path, key, "{\"ai_resolved\": \"yes\"}").json())
+        .isEqualTo(
+            json(
+                "{\"type\": \"validation_error\", \"code\": \"invalid_input\","
+                    + " \"detail\": \"Must be a valid boolean.\", \"attr\": \"ai_resolved\"}"));
+    assertThat(parley.send("PATCH", path, key, "{\"tags\": null}").json())
+        .isEqualTo(
+            json(
+                "{\"type\": \"validation_error\", \"code\": \"null\","
+                    + " \"detail\": \"This field may not be null.\", \"attr\": \"tags\"}"));
     assertThat(
             parley
                 .send("PATCH", path, key, "{\"tags\": \"billing\"}")

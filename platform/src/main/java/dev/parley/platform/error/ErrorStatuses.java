@@ -60,7 +60,8 @@ public final class ErrorStatuses {
         badRequest.addFieldViolations(
             BadRequest.FieldViolation.newBuilder()
                 .setField(bounded(violation.field(), MAX_FIELD))
-                .setDescription(bounded(violation.description(), MAX_MESSAGE)));
+                .setDescription(bounded(violation.description(), MAX_MESSAGE))
+                .setReason(bounded(violation.reason(), MAX_FIELD)));
       }
       status.addDetails(Any.pack(badRequest.build()));
     }

@@ -7,6 +7,7 @@ import com.google.common.collect.ImmutableMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A failure the caller should hear about: a category, a message safe to show to the caller, and for
@@ -88,11 +89,57 @@ public final class ParleyException extends RuntimeException {
     return violations;
   }
 
-  /** One invalid field of a request, named by its path as the caller wrote it. */
-  public record FieldViolation(String field, String description) {
+  /**
+   * One invalid field of a request, named by its path as the caller wrote it, with a short
+   * machine-readable reason (Django REST framework's field error codes, which PostHog's front door
+   * answers as its {@code code}: {@code required}, {@code null}, {@code blank}, {@code
+   * invalid_choice}, {@code max_length}, ..., else {@code invalid}).
+   */
+  public record FieldViolation(String field, String description, String reason) {
     public FieldViolation {
       requireNonNull(field, "field is null");
       requireNonNull(description, "description is null");
+      requireNonNull(reason, "reason is null");
     }
+
+    /** A violation whose reason is read from its description (see {@link #reasonOf}). */
+    public FieldViolation(String field, String description) {
+      this(field, description, reasonOf(description));
+    }
+
+    /**
+     * The reason of a description in Django REST framework's words (the messages PostHog's front
+     * door answers with), else {@code invalid}.
+     */
+    static String reasonOf(String description) {
+      for (Map.Entry<Pattern, String> known : KNOWN_MESSAGES.entrySet()) {
+        if (known.getKey().matcher(description).matches()) {
+          return known.getValue();
+        }
+      }
+      return "invalid";
+    }
+
+    private static final Map<Pattern, String> KNOWN_MESSAGES =
+        ImmutableMap.<Pattern, String>builder()
+            .put(Pattern.compile("This field is required\\."), "required")
+            .put(Pattern.compile("This field may not be null\\."), "null")
+            .put(Pattern.compile("This field may not be blank\\."), "blank")
+            .put(Pattern.compile("(?s)\".*\" is not a valid choice\\."), "invalid_choice")
+            .put(
+                Pattern.compile(
+                    "Ensure this field has no more than \\d+ (?:characters?|elements?)\\."),
+                "max_length")
+            .put(
+                Pattern.compile("Ensure this field has at least \\d+ (?:characters?|elements?)\\."),
+                "min_length")
+            .put(Pattern.compile("Ensure this value is less than or equal to .+\\."), "max_value")
+            .put(
+                Pattern.compile("Ensure this value is greater than or equal to .+\\."), "min_value")
+            .put(Pattern.compile("(?s)Expected a list of items but got type .+"), "not_a_list")
+            .put(
+                Pattern.compile("(?s)Expected a dictionary of items but got type .+"), "not_a_dict")
+            .put(Pattern.compile("This list may not be empty\\."), "empty")
+            .buildOrThrow();
   }
 }

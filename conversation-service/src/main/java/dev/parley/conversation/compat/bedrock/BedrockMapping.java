@@ -15,12 +15,18 @@ import dev.parley.conversation.domain.Message;
 import dev.parley.conversation.domain.Reasons;
 import dev.parley.conversation.domain.RelatedDocument;
 import dev.parley.platform.proto.ProtoJson;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Stored conversations in Bedrock Chat's shapes. */
 final class BedrockMapping {
@@ -252,19 +258,65 @@ final class BedrockMapping {
                 .getFieldsOrThrow("image_url")
                 .getStructValue()
                 .getFieldsOrDefault("url", Value.newBuilder().setStringValue("").build());
-        parts.add(
-            Value.newBuilder()
-                .setStructValue(
-                    Struct.newBuilder()
-                        .putFields("contentType", string("image"))
-                        .putFields("mediaType", string(""))
-                        .putFields("body", url))
-                .build());
+        parts.add(imagePart(url.getStringValue()));
       } else if (part.hasStringValue()) {
         parts.add(text(part.getStringValue()));
       }
     }
     return parts;
+  }
+
+  /**
+   * An OpenAI {@code image_url} as Bedrock's UI draws it ({@code data:<mediaType>;base64,<body>}):
+   * a {@code data:} URL of an image becomes an image part with its MIME type and base64 bytes, one
+   * of another type an attachment; a remote URL (or a {@code data:} URL that does not decode)
+   * becomes a text part carrying the link, never an image the UI cannot draw.
+   */
+  static Value imagePart(String url) {
+    DataUrl data = DataUrl.parse(url);
+    if (data == null) {
+      return text(url);
+    }
+    Struct.Builder part = Struct.newBuilder();
+    if (data.mediaType().startsWith("image/")) {
+      part.putFields("contentType", string("image"))
+          .putFields("mediaType", string(data.mediaType()));
+    } else {
+      part.putFields("contentType", string("attachment"))
+          .putFields("fileName", string("attachment"));
+    }
+    return Value.newBuilder().setStructValue(part.putFields("body", string(data.base64()))).build();
+  }
+
+  /** RFC 2397 {@code data:[<mediatype>][;base64],<data>}, its bytes as standard base64. */
+  record DataUrl(String mediaType, String base64) {
+    private static final Pattern SYNTAX =
+        Pattern.compile(
+            "(?is)data:([a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+)?((?:;[^,;]*)*?)(;base64)?,(.*)");
+
+    static DataUrl parse(String url) {
+      Matcher matcher = SYNTAX.matcher(url);
+      if (!matcher.matches()) {
+        return null;
+      }
+      String mediaType =
+          matcher.group(1) == null ? "text/plain" : matcher.group(1).toLowerCase(Locale.ROOT);
+      String payload = matcher.group(4);
+      byte[] bytes;
+      try {
+        bytes =
+            matcher.group(3) != null
+                ? Base64.getDecoder().decode(payload.replaceAll("\\s", ""))
+                : URLDecoder.decode(payload.replace("+", "%2B"), StandardCharsets.UTF_8)
+                    .getBytes(StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      if (bytes.length == 0) {
+        return null;
+      }
+      return new DataUrl(mediaType, Base64.getEncoder().encodeToString(bytes));
+    }
   }
 
   /** Bedrock knows user, assistant and system; every other author speaks as the assistant. */

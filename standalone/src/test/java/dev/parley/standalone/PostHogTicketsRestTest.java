@@ -90,7 +90,9 @@ class PostHogTicketsRestTest {
                  "unread_customer_count": 0, "session_id": null, "session_context": {},
                  "sla_due_at": null, "slack_channel_id": null, "slack_thread_ts": null,
                  "slack_team_id": null, "person": null, "tags": ["billing"],
-                 "snoozed_until": null}
+                 "snoozed_until": null, "channel_detail": null, "email_subject": null,
+                 "email_from": null, "email_to": null, "cc_participants": [],
+                 "github_repo": null, "github_issue_number": null}
                 """);
     expected.put("id", first.get("id").asText());
     expected.put("created_at", first.get("created_at").asText());
@@ -362,6 +364,107 @@ class PostHogTicketsRestTest {
   }
 
   @Test
+  void recordsWhatTheChannelKnowsAndFiltersByChannelDetail() {
+    String key = parley.key("tk-channel", "ticket:write");
+    create(
+        key,
+        "tk-channel",
+        """
+        {"channel_source": "email", "channel_detail": null,
+         "email_subject": "Invoice 2041 is wrong", "email_from": "ana@example.com",
+         "email_to": "support@example.com", "cc_participants": ["cfo@example.com"]}
+        """);
+    JsonNode github =
+        create(
+            key,
+            "tk-channel",
+            """
+            {"channel_source": "github", "channel_detail": "github_issue",
+             "github_repo": "acme/widgets", "github_issue_number": 42}
+            """);
+    assertThat(fields(github, "channel_detail", "github_repo", "github_issue_number"))
+        .isEqualTo(
+            json(
+                """
+                {"channel_detail": "github_issue", "github_repo": "acme/widgets",
+                 "github_issue_number": 42}
+                """));
+
+    // An update changes what it names: a null clears, the rest stays.
+    Response updated =
+        parley.send(
+            "PATCH",
+            tickets("tk-channel") + "1/",
+            key,
+            "{\"email_subject\": \"Re: Invoice 2041 is wrong\", \"email_to\": null}");
+    assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+    assertThat(
+            fields(
+                updated.json(),
+                "channel_detail",
+                "email_subject",
+                "email_from",
+                "email_to",
+                "cc_participants",
+                "github_repo",
+                "github_issue_number"))
+        .isEqualTo(
+            json(
+                """
+                {"channel_detail": null, "email_subject": "Re: Invoice 2041 is wrong",
+                 "email_from": "ana@example.com", "email_to": null,
+                 "cc_participants": ["cfo@example.com"], "github_repo": null,
+                 "github_issue_number": null}
+                """));
+
+    assertThat(numbers(key, "tk-channel", "?channel_detail=github_issue")).containsExactly(2);
+    assertThat(numbers(key, "tk-channel", "?channel_detail=carrier_pigeon&order_by=ticket_number"))
+        .containsExactly(1, 2);
+    assertThat(numbers(key, "tk-channel", "?search=invoice%202041")).containsExactly(1);
+
+    Response badDetail =
+        parley.send("POST", tickets("tk-channel"), key, "{\"channel_detail\": \"fax\"}");
+    assertThat(badDetail.status()).isEqualTo(400);
+    assertThat(badDetail.json())
+        .isEqualTo(
+            json(
+                """
+                {"type": "validation_error", "code": "invalid_choice",
+                 "detail": "\\"fax\\" is not a valid choice.", "attr": "channel_detail"}
+                """));
+    assertThat(
+            parley.send("POST", tickets("tk-channel"), key, "{\"github_issue_number\": -1}").json())
+        .isEqualTo(
+            json(
+                """
+                {"type": "validation_error", "code": "min_value",
+                 "detail": "Ensure this value is greater than or equal to 0.",
+                 "attr": "github_issue_number"}
+                """));
+    assertThat(
+            parley
+                .send(
+                    "POST",
+                    tickets("tk-channel"),
+                    key,
+                    "{\"email_subject\": \"" + "x".repeat(501) + "\"}")
+                .json()
+                .get("code")
+                .asText())
+        .isEqualTo("max_length");
+    // Refused creates wrote nothing.
+    assertThat(numbers(key, "tk-channel", "?order_by=ticket_number")).containsExactly(1, 2);
+  }
+
+  private static JsonNode fields(JsonNode ticket, String... names) {
+    ObjectNode picked = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    for (String name : names) {
+      picked.set(name, ticket.get(name));
+    }
+    return picked;
+  }
+
+  @Test
   void listsWithPostHogsFiltersIgnoringUnusableValues() {
     String key = parley.key("tk-list", "ticket:write");
     create(
@@ -513,9 +616,13 @@ class PostHogTicketsRestTest {
   }
 
   private List<Integer> numbers(String key, String query) {
+    return numbers(key, "tk-list", query);
+  }
+
+  private List<Integer> numbers(String key, String project, String query) {
     List<Integer> numbers = new ArrayList<>();
     parley
-        .send("GET", tickets("tk-list") + query, key, null)
+        .send("GET", tickets(project) + query, key, null)
         .json()
         .get("results")
         .forEach(ticket -> numbers.add(ticket.get("ticket_number").asInt()));

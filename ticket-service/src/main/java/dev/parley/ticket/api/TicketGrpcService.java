@@ -64,7 +64,8 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
             sent.getEscalationReason().isEmpty() ? null : new Set<>(sent.getEscalationReason()),
             sent.hasSlaDueTime() ? new Set<>(ProtoTime.instant(sent.getSlaDueTime())) : null,
             sent.hasSnoozedUntil() ? new Set<>(ProtoTime.instant(sent.getSnoozedUntil())) : null,
-            new Set<>(List.copyOf(sent.getTagsList())));
+            new Set<>(List.copyOf(sent.getTagsList())),
+            null);
     Ticket created =
         tickets.create(
             CallContext.tenantId(),
@@ -161,7 +162,8 @@ public final class TicketGrpcService extends TicketServiceGrpc.TicketServiceImpl
                     reason,
                     slaDue,
                     snoozed,
-                    tags))));
+                    tags,
+                    null))));
   }
 
   /** "user:<id>" or "role:<uuid>"; null when empty. */

@@ -10,8 +10,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A support ticket. JSON parts (traits, session context) are JSON text; nullable fields are null
- * when absent. The assignee is {@code user:<id>} or {@code role:<uuid>}.
+ * A support ticket. JSON parts (traits, session context, what the channel knows: {@code
+ * channel_detail}, {@code email_subject}, ... as PostHog names them) are JSON text; nullable fields
+ * are null when absent. The assignee is {@code user:<id>} or {@code role:<uuid>}.
  */
 public record Ticket(
     String tenantId,
@@ -35,6 +36,7 @@ public record Ticket(
     Instant slaDueAt,
     Instant snoozedUntil,
     List<String> tags,
+    String channelJson,
     String conversationId,
     Instant createdAt,
     Instant updatedAt) {
@@ -46,6 +48,7 @@ public record Ticket(
     requireNonNull(status, "status is null");
     requireNonNull(anonymousTraitsJson, "anonymousTraitsJson is null");
     requireNonNull(sessionContextJson, "sessionContextJson is null");
+    requireNonNull(channelJson, "channelJson is null");
     requireNonNull(createdAt, "createdAt is null");
     requireNonNull(updatedAt, "updatedAt is null");
     tags = ImmutableList.copyOf(tags);
@@ -121,6 +124,7 @@ public record Ticket(
         null,
         null,
         List.of(),
+        "{}",
         conversationId,
         now,
         now);
@@ -150,6 +154,7 @@ public record Ticket(
         slaDueAt(),
         snoozedUntil(),
         tags(),
+        channelJson(),
         conversationId(),
         createdAt(),
         updatedAt());

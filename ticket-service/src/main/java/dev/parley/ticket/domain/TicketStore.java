@@ -87,12 +87,14 @@ public interface TicketStore {
   /**
    * Which tickets a list shows; null fields and empty sets do not filter. {@code snoozed} keeps
    * tickets with (true) or without (false) a snooze time. {@code slaDueBefore} and {@code
-   * slaDueAfter} bound {@code sla_due_at} (exclusive, inclusive).
+   * slaDueAfter} bound {@code sla_due_at} (exclusive, inclusive). {@code traitsText} matches the
+   * traits' name or email, the email subject or a message.
    */
   record TicketFilter(
       Set<String> statuses,
       Set<String> priorities,
       String channelSource,
+      String channelDetail,
       Ticket.Assignee assignee,
       boolean unassigned,
       Instant updatedFrom,
@@ -108,7 +110,8 @@ public interface TicketStore {
     /** Tickets in these statuses (all when empty). */
     public static TicketFilter ofStatuses(Set<String> statuses) {
       return new TicketFilter(
-          statuses, null, null, null, false, null, null, null, null, null, null, null, null, null);
+          statuses, null, null, null, null, false, null, null, null, null, null, null, null, null,
+          null);
     }
   }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.paging.PageBudget;
+import dev.parley.platform.proto.ProtoJson;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -127,6 +128,7 @@ public final class Tickets {
                   before.slaDueAt(),
                   before.snoozedUntil(),
                   before.tags(),
+                  before.channelJson(),
                   before.conversationId(),
                   before.createdAt(),
                   now);
@@ -287,9 +289,28 @@ public final class Tickets {
         update.slaDueAt() == null ? ticket.slaDueAt() : update.slaDueAt().value(),
         snoozedUntil,
         tags,
+        update.channelPatchJson() == null
+            ? ticket.channelJson()
+            : merged(ticket.channelJson(), update.channelPatchJson()),
         ticket.conversationId(),
         ticket.createdAt(),
         now);
+  }
+
+  /** The stored JSON object with the patch's fields set over it; a null value removes a field. */
+  private static String merged(String storedJson, String patchJson) {
+    com.google.protobuf.Struct.Builder merged = ProtoJson.toStruct(storedJson).toBuilder();
+    ProtoJson.toStruct(patchJson)
+        .getFieldsMap()
+        .forEach(
+            (name, value) -> {
+              if (value.hasNullValue()) {
+                merged.removeFields(name);
+              } else {
+                merged.putFields(name, value);
+              }
+            });
+    return ProtoJson.toJson(merged.build());
   }
 
   private static String choice(String field, String value, List<String> choices) {

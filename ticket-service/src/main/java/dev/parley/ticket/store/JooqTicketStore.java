@@ -330,6 +330,11 @@ final class JooqTicketStore implements TicketStore {
     if (filter.channelSource() != null) {
       conditions.add(TICKET.CHANNEL_SOURCE.eq(filter.channelSource()));
     }
+    if (filter.channelDetail() != null) {
+      conditions.add(
+          DSL.field("{0} ->> 'channel_detail'", String.class, TICKET.CHANNEL_JSON)
+              .eq(filter.channelDetail()));
+    }
     if (filter.unassigned()) {
       conditions.add(TICKET.ASSIGNEE_TYPE.isNull());
     } else if (filter.assignee() != null) {
@@ -355,6 +360,9 @@ final class JooqTicketStore implements TicketStore {
               .likeIgnoreCase(pattern, '\\')
               .or(
                   DSL.field("{0} ->> 'email'", String.class, TICKET.ANONYMOUS_TRAITS_JSON)
+                      .likeIgnoreCase(pattern, '\\'))
+              .or(
+                  DSL.field("{0} ->> 'email_subject'", String.class, TICKET.CHANNEL_JSON)
                       .likeIgnoreCase(pattern, '\\'))
               .or(
                   DSL.exists(
@@ -428,6 +436,7 @@ final class JooqTicketStore implements TicketStore {
     row.setSlaDueAt(timestamp(ticket.slaDueAt()));
     row.setSnoozedUntil(timestamp(ticket.snoozedUntil()));
     row.setTagsJson(tags(ticket.tags()));
+    row.setChannelJson(JSONB.valueOf(ticket.channelJson()));
     row.setConversationId(ticket.conversationId());
     row.setCreatedAt(timestamp(ticket.createdAt()));
     row.setUpdatedAt(timestamp(ticket.updatedAt()));
@@ -461,6 +470,7 @@ final class JooqTicketStore implements TicketStore {
         ProtoJson.toListValue(row.getTagsJson().data()).getValuesList().stream()
             .map(Value::getStringValue)
             .toList(),
+        row.getChannelJson().data(),
         row.getConversationId(),
         row.getCreatedAt().toInstant(),
         row.getUpdatedAt().toInstant());

@@ -19,6 +19,30 @@ final class PostHogTicketMapping {
   private static final DateTimeFormatter DRF_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
+  /** The channel's text fields a caller may record, with PostHog's longest values. */
+  static final java.util.Map<String, Integer> CHANNEL_TEXT_FIELDS =
+      com.google.common.collect.ImmutableMap.of(
+          "channel_detail", 32,
+          "email_subject", 500,
+          "email_from", 254,
+          "email_to", 254,
+          "github_repo", 256);
+
+  /** PostHog's ChannelDetail values. */
+  static final java.util.List<String> CHANNEL_DETAILS =
+      java.util.List.of(
+          "slack_channel_message",
+          "slack_bot_mention",
+          "slack_emoji_reaction",
+          "teams_channel_message",
+          "teams_bot_mention",
+          "widget_embedded",
+          "widget_api",
+          "github_issue");
+
+  /** The most CC participants a ticket records. */
+  static final int MAX_CC = 100;
+
   private PostHogTicketMapping() {}
 
   /** The ticket with its customer as a person (null when conversation-service knows none). */
@@ -104,6 +128,26 @@ final class PostHogTicketMapping {
         .setPerson(ProtoJson.nullValue())
         .addAllTags(ticket.tags())
         .setSnoozedUntil(timeOrNull(ticket.snoozedUntil()))
+        .mergeFrom(channel(ticket.channelJson()))
+        .build();
+  }
+
+  /** The channel fields: null when unknown, cc_participants [] when none. */
+  private static dev.parley.compat.posthog.v1.Ticket channel(String channelJson) {
+    Struct stored = struct(channelJson);
+    Value cc = stored.getFieldsOrDefault("cc_participants", null);
+    Value number = stored.getFieldsOrDefault("github_issue_number", ProtoJson.nullValue());
+    return dev.parley.compat.posthog.v1.Ticket.newBuilder()
+        .setChannelDetail(stored.getFieldsOrDefault("channel_detail", ProtoJson.nullValue()))
+        .setEmailSubject(stored.getFieldsOrDefault("email_subject", ProtoJson.nullValue()))
+        .setEmailFrom(stored.getFieldsOrDefault("email_from", ProtoJson.nullValue()))
+        .setEmailTo(stored.getFieldsOrDefault("email_to", ProtoJson.nullValue()))
+        .addAllCcParticipants(
+            cc == null
+                ? java.util.List.of()
+                : cc.getListValue().getValuesList().stream().map(Value::getStringValue).toList())
+        .setGithubRepo(stored.getFieldsOrDefault("github_repo", ProtoJson.nullValue()))
+        .setGithubIssueNumber(number)
         .build();
   }
 

@@ -222,7 +222,78 @@ public final class PostHogTicketsGrpcService
         body.containsFields("snoozed_until")
             ? new Set<>(nullableTime(body, "snoozed_until"))
             : null,
-        body.containsFields("tags") ? new Set<>(tags(body)) : null);
+        body.containsFields("tags") ? new Set<>(tags(body)) : null,
+        channel(body));
+  }
+
+  /**
+   * The channel fields the body sets (read-only in PostHog, where its channels write them; here
+   * whoever creates the ticket records them), checked as PostHog's model checks them, as a JSON
+   * patch; null when the body names none.
+   */
+  private static String channel(Struct body) {
+    Struct.Builder patch = Struct.newBuilder();
+    for (String field : PostHogTicketMapping.CHANNEL_TEXT_FIELDS.keySet()) {
+      if (body.containsFields(field)) {
+        String value = nullableString(body, field);
+        int max = PostHogTicketMapping.CHANNEL_TEXT_FIELDS.get(field);
+        if (value != null && value.length() > max) {
+          throw ParleyException.invalidArgument(
+              field, "Ensure this field has no more than " + max + " characters.");
+        }
+        if (value != null
+            && field.equals("channel_detail")
+            && !PostHogTicketMapping.CHANNEL_DETAILS.contains(value)) {
+          throw ParleyException.invalidArgument(field, "\"" + value + "\" is not a valid choice.");
+        }
+        if (value != null
+            && (field.equals("email_from") || field.equals("email_to"))
+            && !value.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+          throw ParleyException.invalidArgument(field, "Enter a valid email address.");
+        }
+        patch.putFields(field, ProtoJson.stringOrNull(value));
+      }
+    }
+    if (body.containsFields("github_issue_number")) {
+      Value number = body.getFieldsOrThrow("github_issue_number");
+      if (!number.hasNullValue()
+          && !(number.hasNumberValue()
+              && number.getNumberValue() == Math.rint(number.getNumberValue()))) {
+        throw ParleyException.invalidArgument(
+            "github_issue_number", "A valid integer is required.");
+      }
+      if (number.hasNumberValue() && number.getNumberValue() < 0) {
+        throw ParleyException.invalidArgument(
+            "github_issue_number", "Ensure this value is greater than or equal to 0.");
+      }
+      if (number.hasNumberValue() && number.getNumberValue() > Integer.MAX_VALUE) {
+        throw ParleyException.invalidArgument(
+            "github_issue_number", "Ensure this value is less than or equal to 2147483647.");
+      }
+      patch.putFields("github_issue_number", number);
+    }
+    if (body.containsFields("cc_participants")) {
+      Value cc = body.getFieldsOrThrow("cc_participants");
+      if (cc.hasNullValue()) {
+        throw ParleyException.invalidArgument("cc_participants", "This field may not be null.");
+      }
+      if (!cc.hasListValue()) {
+        throw ParleyException.invalidArgument(
+            "cc_participants", "Expected a list of items but got type \"" + typeName(cc) + "\".");
+      }
+      if (cc.getListValue().getValuesCount() > PostHogTicketMapping.MAX_CC) {
+        throw ParleyException.invalidArgument(
+            "cc_participants",
+            "Ensure this field has no more than " + PostHogTicketMapping.MAX_CC + " elements.");
+      }
+      for (Value address : cc.getListValue().getValuesList()) {
+        if (!address.hasStringValue() || address.getStringValue().length() > 254) {
+          throw ParleyException.invalidArgument("cc_participants", "Not a valid string.");
+        }
+      }
+      patch.putFields("cc_participants", cc);
+    }
+    return patch.getFieldsCount() == 0 ? null : ProtoJson.toJson(patch.build());
   }
 
   /**
@@ -352,6 +423,7 @@ public final class PostHogTicketsGrpcService
     query.put("status", request.getStatus());
     query.put("priority", request.getPriority());
     query.put("channel_source", request.getChannelSource());
+    query.put("channel_detail", request.getChannelDetail());
     query.put("assignee", request.getAssignee());
     query.put("date_from", request.getDateFrom());
     query.put("date_to", request.getDateTo());

@@ -55,6 +55,9 @@ final class TicketFilters {
         choices(request.getStatus(), Tickets.STATUSES),
         choices(request.getPriority(), Tickets.PRIORITIES),
         Tickets.CHANNELS.contains(request.getChannelSource()) ? request.getChannelSource() : null,
+        PostHogTicketMapping.CHANNEL_DETAILS.contains(request.getChannelDetail())
+            ? request.getChannelDetail()
+            : null,
         Ticket.Assignee.parse(assignee).orElse(null),
         assignee.equals("unassigned"),
         date(request.getDateFrom(), now, false),

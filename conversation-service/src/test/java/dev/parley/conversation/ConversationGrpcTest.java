@@ -510,7 +510,9 @@ class ConversationGrpcTest {
         LogConversationRequest.newBuilder()
             .setId("from-inkeep")
             .setType("openai")
-            .setProperties(Struct.newBuilder().putFields("page", text("/docs")))
+            .setProperties(
+                com.google.protobuf.Value.newBuilder()
+                    .setStructValue(Struct.newBuilder().putFields("page", text("/docs"))))
             .addMessages(CreateMessage.newBuilder().setRole("user").setContent(text("hello")))
             .build());
 

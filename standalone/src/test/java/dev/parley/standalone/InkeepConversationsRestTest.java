@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.platform.testing.TestingKeys;
 import dev.parley.standalone.TestingParley.Response;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -146,6 +147,116 @@ class InkeepConversationsRestTest {
   }
 
   @Test
+  void relogKeepsWhatTheCallerDidNotMentionAndClearsWhatItNulls() {
+    Response logged =
+        parley.send(
+            "POST",
+            "/inkeep/conversations",
+            acme,
+            """
+            {"id": "conv_keep", "type": "openai", "externalId": "ext-keep",
+             "externalUrl": "https://crm.example.com/c/1", "projectId": "proj-1",
+             "integrationId": "int-1", "supportTicketConversationId": "tk-1",
+             "properties": {"plan": "pro"}, "userProperties": {"id": "u-1"},
+             "tags": ["billing"], "visibility": "public",
+             "messages": [{"role": "user", "content": "first"}]}
+            """);
+    assertThat(logged.status()).as(logged.body()).isEqualTo(200);
+    assertThat(
+            parley
+                .send(
+                    "PATCH",
+                    "/bedrock/conversation/conv_keep/title",
+                    acme,
+                    "{\"newTitle\": \"Billing question\"}")
+                .status())
+        .isEqualTo(200);
+
+    // Again without externalId and the rest: every stored value stays, messages are replaced.
+    JsonNode again =
+        parley
+            .send(
+                "POST",
+                "/inkeep/conversations",
+                acme,
+                """
+                {"id": "conv_keep", "type": "openai",
+                 "messages": [{"role": "user", "content": "first"},
+                              {"role": "assistant", "content": "answer"}]}
+                """)
+            .json();
+    assertThat(fields(again))
+        .isEqualTo(
+            json(
+                """
+                {"externalId": "ext-keep", "externalUrl": "https://crm.example.com/c/1",
+                 "projectId": "proj-1", "integrationId": "int-1",
+                 "supportTicketConversationId": "tk-1", "properties": {"plan": "pro"},
+                 "userProperties": {"id": "u-1"}, "tags": ["billing"], "visibility": "public"}
+                """));
+    assertThat(again.get("messages")).hasSize(2);
+    assertThat(parley.send("GET", "/inkeep/conversations/external/ext-keep", acme, null).status())
+        .isEqualTo(200);
+    assertThat(
+            parley.send("GET", "/bedrock/conversation/conv_keep", acme, null).json().get("title"))
+        .isEqualTo(json("\"Billing question\""));
+
+    // An explicit null clears; an empty list is an empty list.
+    JsonNode cleared =
+        parley
+            .send(
+                "POST",
+                "/inkeep/conversations",
+                acme,
+                """
+                {"id": "conv_keep", "type": "openai", "externalId": null, "externalUrl": null,
+                 "projectId": null, "integrationId": null, "supportTicketConversationId": null,
+                 "properties": null, "userProperties": null, "tags": [], "visibility": null,
+                 "messages": [{"role": "user", "content": "first"}]}
+                """)
+            .json();
+    assertThat(fields(cleared))
+        .isEqualTo(
+            json(
+                """
+                {"externalId": null, "externalUrl": null, "projectId": null,
+                 "integrationId": null, "supportTicketConversationId": null,
+                 "properties": null, "userProperties": null, "tags": [], "visibility": null}
+                """));
+    assertThat(parley.send("GET", "/inkeep/conversations/conv_keep", acme, null).json().get("tags"))
+        .isEqualTo(json("[]"));
+    assertThat(parley.send("GET", "/inkeep/conversations/external/ext-keep", acme, null).status())
+        .isEqualTo(404);
+    Response wrongType =
+        parley.send(
+            "POST",
+            "/inkeep/conversations",
+            acme,
+            "{\"id\": \"conv_keep\", \"type\": \"openai\", \"externalId\": 7,"
+                + " \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}");
+    assertProblem(wrongType, 400, "bad_request", "externalId: must be a string or null");
+  }
+
+  private static JsonNode fields(JsonNode conversation) {
+    com.fasterxml.jackson.databind.node.ObjectNode picked =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    for (String name :
+        List.of(
+            "externalId",
+            "externalUrl",
+            "projectId",
+            "integrationId",
+            "supportTicketConversationId",
+            "properties",
+            "userProperties",
+            "tags",
+            "visibility")) {
+      picked.set(name, conversation.get(name));
+    }
+    return picked;
+  }
+
+  @Test
   void generatesIdsAndTimesWhenAbsent() {
     Response response =
         parley.send(
@@ -272,7 +383,7 @@ class InkeepConversationsRestTest {
       {"{\"type\": \"openai\", \"messages\": \"hello\"}", null},
       {
         "{\"type\": \"openai\", \"tags\": \"billing\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}",
-        null
+        "tags: must be an array of strings or null"
       },
       {"{\"type\": \"openai\", \"messages\": []}", "messages: must contain at least one message"},
       {"{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "type: is required"},

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * What a caller sends to create or replace a conversation. Null fields are absent: the id and
  * message ids are generated, times default to now (the stored create time is kept on replace). A
- * null {@code handling} keeps the stored one; otherwise it is applied to it, field by field.
+ * null {@code handling} keeps the stored one; otherwise it is applied to it, field by field. On
+ * replace, a field in {@code kept} keeps its stored value (a caller that did not mention it), where
+ * any other null clears it.
  */
 public record ConversationDraft(
     String id,
@@ -25,7 +27,35 @@ public record ConversationDraft(
     HandlingChange handling,
     Instant createTime,
     Instant updateTime,
-    List<MessageDraft> messages) {
+    List<MessageDraft> messages,
+    java.util.Set<Kept> kept) {
+
+  /** The fields a replace may keep from the stored conversation. */
+  public enum Kept {
+    EXTERNAL_ID,
+    EXTERNAL_URL,
+    TITLE,
+    VISIBILITY,
+    SUPPORT_TICKET_CONVERSATION_ID,
+    PROJECT_ID,
+    INTEGRATION_ID,
+    PROPERTIES,
+    USER_PROPERTIES,
+    TAGS
+  }
+
+  public ConversationDraft {
+    kept = kept == null ? java.util.Set.of() : java.util.Set.copyOf(kept);
+  }
+
+  /** This field's value on replace: the stored one when it is kept, else the sent one. */
+  public <T> T valueOr(
+      Kept field,
+      T sent,
+      Conversation existing,
+      java.util.function.Function<Conversation, T> stored) {
+    return existing != null && kept.contains(field) ? stored.apply(existing) : sent;
+  }
 
   /** A message to store; null fields are absent. */
   public record MessageDraft(
@@ -197,8 +227,15 @@ public record ConversationDraft(
     private Instant createTime;
     private Instant updateTime;
     private List<MessageDraft> messages = List.of();
+    private final java.util.EnumSet<Kept> kept = java.util.EnumSet.noneOf(Kept.class);
 
     private Builder() {}
+
+    /** On replace, this field keeps its stored value. */
+    public Builder keep(Kept field) {
+      kept.add(field);
+      return this;
+    }
 
     public Builder id(String id) {
       this.id = id;
@@ -303,7 +340,8 @@ public record ConversationDraft(
           handling,
           createTime,
           updateTime,
-          messages);
+          messages,
+          kept);
     }
   }
 }

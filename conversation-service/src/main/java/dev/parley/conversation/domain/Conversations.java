@@ -3,6 +3,7 @@ package dev.parley.conversation.domain;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import dev.parley.conversation.domain.ConversationDraft.Kept;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
 import dev.parley.conversation.domain.ConversationStore.Cursor;
 import dev.parley.conversation.domain.ConversationStore.Query;
@@ -52,10 +53,11 @@ public final class Conversations {
   public record CursorPage(List<Conversation> conversations, int total, Cursor next) {}
 
   /**
-   * Creates the conversation, or replaces the stored one with the same id: every field and the
-   * whole message list take the sent values. The stored create times are kept when none is sent,
-   * and a message sent without an id keeps the id of the stored message at its position when the
-   * roles match, so clients that resend the whole list see stable message ids.
+   * Creates the conversation, or replaces the stored one with the same id: every field (but those
+   * the draft keeps) and the whole message list take the sent values. The stored create times are
+   * kept when none is sent, and a message sent without an id keeps the id of the stored message at
+   * its position when the roles match, so clients that resend the whole list see stable message
+   * ids.
    */
   public Conversation replace(String tenantId, String source, ConversationDraft draft) {
     String id = draft.id() == null ? newId("conv_") : checkId("id", draft.id());
@@ -422,20 +424,30 @@ public final class Conversations {
     return new Conversation(
         tenantId,
         id,
-        draft.externalId(),
-        draft.externalUrl(),
+        draft.valueOr(Kept.EXTERNAL_ID, draft.externalId(), existing, Conversation::externalId),
+        draft.valueOr(Kept.EXTERNAL_URL, draft.externalUrl(), existing, Conversation::externalUrl),
         draft.kind(),
-        draft.title(),
+        draft.valueOr(Kept.TITLE, draft.title(), existing, Conversation::title),
         existing == null ? source : existing.source(),
         // Where it came from is kept from the first write.
         existing != null && existing.origin() != null ? existing.origin() : draft.origin(),
-        draft.visibility(),
-        draft.supportTicketConversationId(),
-        draft.projectId(),
-        draft.integrationId(),
-        draft.propertiesJson(),
-        draft.userPropertiesJson(),
-        draft.tags(),
+        draft.valueOr(Kept.VISIBILITY, draft.visibility(), existing, Conversation::visibility),
+        draft.valueOr(
+            Kept.SUPPORT_TICKET_CONVERSATION_ID,
+            draft.supportTicketConversationId(),
+            existing,
+            Conversation::supportTicketConversationId),
+        draft.valueOr(Kept.PROJECT_ID, draft.projectId(), existing, Conversation::projectId),
+        draft.valueOr(
+            Kept.INTEGRATION_ID, draft.integrationId(), existing, Conversation::integrationId),
+        draft.valueOr(
+            Kept.PROPERTIES, draft.propertiesJson(), existing, Conversation::propertiesJson),
+        draft.valueOr(
+            Kept.USER_PROPERTIES,
+            draft.userPropertiesJson(),
+            existing,
+            Conversation::userPropertiesJson),
+        draft.valueOr(Kept.TAGS, draft.tags(), existing, Conversation::tags),
         handling(existing, draft.handling()),
         firstNonNull(draft.createTime(), existing == null ? null : existing.createTime(), now),
         firstNonNull(draft.updateTime(), now, now),

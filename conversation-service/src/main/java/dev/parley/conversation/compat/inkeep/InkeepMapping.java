@@ -10,6 +10,7 @@ import dev.parley.compat.inkeep.v1.MessageSelect;
 import dev.parley.compat.inkeep.v1.OpenAIMessage;
 import dev.parley.conversation.domain.Conversation;
 import dev.parley.conversation.domain.ConversationDraft;
+import dev.parley.conversation.domain.ConversationDraft.Kept;
 import dev.parley.conversation.domain.ConversationDraft.MessageDraft;
 import dev.parley.conversation.domain.ConversationKind;
 import dev.parley.conversation.domain.HandlingChange;
@@ -44,30 +45,111 @@ final class InkeepMapping {
     for (int index = 0; index < request.getMessagesCount(); index++) {
       messages.add(toDraft(kind, request.getType(), index, request.getMessages(index)));
     }
-    return ConversationDraft.builder()
-        .id(request.hasId() ? request.getId() : null)
-        .externalId(request.hasExternalId() ? request.getExternalId() : null)
-        .externalUrl(request.hasExternalUrl() ? request.getExternalUrl() : null)
-        .kind(kind)
-        .origin(origin)
-        .visibility(request.hasVisibility() ? visibility(request.getVisibility()) : null)
-        .supportTicketConversationId(
-            request.hasSupportTicketConversationId()
-                ? request.getSupportTicketConversationId()
-                : null)
-        .projectId(request.hasProjectId() ? request.getProjectId() : null)
-        .integrationId(request.hasIntegrationId() ? request.getIntegrationId() : null)
-        .propertiesJson(request.hasProperties() ? ProtoJson.toJson(request.getProperties()) : null)
-        .userPropertiesJson(
-            request.hasUserProperties() ? ProtoJson.toJson(request.getUserProperties()) : null)
-        .tags(request.getTagsCount() == 0 ? null : List.copyOf(request.getTagsList()))
-        .handling(request.hasUserProperties() ? endUser(request.getUserProperties()) : null)
+    ConversationDraft.Builder draft =
+        ConversationDraft.builder()
+            .id(request.hasId() ? request.getId() : null)
+            .kind(kind)
+            .origin(origin)
+            // Inkeep has no title: one set through another front door stays.
+            .keep(Kept.TITLE);
+    if (request.hasExternalId()) {
+      draft.externalId(string("externalId", request.getExternalId()));
+    } else {
+      draft.keep(Kept.EXTERNAL_ID);
+    }
+    if (request.hasExternalUrl()) {
+      draft.externalUrl(string("externalUrl", request.getExternalUrl()));
+    } else {
+      draft.keep(Kept.EXTERNAL_URL);
+    }
+    if (request.hasVisibility()) {
+      String visibility = string("visibility", request.getVisibility());
+      draft.visibility(visibility == null ? null : visibility(visibility));
+    } else {
+      draft.keep(Kept.VISIBILITY);
+    }
+    if (request.hasSupportTicketConversationId()) {
+      draft.supportTicketConversationId(
+          string("supportTicketConversationId", request.getSupportTicketConversationId()));
+    } else {
+      draft.keep(Kept.SUPPORT_TICKET_CONVERSATION_ID);
+    }
+    if (request.hasProjectId()) {
+      draft.projectId(string("projectId", request.getProjectId()));
+    } else {
+      draft.keep(Kept.PROJECT_ID);
+    }
+    if (request.hasIntegrationId()) {
+      draft.integrationId(string("integrationId", request.getIntegrationId()));
+    } else {
+      draft.keep(Kept.INTEGRATION_ID);
+    }
+    if (request.hasProperties()) {
+      Struct properties = object("properties", request.getProperties());
+      draft.propertiesJson(properties == null ? null : ProtoJson.toJson(properties));
+    } else {
+      draft.keep(Kept.PROPERTIES);
+    }
+    if (request.hasUserProperties()) {
+      Struct userProperties = object("userProperties", request.getUserProperties());
+      draft
+          .userPropertiesJson(userProperties == null ? null : ProtoJson.toJson(userProperties))
+          .handling(userProperties == null ? null : endUser(userProperties));
+    } else {
+      draft.keep(Kept.USER_PROPERTIES);
+    }
+    if (request.hasTags()) {
+      draft.tags(strings("tags", request.getTags()));
+    } else {
+      draft.keep(Kept.TAGS);
+    }
+    return draft
         .createTime(
             Iso8601.parse("createdAt", request.hasCreatedAt() ? request.getCreatedAt() : null))
         .updateTime(
             Iso8601.parse("updatedAt", request.hasUpdatedAt() ? request.getUpdatedAt() : null))
         .messages(messages)
         .build();
+  }
+
+  /** A string field of the body: its text, or null for an explicit null. */
+  private static String string(String field, Value value) {
+    if (value.hasNullValue()) {
+      return null;
+    }
+    if (!value.hasStringValue()) {
+      throw ParleyException.invalidArgument(field, "must be a string or null");
+    }
+    return value.getStringValue();
+  }
+
+  /** An object field of the body, or null for an explicit null. */
+  private static Struct object(String field, Value value) {
+    if (value.hasNullValue()) {
+      return null;
+    }
+    if (!value.hasStructValue()) {
+      throw ParleyException.invalidArgument(field, "must be an object or null");
+    }
+    return value.getStructValue();
+  }
+
+  /** An array of strings, or null for an explicit null. */
+  private static List<String> strings(String field, Value value) {
+    if (value.hasNullValue()) {
+      return null;
+    }
+    if (!value.hasListValue()) {
+      throw ParleyException.invalidArgument(field, "must be an array of strings or null");
+    }
+    List<String> strings = new ArrayList<>();
+    for (Value item : value.getListValue().getValuesList()) {
+      if (!item.hasStringValue()) {
+        throw ParleyException.invalidArgument(field, "must be an array of strings or null");
+      }
+      strings.add(item.getStringValue());
+    }
+    return strings;
   }
 
   /**

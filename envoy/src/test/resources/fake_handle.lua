@@ -1,7 +1,7 @@
 -- A stand-in for Envoy's Lua stream handle: enough of headers(), body() and
 -- streamInfo():dynamicMetadata() to run the filter's request and response hooks.
--- respond(status, path, body, extra_headers) returns status, content-type, body.
-function respond(status, path, body, extra)
+-- respond(status, path, body, extra_headers, method) returns status, content-type, body.
+function respond(status, path, body, extra, method)
   local headers = {[":status"] = status, ["x-request-id"] = "rid-1", ["content-type"] = "application/json"}
   for name, value in pairs(extra or {}) do headers[name] = value end
   local metadata = {}
@@ -20,7 +20,10 @@ function respond(status, path, body, extra)
   local request = {}
   function request:headers()
     return {
-      get = function(_, name) if name == ":path" then return path end end,
+      get = function(_, name)
+        if name == ":path" then return path end
+        if name == ":method" then return method or "POST" end
+      end,
       replace = function(_, name, value) if name == ":path" then path = value end end
     }
   end

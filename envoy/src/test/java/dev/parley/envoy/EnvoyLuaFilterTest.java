@@ -96,6 +96,80 @@ class EnvoyLuaFilterTest {
   }
 
   @Test
+  void rendersBedrocksFieldAndBodyErrorsAsFastApisUnprocessableEntity() throws Exception {
+    String violation =
+        "{\"code\":3,\"message\":\"%s: %s\",\"details\":[{\"@type\":"
+            + "\"type.googleapis.com/google.rpc.BadRequest\",\"fieldViolations\":"
+            + "[{\"field\":\"%s\",\"description\":\"%s\",\"reason\":\"%s\"}]}]}";
+    Varargs missing =
+        respond(
+            "GET",
+            "400",
+            "/bedrock/conversations/search",
+            violation.formatted("query", "is required", "query", "is required", "invalid"),
+            null);
+    Varargs invalid =
+        respond(
+            "PATCH",
+            "400",
+            "/bedrock/conversations/c1/title",
+            violation.formatted(
+                "newTitle", "must not be blank", "newTitle", "must not be blank", "blank"),
+            null);
+    Varargs nested =
+        respond(
+            "POST",
+            "400",
+            "/bedrock/conversation",
+            violation.formatted(
+                "message.model", "unknown model", "message.model", "unknown model", "invalid"),
+            null);
+    Varargs unreadable =
+        respond("PUT", "400", "/bedrock/conversations/c1/title", "Unexpected token.\n{", null);
+    Varargs badQuery =
+        respond("GET", "400", "/bedrock/conversations?limit=ten", "limit: not a number", null);
+
+    assertThat(missing.arg(1).tojstring()).isEqualTo("422");
+    assertThat(JSON.readTree(missing.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"detail": [{"type": "missing", "loc": ["query", "query"],
+                             "msg": "Field required", "input": null}]}
+                """));
+    assertThat(invalid.arg(1).tojstring()).isEqualTo("422");
+    assertThat(JSON.readTree(invalid.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"detail": [{"type": "value_error", "loc": ["body", "newTitle"],
+                             "msg": "Value error, must not be blank", "input": null}]}
+                """));
+    assertThat(JSON.readTree(nested.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"detail": [{"type": "value_error", "loc": ["body", "message", "model"],
+                             "msg": "Value error, unknown model", "input": null}]}
+                """));
+    assertThat(JSON.readTree(badQuery.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"detail": [{"type": "value_error", "loc": ["query"],
+                             "msg": "limit: not a number", "input": null}]}
+                """));
+    assertThat(unreadable.arg(1).tojstring()).isEqualTo("422");
+    assertThat(JSON.readTree(unreadable.arg(3).tojstring()))
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"detail": [{"type": "json_invalid", "loc": ["body"], "msg": "JSON decode error",
+                             "input": {}, "ctx": {"error": "Unexpected token.\\n{"}}]}
+                """));
+  }
+
+  @Test
   void rendersAlliErrorsInAllisTwoShapes() throws Exception {
     Varargs unauthenticated =
         respond(
@@ -397,6 +471,11 @@ class EnvoyLuaFilterTest {
   }
 
   private Varargs respond(String status, String path, String body, LuaTable headers) {
+    return respond("POST", status, path, body, headers);
+  }
+
+  private Varargs respond(
+      String method, String status, String path, String body, LuaTable headers) {
     return lua.get("respond")
         .invoke(
             LuaValue.varargsOf(
@@ -404,7 +483,8 @@ class EnvoyLuaFilterTest {
                   LuaValue.valueOf(status),
                   LuaValue.valueOf(path),
                   LuaValue.valueOf(body),
-                  headers == null ? LuaValue.NIL : headers
+                  headers == null ? LuaValue.NIL : headers,
+                  LuaValue.valueOf(method)
                 }));
   }
 }

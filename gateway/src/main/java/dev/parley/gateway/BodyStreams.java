@@ -245,6 +245,7 @@ final class BodyStreams implements HttpService {
                     new ErrorBodies.Failure(
                         ErrorBodies.httpStatus(status.getCode()), status.getCode(), text, details),
                     context.path(),
+                    context.method().name(),
                     requestId);
             AggregatedHttpResponse withHeaders =
                 DialectResponses.withPassedHeaders(rendered, trailers);

@@ -130,21 +130,31 @@ final class DialectResponses {
     return (context, status, response) -> {
       com.google.rpc.Status details = statusDetails(response);
       String message;
+      boolean unreadable = false;
       if (details != null) {
         message = details.getMessage();
       } else if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
         // The transcoder could not read the request: malformed JSON, a wrong type, a bad query.
         message = invalidRequest(status.getDescription(), status.getCause());
+        unreadable = true;
       } else {
         message =
             status.getDescription() == null ? status.getCode().name() : status.getDescription();
       }
       ErrorBodies.Failure failure =
           new ErrorBodies.Failure(
-              ErrorBodies.httpStatus(status.getCode()), status.getCode(), message, details);
+              ErrorBodies.httpStatus(status.getCode()),
+              status.getCode(),
+              message,
+              details,
+              unreadable);
       AggregatedHttpResponse rendered =
           ErrorBodies.render(
-              Dialect.of(context.path()), failure, context.path(), requestId(context));
+              Dialect.of(context.path()),
+              failure,
+              context.path(),
+              context.method().name(),
+              requestId(context));
       return withPassedHeaders(rendered, response).toHttpResponse();
     };
   }
@@ -227,11 +237,14 @@ final class DialectResponses {
               case 400 -> invalidRequest(description, cause);
               default -> description != null ? description : status.reasonPhrase();
             };
+        // A 400 with a cause inside a service is the transcoder failing to read the request (a
+        // number that is not one, malformed JSON); one without a service is a path refused.
+        boolean unreadable = status.code() == 400 && context != null && cause != null;
         ErrorBodies.Failure failure =
-            new ErrorBodies.Failure(status, grpcCode(status), message, null);
+            new ErrorBodies.Failure(status, grpcCode(status), message, null, unreadable);
         String requestId =
             context != null ? requestId(context) : headers != null ? requestId(headers) : newId();
-        return ErrorBodies.render(Dialect.of(path), failure, path, requestId);
+        return ErrorBodies.render(Dialect.of(path), failure, path, method(headers), requestId);
       }
     };
   }
@@ -243,6 +256,7 @@ final class DialectResponses {
             Dialect.of(context.path()),
             new ErrorBodies.Failure(status, code, message, null),
             context.path(),
+            context.method().name(),
             requestId(context))
         .toHttpResponse();
   }

@@ -55,16 +55,32 @@ final class ErrorBodies {
 
   private ErrorBodies() {}
 
-  /** What went wrong, in the terms every dialect renders from. */
+  /**
+   * What went wrong, in the terms every dialect renders from; {@code unreadable} when the
+   * transcoder could not read the request into its message (malformed JSON, a wrong type).
+   */
   record Failure(
-      HttpStatus status, Status.Code grpcCode, String message, com.google.rpc.Status details) {}
+      HttpStatus status,
+      Status.Code grpcCode,
+      String message,
+      com.google.rpc.Status details,
+      boolean unreadable) {
+    Failure(
+        HttpStatus status, Status.Code grpcCode, String message, com.google.rpc.Status details) {
+      this(status, grpcCode, message, details, false);
+    }
+  }
 
   static HttpStatus httpStatus(Status.Code code) {
     return HTTP_STATUS.getOrDefault(code, HttpStatus.INTERNAL_SERVER_ERROR);
   }
 
+  /**
+   * The failure in the dialect's error shape. {@code method} is the caller's HTTP method (empty
+   * when unknown): Bedrock's validation errors name the query or the body as FastAPI does.
+   */
   static AggregatedHttpResponse render(
-      Dialect dialect, Failure failure, String path, String requestId) {
+      Dialect dialect, Failure failure, String path, String method, String requestId) {
     String verbatim = failure.details() == null ? null : verbatimBody(failure.details());
     if (verbatim != null && dialect != Dialect.NATIVE) {
       // The vendor's own ad-hoc body for this failure ({"error": "..."}), as the service wrote it.
@@ -73,16 +89,60 @@ final class ErrorBodies {
     return switch (dialect) {
       case INKEEP -> inkeep(failure, bounded(path), requestId);
       case GITBOOK -> gitbook(failure, requestId);
-      case BEDROCK ->
-          json(
-              failure.status(),
-              MediaType.JSON_UTF_8,
-              requestId,
-              Json.write(Map.of("errors", List.of(failure.message()))));
+      case BEDROCK -> bedrock(failure, method, requestId);
       case ALLI -> alli(failure, requestId);
       case POSTHOG -> posthog(failure, requestId);
       case NATIVE -> envoy(failure, requestId);
     };
+  }
+
+  /**
+   * Bedrock Chat's shapes: FastAPI's 422 {@code {"detail": [{type, loc, msg, input}]}} for what
+   * FastAPI refuses while reading the request (a field error, or a body the transcoder could not
+   * read), upstream's {@code {"errors": [message]}} for everything else.
+   */
+  private static AggregatedHttpResponse bedrock(Failure failure, String method, String requestId) {
+    if (failure.status().code() == 400) {
+      BadRequest badRequest = failure.details() == null ? null : badRequest(failure.details());
+      Map<String, Object> item = new LinkedHashMap<>();
+      if (badRequest != null && badRequest.getFieldViolationsCount() > 0) {
+        BadRequest.FieldViolation violation = badRequest.getFieldViolations(0);
+        // A field that is simply absent is FastAPI's "missing"; any other rule a value_error.
+        boolean missing =
+            violation.getDescription().equals("is required")
+                || violation.getReason().equals("required");
+        String where = method.equals("GET") || method.equals("DELETE") ? "query" : "body";
+        item.put("type", missing ? "missing" : "value_error");
+        List<String> loc = new java.util.ArrayList<>(List.of(where));
+        loc.addAll(List.of(violation.getField().split("\\.")));
+        item.put("loc", loc);
+        item.put("msg", missing ? "Field required" : "Value error, " + violation.getDescription());
+        item.put("input", null);
+      } else if (failure.unreadable() && (method.equals("GET") || method.equals("DELETE"))) {
+        item.put("type", "value_error");
+        item.put("loc", List.of("query"));
+        item.put("msg", failure.message());
+        item.put("input", null);
+      } else if (failure.unreadable()) {
+        item.put("type", "json_invalid");
+        item.put("loc", List.of("body"));
+        item.put("msg", "JSON decode error");
+        item.put("input", Map.of());
+        item.put("ctx", Map.of("error", failure.message()));
+      }
+      if (!item.isEmpty()) {
+        return json(
+            HttpStatus.UNPROCESSABLE_ENTITY,
+            MediaType.JSON_UTF_8,
+            requestId,
+            Json.write(Map.of("detail", List.of(item))));
+      }
+    }
+    return json(
+        failure.status(),
+        MediaType.JSON_UTF_8,
+        requestId,
+        Json.write(Map.of("errors", List.of(failure.message()))));
   }
 
   /**

@@ -491,27 +491,37 @@ class BedrockChatRestTest {
   @Test
   void badInputIsRefusedInBedrocksShapeAndChangesNothing() {
     Response unknownModel = chat(key, message("chat-bad", "Hi", "gpt-5-turbo-ultra", null, null));
-    assertThat(unknownModel.status()).isEqualTo(400);
+    assertThat(unknownModel.status()).isEqualTo(422);
     assertThat(unknownModel.json())
         .isEqualTo(
             json(
-                "{\"errors\": [\"message.model: unknown model 'gpt-5-turbo-ultra'; configure it"
-                    + " in PARLEY_ASSISTANT_MODELS\"]}"));
+                """
+                {"detail": [{"type": "value_error", "loc": ["body", "message", "model"],
+                             "msg": "Value error, unknown model 'gpt-5-turbo-ultra'; configure it\
+                 in PARLEY_ASSISTANT_MODELS",
+                             "input": null}]}
+                """));
     Response noContent =
         chat(
             key,
             "{\"conversationId\": \"chat-bad\", \"message\": {\"role\": \"user\", \"model\":"
                 + " \"claude-v3-haiku\", \"parentMessageId\": null, \"content\": []}}");
-    assertThat(noContent.status()).isEqualTo(400);
+    assertThat(noContent.status()).isEqualTo(422);
     assertThat(noContent.json())
-        .isEqualTo(json("{\"errors\": [\"message.content: must hold at least one part\"]}"));
+        .isEqualTo(
+            json(
+                """
+                {"detail": [{"type": "value_error", "loc": ["body", "message", "content"],
+                             "msg": "Value error, must hold at least one part", "input": null}]}
+                """));
     Response badPart =
         chat(
             key,
             "{\"conversationId\": \"chat-bad\", \"message\": {\"role\": \"user\", \"model\":"
                 + " \"claude-v3-haiku\", \"parentMessageId\": null, \"content\": [{\"body\":"
                 + " \"x\"}]}}");
-    assertThat(badPart.status()).isEqualTo(400);
+    assertThat(badPart.status()).isEqualTo(422);
+    assertThat(badPart.json().at("/detail/0/loc/0").asText()).isEqualTo("body");
     assertThat(parley.send("GET", "/bedrock/conversation/chat-bad", key, null).status())
         .isEqualTo(404);
 

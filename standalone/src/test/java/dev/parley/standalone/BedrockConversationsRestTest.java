@@ -117,16 +117,25 @@ class BedrockConversationsRestTest {
 
     Response noCategory =
         parley.send("PUT", "/bedrock/conversation/fb-1/a1/feedback", key, "{\"thumbsUp\": false}");
-    assertThat(noCategory.status()).isEqualTo(400);
+    // What FastAPI refuses while reading the request is its 422, not upstream's errors list.
+    assertThat(noCategory.status()).isEqualTo(422);
     assertThat(noCategory.json())
-        .isEqualTo(json("{\"errors\": [\"category: is required when thumbsUp is false\"]}"));
+        .isEqualTo(
+            json(
+                """
+                {"detail": [{"type": "value_error", "loc": ["body", "category"],
+                             "msg": "Value error, is required when thumbsUp is false",
+                             "input": null}]}
+                """));
     Response wrongType =
         parley.send(
             "PUT", "/bedrock/conversation/fb-1/a1/feedback", key, "{\"thumbsUp\": \"maybe\"}");
-    assertThat(wrongType.status()).isEqualTo(400);
-    assertThat(wrongType.json().get("errors").get(0).asText()).isNotEmpty();
-    assertThat(parley.send("PUT", "/bedrock/conversation/fb-1/a1/feedback", key, "{").status())
-        .isEqualTo(400);
+    assertThat(wrongType.status()).isEqualTo(422);
+    assertThat(wrongType.json().at("/detail/0/type").asText()).isEqualTo("json_invalid");
+    assertThat(wrongType.json().at("/detail/0/loc")).isEqualTo(json("[\"body\"]"));
+    assertThat(wrongType.json().at("/detail/0/ctx/error").asText()).isNotEmpty();
+    Response unreadable = parley.send("PUT", "/bedrock/conversation/fb-1/a1/feedback", key, "{");
+    assertThat(unreadable.status()).as(unreadable.body()).isEqualTo(422);
 
     Response down =
         parley.send(
@@ -195,10 +204,11 @@ class BedrockConversationsRestTest {
         .containsExactly("list-1");
     assertThat(ids(parley.send("GET", "/bedrock/conversations?before=list-1", key, null).json()))
         .isEmpty();
-    assertThat(parley.send("GET", "/bedrock/conversations?limit=0", key, null).status())
-        .isEqualTo(400);
-    assertThat(parley.send("GET", "/bedrock/conversations?limit=ten", key, null).status())
-        .isEqualTo(400);
+    Response zero = parley.send("GET", "/bedrock/conversations?limit=0", key, null);
+    assertThat(zero.status()).as(zero.body()).isEqualTo(422);
+    Response notANumber = parley.send("GET", "/bedrock/conversations?limit=ten", key, null);
+    assertThat(notANumber.status()).isEqualTo(422);
+    assertThat(notANumber.json().at("/detail/0/loc")).isEqualTo(json("[\"query\"]"));
     assertThat(parley.send("GET", "/bedrock/conversations?before=nope", key, null).json())
         .isEqualTo(json("{\"errors\": [\"before: no conversation nope to page from\"]}"));
   }
@@ -213,8 +223,16 @@ class BedrockConversationsRestTest {
         parley.send(
             "PATCH", "/bedrock/conversation/s-1/title", key, "{\"newTitle\": \"Deploy failure\"}");
     assertThat(renamed.status()).isEqualTo(200);
-    assertThat(parley.send("PATCH", "/bedrock/conversation/s-1/title", key, "{}").status())
-        .isEqualTo(400);
+    assertThat(renamed.body()).isEqualTo("null");
+    Response noTitle = parley.send("PATCH", "/bedrock/conversation/s-1/title", key, "{}");
+    assertThat(noTitle.status()).isEqualTo(422);
+    assertThat(noTitle.json())
+        .isEqualTo(
+            json(
+                """
+                {"detail": [{"type": "missing", "loc": ["body", "newTitle"],
+                             "msg": "Field required", "input": null}]}
+                """));
     assertThat(
             parley
                 .send("PATCH", "/bedrock/conversation/nope/title", key, "{\"newTitle\": \"x\"}")
@@ -237,11 +255,20 @@ class BedrockConversationsRestTest {
                 """));
     assertThat(parley.send("GET", "/bedrock/conversations/search?query=nothing", key, null).json())
         .isEqualTo(json("[]"));
-    assertThat(parley.send("GET", "/bedrock/conversations/search", key, null).json())
-        .isEqualTo(json("{\"errors\": [\"query: is required\"]}"));
+    Response noQuery = parley.send("GET", "/bedrock/conversations/search", key, null);
+    assertThat(noQuery.status()).isEqualTo(422);
+    assertThat(noQuery.json())
+        .isEqualTo(
+            json(
+                """
+                {"detail": [{"type": "missing", "loc": ["query", "query"],
+                             "msg": "Field required", "input": null}]}
+                """));
 
     Response deleted = parley.send("DELETE", "/bedrock/conversation/s-1", key, null);
     assertThat(deleted.status()).isEqualTo(200);
+    assertThat(deleted.header("content-type")).startsWith("application/json");
+    assertThat(deleted.body()).isEqualTo("null");
     assertThat(parley.send("DELETE", "/bedrock/conversation/s-1", key, null).status())
         .isEqualTo(404);
     assertThat(parley.send("GET", "/bedrock/conversations/search?query=deploy", key, null).json())
@@ -268,7 +295,12 @@ class BedrockConversationsRestTest {
                 .send(
                     "POST", "/bedrock/conversations/bulk-delete", key, "{\"conversationIds\": []}")
                 .json())
-        .isEqualTo(json("{\"errors\": [\"conversationIds: must hold 1..100 ids\"]}"));
+        .isEqualTo(
+            json(
+                """
+                {"detail": [{"type": "value_error", "loc": ["body", "conversationIds"],
+                             "msg": "Value error, must hold 1..100 ids", "input": null}]}
+                """));
     List<String> tooMany = new ArrayList<>();
     for (int i = 0; i < 101; i++) {
       tooMany.add("\"id-" + i + "\"");
@@ -281,11 +313,13 @@ class BedrockConversationsRestTest {
                     key,
                     "{\"conversationIds\": [" + String.join(",", tooMany) + "]}")
                 .status())
-        .isEqualTo(400);
+        .isEqualTo(422);
     assertThat(ids(parley.send("GET", "/bedrock/conversations", key, null).json()))
         .containsExactly("bulk-3");
 
-    assertThat(parley.send("DELETE", "/bedrock/conversations", key, null).status()).isEqualTo(200);
+    Response deletedAll = parley.send("DELETE", "/bedrock/conversations", key, null);
+    assertThat(deletedAll.status()).isEqualTo(200);
+    assertThat(deletedAll.body()).isEqualTo("null");
     assertThat(parley.send("GET", "/bedrock/conversations", key, null).json())
         .isEqualTo(json("[]"));
   }

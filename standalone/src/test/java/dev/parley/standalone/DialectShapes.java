@@ -35,7 +35,15 @@ final class DialectShapes {
           json.path("error").path("code").asInt() == status
               && json.path("error").path("message").isTextual();
     } else if (path.startsWith("/bedrock/")) {
-      shaped = json.path("errors").isArray() && json.path("errors").path(0).isTextual();
+      // Upstream's {"errors": [...]}, or FastAPI's 422 {"detail": [{type, loc, msg, input}]}.
+      JsonNode item = json.path("detail").path(0);
+      shaped =
+          (json.path("errors").isArray() && json.path("errors").path(0).isTextual())
+              || (status == 422
+                  && item.path("type").isTextual()
+                  && item.path("loc").isArray()
+                  && item.path("msg").isTextual()
+                  && item.has("input"));
     } else if (path.startsWith("/alli/")) {
       shaped =
           status == 401

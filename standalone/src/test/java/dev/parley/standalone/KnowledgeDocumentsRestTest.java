@@ -101,7 +101,8 @@ class KnowledgeDocumentsRestTest {
                     "metadata": {"requestId": "%s"}},
                    {"@type": "type.googleapis.com/google.rpc.BadRequest",
                     "fieldViolations": [
-                      {"field": "pdf", "description": "is not a PDF that can be read"}]}]}
+                      {"field": "pdf", "description": "is not a PDF that can be read",
+                       "reason": "invalid"}]}]}
                 """
                     .formatted(broken.header("x-request-id"))));
     Response untitled =

@@ -3,7 +3,7 @@ package dev.parley.conversation.compat.alli;
 import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.Empty;
+import com.google.api.HttpBody;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.parley.compat.alli.v2.AlliConversationsServiceGrpc;
@@ -34,6 +34,7 @@ import dev.parley.conversation.domain.Reasons;
 import dev.parley.conversation.domain.SortOrder;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.proto.HttpBodies;
 import dev.parley.platform.proto.ProtoJson;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
@@ -91,9 +92,9 @@ public final class AlliConversationsGrpcService
   }
 
   @Override
-  public void stopRun(StopRunRequest request, StreamObserver<Empty> response) {
+  public void stopRun(StopRunRequest request, StreamObserver<HttpBody> response) {
     assistant.cancelActive(CallContext.tenantId(), request.getConversationId());
-    respond(response, Empty.getDefaultInstance());
+    respond(response, HttpBodies.empty());
   }
 
   @Override
@@ -159,7 +160,7 @@ public final class AlliConversationsGrpcService
 
   @Override
   public void bulkUpdateConversations(
-      BulkUpdateConversationsRequest request, StreamObserver<Empty> response) {
+      BulkUpdateConversationsRequest request, StreamObserver<HttpBody> response) {
     ConversationFilter filter =
         ConversationFilter.builder()
             .ids(request.getConversationIdsList())
@@ -186,7 +187,7 @@ public final class AlliConversationsGrpcService
           "conversationInfo", "set at least one of state, assignee, categoryIds or title");
     }
     conversations.update(CallContext.tenantId(), filter, title, handling);
-    respond(response, Empty.getDefaultInstance());
+    respond(response, HttpBodies.empty());
   }
 
   @Override
@@ -205,7 +206,7 @@ public final class AlliConversationsGrpcService
 
   @Override
   public void updateConversation(
-      UpdateConversationRequest request, StreamObserver<Empty> response) {
+      UpdateConversationRequest request, StreamObserver<HttpBody> response) {
     HandlingChange handling =
         handling(
             request.hasState() ? request.getState() : null,
@@ -217,17 +218,17 @@ public final class AlliConversationsGrpcService
         request.getConversationId(),
         request.hasTitle() ? request.getTitle() : null,
         handling);
-    respond(response, Empty.getDefaultInstance());
+    respond(response, HttpBodies.empty());
   }
 
   @Override
-  public void setTitle(SetTitleRequest request, StreamObserver<Empty> response) {
+  public void setTitle(SetTitleRequest request, StreamObserver<HttpBody> response) {
     if (!request.hasTitle()) {
       throw ParleyException.invalidArgument("title", "is required");
     }
     conversations.updateOne(
         CallContext.tenantId(), request.getConversationId(), request.getTitle(), null);
-    respond(response, Empty.getDefaultInstance());
+    respond(response, HttpBodies.empty());
   }
 
   @Override
@@ -259,7 +260,7 @@ public final class AlliConversationsGrpcService
   }
 
   @Override
-  public void rateChat(RateChatRequest request, StreamObserver<Empty> response) {
+  public void rateChat(RateChatRequest request, StreamObserver<HttpBody> response) {
     String tenantId = CallContext.tenantId();
     conversations.checkExists(tenantId, request.getConversationId());
     String agentEmail = CallContext.header("agent-email");
@@ -290,7 +291,7 @@ public final class AlliConversationsGrpcService
             : Reasons.toJson(request.getFeedbackSelectionList()),
         request.hasSuggestedAnswer() ? request.getSuggestedAnswer() : null,
         rater.getFieldsCount() == 0 ? null : ProtoJson.toJson(rater.build()));
-    respond(response, Empty.getDefaultInstance());
+    respond(response, HttpBodies.empty());
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.parley.conversation.compat.bedrock;
 import static dev.parley.platform.grpc.Responses.respond;
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.Empty;
+import com.google.api.HttpBody;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
@@ -50,6 +50,7 @@ import dev.parley.conversation.domain.SortOrder;
 import dev.parley.platform.error.ErrorCode;
 import dev.parley.platform.error.ParleyException;
 import dev.parley.platform.grpc.CallContext;
+import dev.parley.platform.proto.HttpBodies;
 import dev.parley.platform.proto.ProtoJson;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
@@ -312,10 +313,13 @@ public final class BedrockConversationsGrpcService
       Conversation before =
           conversations
               .summary(tenantId, request.getBefore())
+              // Not a malformed parameter but one the data refuses: the handler's 400, as
+              // upstream's ValueError, rather than FastAPI's 422.
               .orElseThrow(
                   () ->
-                      ParleyException.invalidArgument(
-                          "before", "no conversation " + request.getBefore() + " to page from"));
+                      new ParleyException(
+                          ErrorCode.INVALID_ARGUMENT,
+                          "before: no conversation " + request.getBefore() + " to page from"));
       after = new Cursor(before.createTime(), before.id());
     }
     Conversations.CursorPage page =
@@ -328,16 +332,16 @@ public final class BedrockConversationsGrpcService
 
   @Override
   public void deleteConversation(
-      DeleteConversationRequest request, StreamObserver<Empty> response) {
+      DeleteConversationRequest request, StreamObserver<HttpBody> response) {
     conversations.delete(CallContext.tenantId(), request.getConversationId());
-    respond(response, Empty.getDefaultInstance());
+    respond(response, HttpBodies.jsonNull());
   }
 
   @Override
   public void deleteAllConversations(
-      DeleteAllConversationsRequest request, StreamObserver<Empty> response) {
+      DeleteAllConversationsRequest request, StreamObserver<HttpBody> response) {
     conversations.deleteAll(CallContext.tenantId(), ConversationFilter.ALL);
-    respond(response, Empty.getDefaultInstance());
+    respond(response, HttpBodies.jsonNull());
   }
 
   @Override
@@ -370,13 +374,13 @@ public final class BedrockConversationsGrpcService
   }
 
   @Override
-  public void updateTitle(UpdateTitleRequest request, StreamObserver<Empty> response) {
+  public void updateTitle(UpdateTitleRequest request, StreamObserver<HttpBody> response) {
     if (!request.hasNewTitle()) {
       throw ParleyException.invalidArgument("newTitle", "is required");
     }
     conversations.updateOne(
         CallContext.tenantId(), request.getConversationId(), request.getNewTitle(), null);
-    respond(response, Empty.getDefaultInstance());
+    respond(response, HttpBodies.jsonNull());
   }
 
   @Override

@@ -3,6 +3,9 @@ package dev.parley.gateway;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
@@ -18,6 +21,7 @@ import dev.parley.platform.grpc.ServiceChannels;
 import dev.parley.platform.ops.Management;
 import dev.parley.platform.ops.Readiness;
 import dev.parley.platform.ops.Tracing;
+import dev.parley.platform.proto.OpenApi;
 import dev.parley.platform.proto.ServiceCatalog;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import dev.parley.type.v1.Backend;
@@ -143,6 +147,14 @@ public final class Gateway implements AutoCloseable {
                             MetricCollectingService.newDecorator(
                                 MeterIdPrefixFunction.ofDefault("parley.gateway"))))
         .serviceUnder(TrailingSlashes.MOUNT, trailingSlashes);
+    // Each front door's OpenAPI document, generated from the contracts once at start.
+    for (OpenApi.FrontDoor door : OpenApi.FRONT_DOORS) {
+      byte[] document =
+          Json.write(OpenApi.document(door)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      builder.service(
+          door.documentPath(),
+          (context, request) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, document));
+    }
     // Outermost: a preflight is answered before any route, for every route.
     config.cors().decorator().ifPresent(builder::decorator);
     Server server = builder.build();

@@ -23,6 +23,7 @@ import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.parley.platform.ops.Tracing;
+import dev.parley.platform.proto.HttpRules;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -87,7 +88,10 @@ final class BodyStreams implements HttpService {
               .findFirst()
               .orElseThrow();
       Route route =
-          Route.builder().path(template(rule)).methods(HttpMethod.valueOf(verb(rule))).build();
+          Route.builder()
+              .path(HttpRules.template(rule))
+              .methods(HttpMethod.valueOf(HttpRules.verb(rule)))
+              .build();
       server
           .route()
           .addRoute(route)
@@ -101,28 +105,6 @@ final class BodyStreams implements HttpService {
       bound++;
     }
     return bound;
-  }
-
-  private static String verb(HttpRule rule) {
-    return switch (rule.getPatternCase()) {
-      case GET -> "GET";
-      case POST -> "POST";
-      case PUT -> "PUT";
-      case PATCH -> "PATCH";
-      case DELETE -> "DELETE";
-      default -> throw new IllegalStateException("Unsupported HTTP rule " + rule);
-    };
-  }
-
-  private static String template(HttpRule rule) {
-    return switch (rule.getPatternCase()) {
-      case GET -> rule.getGet();
-      case POST -> rule.getPost();
-      case PUT -> rule.getPut();
-      case PATCH -> rule.getPatch();
-      case DELETE -> rule.getDelete();
-      default -> throw new IllegalStateException("Unsupported HTTP rule " + rule);
-    };
   }
 
   @Override

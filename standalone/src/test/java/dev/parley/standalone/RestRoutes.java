@@ -6,6 +6,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
+import dev.parley.platform.proto.HttpRules;
 import dev.parley.platform.proto.ServiceCatalog;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
@@ -140,15 +141,7 @@ final class RestRoutes {
   }
 
   private static Route route(HttpRule rule, String body, MethodDescriptor method) {
-    return switch (rule.getPatternCase()) {
-      case GET -> new Route("GET", rule.getGet(), "", method);
-      case POST -> new Route("POST", rule.getPost(), body, method);
-      case PUT -> new Route("PUT", rule.getPut(), body, method);
-      case PATCH -> new Route("PATCH", rule.getPatch(), body, method);
-      case DELETE -> new Route("DELETE", rule.getDelete(), body, method);
-      case CUSTOM ->
-          new Route(rule.getCustom().getKind(), rule.getCustom().getPath(), body, method);
-      case PATTERN_NOT_SET -> throw new IllegalStateException("No pattern on " + method);
-    };
+    String verb = HttpRules.verb(rule);
+    return new Route(verb, HttpRules.template(rule), verb.equals("GET") ? "" : body, method);
   }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -161,13 +162,18 @@ public final class OpenApi {
         rules.add(rule);
         rules.addAll(rule.getAdditionalBindingsList());
         for (HttpRule binding : rules) {
-          String verb = verb(binding);
-          String template = template(binding);
-          if (verb == null || !template.startsWith(door.mount() + "/")) {
+          HttpRule.PatternCase pattern = binding.getPatternCase();
+          if (pattern == HttpRule.PatternCase.PATTERN_NOT_SET
+              || pattern == HttpRule.PatternCase.CUSTOM) {
+            continue; // gRPC only; OpenAPI has no custom methods (Parley's contracts use none)
+          }
+          String verb = HttpRules.verb(binding).toLowerCase(Locale.ROOT);
+          String template = HttpRules.template(binding);
+          if (!template.startsWith(door.mount() + "/")) {
             continue;
           }
           String path = template.substring(door.mount().length());
-          Map<String, Object> operation = operation(door, method, binding, path, schemas);
+          Map<String, Object> operation = operation(method, binding, path, schemas);
           paths
               .computeIfAbsent(openApiPath(path, method.getInputType()), key -> new TreeMap<>())
               .put(verb, operation);
@@ -210,11 +216,7 @@ public final class OpenApi {
   }
 
   private static Map<String, Object> operation(
-      FrontDoor door,
-      MethodDescriptor method,
-      HttpRule binding,
-      String path,
-      Map<String, Object> schemas) {
+      MethodDescriptor method, HttpRule binding, String path, Map<String, Object> schemas) {
     Descriptor input = method.getInputType();
     Set<String> pathFields = new LinkedHashSet<>();
     Matcher variables = VARIABLE.matcher(path);
@@ -257,24 +259,15 @@ public final class OpenApi {
     if (!parameters.isEmpty()) {
       operation.put("parameters", parameters);
     }
-    if (body.equals("*")) {
+    if (!body.isEmpty()) {
+      Map<String, Object> schema =
+          body.equals("*")
+              ? bodySchema(input, pathFields, schemas)
+              : fieldSchema(input.findFieldByName(body), schemas);
       operation.put(
           "requestBody",
           Map.of(
-              "required",
-              true,
-              "content",
-              Map.of(
-                  "application/json", Map.of("schema", bodySchema(input, pathFields, schemas)))));
-    } else if (!body.isEmpty()) {
-      FieldDescriptor field = input.findFieldByName(body);
-      operation.put(
-          "requestBody",
-          Map.of(
-              "required",
-              true,
-              "content",
-              Map.of("application/json", Map.of("schema", fieldSchema(field, schemas)))));
+              "required", true, "content", Map.of("application/json", Map.of("schema", schema))));
     }
     int success = method.getOptions().getExtension(OptionsProto.successHttpStatus);
     String status = String.valueOf(success == 0 ? 200 : success);
@@ -399,28 +392,6 @@ public final class OpenApi {
       case "google.protobuf.DoubleValue", "google.protobuf.FloatValue" ->
           Map.of("type", List.of("number", "null"));
       default -> null;
-    };
-  }
-
-  private static String verb(HttpRule rule) {
-    return switch (rule.getPatternCase()) {
-      case GET -> "get";
-      case POST -> "post";
-      case PUT -> "put";
-      case PATCH -> "patch";
-      case DELETE -> "delete";
-      default -> null;
-    };
-  }
-
-  private static String template(HttpRule rule) {
-    return switch (rule.getPatternCase()) {
-      case GET -> rule.getGet();
-      case POST -> rule.getPost();
-      case PUT -> rule.getPut();
-      case PATCH -> rule.getPatch();
-      case DELETE -> rule.getDelete();
-      default -> "";
     };
   }
 

@@ -326,10 +326,27 @@ class ManifestsTest {
     JsonNode kustomization = YAML.readTree(Path.of("kubernetes/base/kustomization.yaml").toFile());
     List<String> files = new ArrayList<>();
     kustomization.at("/configMapGenerator/0/files").forEach(f -> files.add(f.asText()));
-    assertThat(files)
-        .containsExactly(
-            "envoy.yaml=../../../envoy/envoy.yaml",
-            "parley.pb=../../../proto/target/classes/parley.pb");
+    // Every file envoy.yaml reads from /etc/parley/ (the descriptor set, the OpenAPI documents)
+    // comes from what the envoy module's build writes, in the ConfigMap and in compose.
+    List<String> expected = new ArrayList<>(List.of("envoy.yaml=../../../envoy/envoy.yaml"));
+    Map<String, String> items = new HashMap<>();
+    for (var volume :
+        resource(Deployment.class, "envoy").getSpec().getTemplate().getSpec().getVolumes()) {
+      if (volume.getConfigMap() != null) {
+        volume.getConfigMap().getItems().forEach(i -> items.put(i.getPath(), i.getKey()));
+      }
+    }
+    List<String> read = parleyFiles(envoyConfig);
+    assertThat(read).contains("parley.pb", "openapi/inkeep.json");
+    for (String file : read) {
+      assertThat(items).as(file).containsKey(file);
+      expected.add(items.get(file) + "=../../../envoy/target/envoy/" + file);
+    }
+    assertThat(files).containsExactlyInAnyOrderElementsOf(expected);
+    JsonNode compose = YAML.readTree(Path.of("compose/compose.yaml").toFile());
+    List<String> volumes = new ArrayList<>();
+    compose.at("/services/envoy/volumes").forEach(v -> volumes.add(v.asText()));
+    assertThat(volumes).contains("../../envoy/target/envoy:" + folder + ":ro");
     assertThat(Path.of("kubernetes/base/../../../envoy/envoy.yaml")).exists();
     List<String> resources = new ArrayList<>();
     kustomization.path("resources").forEach(r -> resources.add(r.asText()));
@@ -395,5 +412,15 @@ class ManifestsTest {
                     values.get("PARLEY_" + name.replace("-service", "").toUpperCase() + "_TARGET"))
                 .isEqualTo(name + ":" + defaultPort(port)));
     assertThat(values.get("PARLEY_DATABASE_URL")).contains("//postgres:5432/");
+  }
+
+  /** The files below /etc/parley/ that an Envoy config reads, relative to that folder. */
+  private static List<String> parleyFiles(JsonNode node) {
+    List<String> files = new ArrayList<>();
+    if (node.isTextual() && node.asText().startsWith("/etc/parley/")) {
+      files.add(node.asText().substring("/etc/parley/".length()));
+    }
+    node.forEach(child -> files.addAll(parleyFiles(child)));
+    return files;
   }
 }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.AnnotationsProto;
+import com.google.api.HttpRule;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.util.JsonFormat;
 import dev.parley.platform.config.Setting;
 import dev.parley.platform.grpc.MessageLimits;
+import dev.parley.platform.proto.HttpRules;
+import dev.parley.platform.proto.OpenApi;
 import dev.parley.platform.proto.ServiceCatalog;
 import dev.parley.platform.proto.ServiceCatalog.RoutedService;
 import dev.parley.type.v1.Backend;
@@ -29,6 +32,7 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.grpc.MethodDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -213,6 +217,69 @@ class EnvoyConfigTest {
     assertThat(manager.getRouteConfig().getVirtualHosts(0).getRoutesList())
         .isEqualTo(connectionManager.getRouteConfig().getVirtualHosts(0).getRoutesList());
     assertThat(ServiceCatalog.services()).anyMatch(RoutedService::internal);
+  }
+
+  @Test
+  void servesEachFrontDoorsOpenApiDocumentAsTheBuildWroteIt() throws Exception {
+    List<Route> routes = connectionManager.getRouteConfig().getVirtualHosts(0).getRoutesList();
+    for (OpenApi.FrontDoor door : OpenApi.FRONT_DOORS) {
+      Route route =
+          routes.stream()
+              .filter(candidate -> candidate.getMatch().getPath().equals(door.documentPath()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no route for " + door.documentPath()));
+      String methods = route.getMatch().getHeaders(0).getStringMatch().getSafeRegex().getRegex();
+      assertThat(route.getMatch().getHeaders(0).getName()).isEqualTo(":method");
+      assertThat(Pattern.matches(methods, "GET")).isTrue();
+      assertThat(Pattern.matches(methods, "HEAD")).isTrue();
+      assertThat(Pattern.matches(methods, "POST")).isFalse();
+      assertThat(route.getDirectResponse().getStatus()).isEqualTo(200);
+      assertThat(route.getResponseHeadersToAdd(0).getHeader().getValue())
+          .isEqualTo("application/json");
+      // Mounted as /etc/parley/openapi/ from target/envoy/openapi/ (docs/deploy.md).
+      String file = route.getDirectResponse().getBody().getFilename();
+      assertThat(file).isEqualTo("/etc/parley/openapi/" + door.name() + ".json");
+      Path written = Path.of("target/envoy/openapi", door.name() + ".json");
+      assertThat(Files.readString(written)).isEqualTo(OpenApi.json(door));
+      assertThat(Files.size(written))
+          .isLessThanOrEqualTo(
+              connectionManager.getRouteConfig().getMaxDirectResponseBodySizeBytes().getValue());
+      // The transcoder runs before the router: no binding may take the document's path.
+      for (FileDescriptorProto proto : ServiceCatalog.descriptorSet().getFileList()) {
+        for (ServiceDescriptorProto service : proto.getServiceList()) {
+          for (MethodDescriptorProto method : service.getMethodList()) {
+            HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);
+            List<HttpRule> rules = new ArrayList<>(rule.getAdditionalBindingsList());
+            rules.add(rule);
+            for (HttpRule binding : rules) {
+              if (binding.getPatternCase() != HttpRule.PatternCase.PATTERN_NOT_SET) {
+                assertThat(door.documentPath())
+                    .as(method.getName())
+                    .doesNotMatch(templatePattern(HttpRules.template(binding)));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** A path template as a regular expression over concrete paths. */
+  private static String templatePattern(String template) {
+    StringBuilder pattern = new StringBuilder();
+    for (String segment : template.split("/", -1)) {
+      if (!pattern.isEmpty() || !segment.isEmpty()) {
+        pattern.append('/');
+      }
+      if (segment.equals("**") || segment.matches("\\{[^}=]+=\\*\\*}")) {
+        pattern.append(".+");
+      } else if (segment.equals("*") || segment.matches("\\{[^}]+}")) {
+        pattern.append("[^/]+");
+      } else {
+        pattern.append(Pattern.quote(segment));
+      }
+    }
+    return pattern.toString();
   }
 
   @Test

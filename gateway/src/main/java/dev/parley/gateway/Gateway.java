@@ -3,6 +3,7 @@ package dev.parley.gateway;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -147,13 +148,16 @@ public final class Gateway implements AutoCloseable {
                             MetricCollectingService.newDecorator(
                                 MeterIdPrefixFunction.ofDefault("parley.gateway"))))
         .serviceUnder(TrailingSlashes.MOUNT, trailingSlashes);
-    // Each front door's OpenAPI document, generated from the contracts once at start.
+    // Each front door's OpenAPI document, generated from the contracts once at start; GET and
+    // HEAD only, as Envoy's direct responses (any other method is the dialect's 404 or 405).
     for (OpenApi.FrontDoor door : OpenApi.FRONT_DOORS) {
-      byte[] document =
-          Json.write(OpenApi.document(door)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      builder.service(
-          door.documentPath(),
-          (context, request) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, document));
+      byte[] document = OpenApi.json(door).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      builder
+          .route()
+          .methods(HttpMethod.GET, HttpMethod.HEAD)
+          .path(door.documentPath())
+          .build(
+              (context, request) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, document));
     }
     // Outermost: a preflight is answered before any route, for every route.
     config.cors().decorator().ifPresent(builder::decorator);

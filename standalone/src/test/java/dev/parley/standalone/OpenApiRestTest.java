@@ -97,4 +97,15 @@ class OpenApiRestTest {
     assertThat(inkeep.at("/components/responses/Error/content").fieldNames().next())
         .isEqualTo("application/problem+json");
   }
+
+  @Test
+  void documentsAnswerGetAndHeadOnlyAndTheSameBytesEachTime() {
+    Response first = parley.send("GET", "/gitbook/v1/openapi.json", null, null);
+    Response second = parley.send("GET", "/gitbook/v1/openapi.json", null, null);
+    assertThat(second.body()).isEqualTo(first.body());
+    assertThat(parley.send("HEAD", "/gitbook/v1/openapi.json", null, null).status()).isEqualTo(200);
+    Response posted = parley.send("POST", "/gitbook/v1/openapi.json", key, "{}");
+    assertThat(posted.status()).isIn(404, 405);
+    assertThat(posted.json().at("/error/message").asText()).isNotEmpty();
+  }
 }

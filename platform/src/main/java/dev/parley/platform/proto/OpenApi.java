@@ -1,5 +1,8 @@
 package dev.parley.platform.proto;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.api.AnnotationsProto;
 import com.google.api.HttpRule;
 import com.google.common.collect.ImmutableList;
@@ -10,6 +13,9 @@ import com.google.protobuf.Descriptors.MethodDescriptor;
 import dev.parley.type.v1.AccessRule;
 import dev.parley.type.v1.OptionsProto;
 import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,6 +46,9 @@ public final class OpenApi {
   }
 
   private static final Map<String, Object> STRING = Map.of("type", "string");
+  // Keys sorted: the same contracts give the same bytes in every process (Map.of's order is not).
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   /** The five vendors' front doors and Parley's own REST routes, in that order. */
   public static final List<FrontDoor> FRONT_DOORS =
@@ -149,6 +158,26 @@ public final class OpenApi {
   }
 
   /** The document of one front door, as a JSON tree of maps and lists. */
+  /** The document as JSON text, as both fronts serve it. */
+  public static String json(FrontDoor door) {
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document(door));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Writes each front door's document to {@code <folder>/<name>.json}: the files Envoy serves (the
+   * envoy module's build runs this).
+   */
+  public static void main(String[] args) throws IOException {
+    Path folder = Files.createDirectories(Path.of(args[0]));
+    for (FrontDoor door : FRONT_DOORS) {
+      Files.writeString(folder.resolve(door.name() + ".json"), json(door));
+    }
+  }
+
   public static Map<String, Object> document(FrontDoor door) {
     Map<String, Map<String, Object>> paths = new TreeMap<>();
     Map<String, Object> schemas = new TreeMap<>();

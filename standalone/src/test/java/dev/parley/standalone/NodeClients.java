@@ -17,11 +17,16 @@ final class NodeClients {
 
   /** Runs the command in the client's folder (after {@code npm ci} when needed); its output. */
   static String run(String client, List<String> command) throws IOException, InterruptedException {
+    return exec(installed(client), command);
+  }
+
+  /** The client's folder, its packages installed. */
+  static Path installed(String client) throws IOException, InterruptedException {
     Path folder = Path.of("src/test/node", client);
     if (!Files.isDirectory(folder.resolve("node_modules"))) {
       exec(folder, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"));
     }
-    return exec(folder, command);
+    return folder;
   }
 
   private static String exec(Path folder, List<String> command)

@@ -3,6 +3,7 @@ package dev.parley.conversation.domain;
 import static java.util.Objects.requireNonNull;
 
 import dev.parley.conversation.domain.KnowledgeStore.PendingPassage;
+import dev.parley.platform.embedding.TextEmbedder;
 import dev.parley.platform.runtime.Background;
 import jakarta.inject.Inject;
 import java.util.List;

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.parley.conversation.domain.KnowledgeStore.EmbeddedPassage;
 import dev.parley.conversation.domain.KnowledgeStore.Passage;
+import dev.parley.platform.embedding.TextEmbedder;
 import dev.parley.platform.error.ParleyException;
 import jakarta.inject.Inject;
 import java.util.ArrayList;

@@ -11,9 +11,8 @@ import dev.parley.conversation.domain.KnowledgeStore;
 import dev.parley.conversation.store.schema.tables.KnowledgeChunk;
 import dev.parley.conversation.store.schema.tables.records.KnowledgeDocumentRecord;
 import dev.parley.platform.db.TenantDatabase;
+import dev.parley.platform.embedding.StoredVectors;
 import jakarta.inject.Inject;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -172,7 +171,9 @@ final class JooqKnowledgeStore implements KnowledgeStore {
                 .where(
                     KNOWLEDGE_CHUNK.TENANT_ID.eq(tenantId), KNOWLEDGE_CHUNK.EMBEDDING.isNotNull())
                 .fetch(
-                    row -> new EmbeddedPassage(row.value1(), row.value2(), vector(row.value3()))));
+                    row ->
+                        new EmbeddedPassage(
+                            row.value1(), row.value2(), StoredVectors.vector(row.value3()))));
   }
 
   @Override
@@ -186,12 +187,6 @@ final class JooqKnowledgeStore implements KnowledgeStore {
     }
     return database.inTenant(
         tenantId, dsl -> passages(dsl, tenantId, DSL.or(any)).fetch(JooqKnowledgeStore::passage));
-  }
-
-  private static float[] vector(byte[] bytes) {
-    float[] vector = new float[bytes.length / Float.BYTES];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
-    return vector;
   }
 
   @Override
@@ -221,7 +216,7 @@ final class JooqKnowledgeStore implements KnowledgeStore {
                   for (int i : indexes) {
                     PendingPassage passage = passages.get(i);
                     dsl.update(KNOWLEDGE_CHUNK)
-                        .set(KNOWLEDGE_CHUNK.EMBEDDING, bytes(embeddings.get(i)))
+                        .set(KNOWLEDGE_CHUNK.EMBEDDING, StoredVectors.bytes(embeddings.get(i)))
                         .where(
                             KNOWLEDGE_CHUNK.TENANT_ID.eq(tenantId),
                             KNOWLEDGE_CHUNK.DOCUMENT_ID.eq(passage.documentId()),
@@ -254,14 +249,6 @@ final class JooqKnowledgeStore implements KnowledgeStore {
         .doUpdate()
         .set(KNOWLEDGE_VERSION.VERSION, KNOWLEDGE_VERSION.VERSION.plus(1))
         .execute();
-  }
-
-  /** A vector as stored: little-endian 32-bit floats. */
-  private static byte[] bytes(float[] vector) {
-    ByteBuffer buffer =
-        ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    buffer.asFloatBuffer().put(vector);
-    return buffer.array();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.parley.conversation.domain;
+package dev.parley.platform.embedding;
 
 import java.util.List;
 

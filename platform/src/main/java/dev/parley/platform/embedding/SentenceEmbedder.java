@@ -1,19 +1,20 @@
-package dev.parley.conversation.embedding;
+package dev.parley.platform.embedding;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
-import dev.parley.conversation.domain.TextEmbedder;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * all-MiniLM-L6-v2 (quantized), run in-process by ONNX Runtime from the weights inside its Maven
- * artifact: nothing is downloaded, nothing leaves the machine. Loaded on first use (about a
- * second), so a service starts without waiting for it. A batch is embedded on the calling thread.
+ * bge-small-en-v1.5 (quantized, 384 dimensions), run in-process by ONNX Runtime from the weights
+ * inside its Maven artifact: nothing is downloaded, nothing leaves the machine. The one model of
+ * Parley, for the assistant's retrieval and for issue clusters, so that "alike" means the same
+ * everywhere. Loaded on first use (about a second), so a service starts without waiting for it. A
+ * batch is embedded on the calling thread.
  */
-public final class MiniLmEmbedder implements TextEmbedder {
+public final class SentenceEmbedder implements TextEmbedder {
   private static final int DIMENSION = 384;
 
   private volatile EmbeddingModel model;
@@ -61,7 +62,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
         if (loaded == null) {
           // Texts one after the other on the caller's thread, not one thread per core: embedding
           // is background work and must leave the cores to requests.
-          loaded = new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run);
+          loaded = new BgeSmallEnV15QuantizedEmbeddingModel(Runnable::run);
           model = loaded;
         }
       }

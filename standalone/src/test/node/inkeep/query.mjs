@@ -81,8 +81,21 @@ check(top.data.result[0].searchQuery === "rotate key" && top.data.result[0].coun
 const weekly = await api.weeklySearchUsers({});
 check(weekly.data.result[0].uniqueUsers === "1", "weekly users " + JSON.stringify(weekly));
 
-const semantic = await api.query.querySemanticThreads({});
-check(semantic.data.result.length === 0 && semantic.data.total === 0, "no semantic threads yet");
+// One semantic thread per conversation whose user asked something: its question and subject.
+const threads = {
+  select: [
+    { type: "field", field: "question" },
+    { type: "field", field: "conversationIds", mode: "json" },
+  ],
+  orderBy: [{ field: "firstMessageTime", direction: "asc" }],
+};
+let semantic;
+for (let attempt = 0; attempt < 300; attempt++) {
+  semantic = await api.query.querySemanticThreads(threads);
+  if (semantic.data.total === 2) break;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+check(semantic.data.result[0].question === "How do I rotate an API key?", "threads " + JSON.stringify(semantic));
 
 console.log(JSON.stringify({
   days: perDay.data.result.length,
@@ -90,4 +103,5 @@ console.log(JSON.stringify({
   keys: keys.results,
   top: top.data.result[0].searchQuery,
   semanticThreads: semantic.data.total,
+  threadConversations: semantic.data.result.map((row) => row.conversationIds),
 }));

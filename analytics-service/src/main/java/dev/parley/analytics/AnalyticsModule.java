@@ -11,11 +11,14 @@ import dev.parley.analytics.compat.gitbook.GitBookIssuesGrpcService;
 import dev.parley.analytics.compat.inkeep.InkeepQueryGrpcService;
 import dev.parley.analytics.domain.ConversationDays;
 import dev.parley.analytics.domain.IssueClusterRefresh;
+import dev.parley.analytics.domain.IssueEmbedding;
 import dev.parley.analytics.domain.Issues;
 import dev.parley.analytics.domain.Queries;
 import dev.parley.analytics.peer.EventStreams;
 import dev.parley.analytics.store.StoreModule;
 import dev.parley.event.v1.AnalyticsParkedEventsServiceGrpc;
+import dev.parley.platform.embedding.SentenceEmbedder;
+import dev.parley.platform.embedding.TextEmbedder;
 import dev.parley.platform.events.EventParking;
 import dev.parley.platform.events.ParkedEventsService;
 import dev.parley.platform.runtime.Background;
@@ -31,11 +34,14 @@ public final class AnalyticsModule extends AbstractModule {
     bind(ConversationDays.class).in(Scopes.SINGLETON);
     bind(Issues.class).in(Scopes.SINGLETON);
     bind(Queries.class).in(Scopes.SINGLETON);
-    // Follows the event streams and clusters issues while the service runs.
+    // Follows the event streams, embeds issues and clusters them while the service runs.
+    bind(TextEmbedder.class).to(SentenceEmbedder.class).in(Scopes.SINGLETON);
     bind(EventStreams.class).in(Scopes.SINGLETON);
+    bind(IssueEmbedding.class).in(Scopes.SINGLETON);
     bind(IssueClusterRefresh.class).in(Scopes.SINGLETON);
     Multibinder<Background> background = Multibinder.newSetBinder(binder(), Background.class);
     background.addBinding().to(EventStreams.class);
+    background.addBinding().to(IssueEmbedding.class);
     background.addBinding().to(IssueClusterRefresh.class);
     Multibinder<BindableService> services =
         Multibinder.newSetBinder(binder(), BindableService.class);

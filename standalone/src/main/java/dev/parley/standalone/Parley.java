@@ -57,6 +57,9 @@ public final class Parley {
                                                           (.md .txt .html .pdf) while Parley runs
         parley bench [--requests N] [--concurrency C] [--messages M]
                                                           measure REST calls on a throw-away database
+        parley eval clusters <file.csv> [--half tune|test] [--thresholds a,b,...]
+                                                          score issue clustering on labelled
+                                                          questions (text,label): NMI, ARI
       Scopes: %s
       Configuration: PARLEY_* environment variables (see README).
       """
@@ -104,6 +107,14 @@ public final class Parley {
       }
       case "keys" -> keys(args.subList(1, args.size()), environment, out, err);
       case "knowledge" -> knowledge(args.subList(1, args.size()), environment, out, err);
+      case "eval" -> {
+        try {
+          yield ClusterEval.run(args.subList(1, args.size()), out, err);
+        } catch (IOException | IllegalArgumentException e) {
+          err.println("parley eval: " + e.getMessage());
+          yield 2;
+        }
+      }
       case "bench" -> {
         try {
           yield Benchmark.run(args.subList(1, args.size()), out);

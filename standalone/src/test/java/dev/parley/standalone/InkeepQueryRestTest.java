@@ -578,15 +578,52 @@ class InkeepQueryRestTest {
     assertThat(
             parley.send("GET", "/inkeep/query/top-search-queries?after=soon", key, null).status())
         .isEqualTo(400);
-    // Semantic threads (AI annotations) have no rows until Parley runs the assistant.
-    assertThat(parley.send("POST", "/inkeep/query/semantic-threads", key, "{}").json())
+    // Semantic threads: one per conversation whose user asked something, from its issue.
+    assertThat(
+            parley
+                .send(
+                    "POST",
+                    "/inkeep/query/semantic-threads",
+                    key,
+                    """
+                    {"select": [{"type": "field", "field": "question"},
+                                {"type": "field", "field": "messagesCount"},
+                                {"type": "field", "field": "projectId"},
+                                {"type": "field", "field": "hasPositiveFeedback"},
+                                {"type": "field", "field": "hasNegativeFeedback"},
+                                {"type": "field", "field": "conversationIds", "mode": "json"}],
+                     "orderBy": [{"field": "firstMessageTime", "direction": "asc"}]}
+                    """)
+                .json())
         .isEqualTo(
             json(
                 """
-                {"status": "ok", "data": {"result": [], "total": 0, "pageSize": 1000, "count": 0}}
+                {"status": "ok", "data": {"result": [
+                  {"question": "Question 0 Question 1", "messagesCount": 2, "projectId": "p1",
+                   "hasPositiveFeedback": true, "hasNegativeFeedback": false,
+                   "conversationIds": ["q-c1"]},
+                  {"question": "Question 0", "messagesCount": 1, "projectId": "p1",
+                   "hasPositiveFeedback": false, "hasNegativeFeedback": true,
+                   "conversationIds": ["q-c2"]},
+                  {"question": "Question 0 Question 1 Question 2", "messagesCount": 3,
+                   "projectId": "p2", "hasPositiveFeedback": false, "hasNegativeFeedback": false,
+                   "conversationIds": ["q-c3"]}],
+                 "total": 3, "pageSize": 1000, "count": 3}}
                 """));
-    assertThat(parley.send("POST", "/inkeep/query/semantic-threads/export", key, "{}").body())
-        .isEqualTo("id\n");
+    assertThat(
+            parley
+                .send("POST", "/inkeep/query/semantic-threads/export", key, "{}")
+                .body()
+                .lines()
+                .findFirst())
+        .contains(
+            "id,messageIds,messagesCount,organizationId,question,questionLength,answer,isOnTopic,"
+                + "isClear,isDocumented,isFeatureSupported,isAnswerConfident,gapSummary,subject,"
+                + "category,languages,firstPartyEntities,thirdPartyEntities,emotion,sentiment,"
+                + "questionType,projectId,integrationId,properties,userProperties,"
+                + "firstMessageTime,lastMessageTime,lastUpdated,hasPositiveFeedback,"
+                + "hasNegativeFeedback,conversationIds,areAIAnnotationsVerified,"
+                + "isInitialQuestionAnswer");
     // Write-only (web) keys cannot query.
     String web = parley.key("inkeep-query", "conversation:write");
     assertThat(parley.send("POST", "/inkeep/query/conversations", web, "{}").status())

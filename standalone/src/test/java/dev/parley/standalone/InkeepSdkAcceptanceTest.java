@@ -48,6 +48,8 @@ class InkeepSdkAcceptanceTest {
     assertThat(result.get("searches").asInt()).isEqualTo(1);
     assertThat(result.get("keys")).isEqualTo(TestingParley.json("[\"page\"]"));
     assertThat(result.get("top").asText()).isEqualTo("rotate key");
-    assertThat(result.get("semanticThreads").asInt()).isZero();
+    assertThat(result.get("semanticThreads").asInt()).isEqualTo(2);
+    assertThat(result.get("threadConversations"))
+        .isEqualTo(TestingParley.json("[[\"sdk-q-1\"], [\"sdk-q-2\"]]"));
   }
 }

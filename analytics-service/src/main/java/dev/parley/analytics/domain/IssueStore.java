@@ -48,9 +48,21 @@ public interface IssueStore {
   /** A slice of a list and the number of items in all slices. */
   record Slice<T>(List<T> items, int total) {}
 
+  /** An issue whose summary has no embedding yet. */
+  record PendingIssue(String tenantId, String id, String summary) {}
+
   List<Refresh> pendingRefreshes();
 
-  /** The tenant's latest issues (at most {@code limit}), to cluster. */
+  /** Issues of any tenant whose summaries are not embedded yet, oldest first. */
+  List<PendingIssue> issuesToEmbed(int limit);
+
+  /**
+   * Stores each issue's embedding, unless its summary changed meanwhile, and asks for the tenants'
+   * clusters to be computed again.
+   */
+  void saveEmbeddings(List<PendingIssue> issues, List<float[]> embeddings);
+
+  /** The tenant's latest embedded issues (at most {@code limit}), to cluster. */
   List<IssueClustering.Issue> issuesToCluster(String tenantId, int limit);
 
   /**

@@ -96,21 +96,16 @@ public final class Queries {
     return field;
   }
 
-  /**
-   * The views named (all three when none); semantic_threads_view is accepted and holds no rows
-   * until Parley runs the assistant.
-   */
+  /** The views named (all four of Inkeep's when none). */
   public static List<QueryView> views(List<String> names) {
     if (names.isEmpty()) {
       return QueryView.INKEEP;
     }
     List<QueryView> views = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      if (!names.get(i).equals("semantic_threads_view")) {
-        QueryView view = QueryView.byViewName("views[" + i + "]", names.get(i));
-        if (!views.contains(view)) {
-          views.add(view);
-        }
+      QueryView view = QueryView.byViewName("views[" + i + "]", names.get(i));
+      if (!views.contains(view)) {
+        views.add(view);
       }
     }
     return views;

@@ -60,6 +60,49 @@ public enum QueryView {
           .put("projectId", Kind.TEXT)
           .put("integrationId", Kind.TEXT)
           .build()),
+  /**
+   * Inkeep's semantic threads, from issues and their clusters: one per conversation whose user
+   * asked something. Inkeep's AI annotations are null (booleans are JSON, as the language has no
+   * boolean kind).
+   */
+  SEMANTIC_THREADS(
+      "semantic_threads_view",
+      "firstMessageTime",
+      ImmutableMap.<String, Kind>builder()
+          .put("id", Kind.TEXT)
+          .put("messageIds", Kind.JSON)
+          .put("messagesCount", Kind.NUMBER)
+          .put("organizationId", Kind.TEXT)
+          .put("question", Kind.TEXT)
+          .put("questionLength", Kind.NUMBER)
+          .put("answer", Kind.TEXT)
+          .put("isOnTopic", Kind.JSON)
+          .put("isClear", Kind.JSON)
+          .put("isDocumented", Kind.JSON)
+          .put("isFeatureSupported", Kind.JSON)
+          .put("isAnswerConfident", Kind.JSON)
+          .put("gapSummary", Kind.TEXT)
+          .put("subject", Kind.TEXT)
+          .put("category", Kind.TEXT)
+          .put("languages", Kind.JSON)
+          .put("firstPartyEntities", Kind.JSON)
+          .put("thirdPartyEntities", Kind.JSON)
+          .put("emotion", Kind.TEXT)
+          .put("sentiment", Kind.TEXT)
+          .put("questionType", Kind.TEXT)
+          .put("projectId", Kind.TEXT)
+          .put("integrationId", Kind.TEXT)
+          .put("properties", Kind.JSON)
+          .put("userProperties", Kind.JSON)
+          .put("firstMessageTime", Kind.TIME)
+          .put("lastMessageTime", Kind.TIME)
+          .put("lastUpdated", Kind.TIME)
+          .put("hasPositiveFeedback", Kind.JSON)
+          .put("hasNegativeFeedback", Kind.JSON)
+          .put("conversationIds", Kind.JSON)
+          .put("areAIAnnotationsVerified", Kind.JSON)
+          .put("isInitialQuestionAnswer", Kind.JSON)
+          .build()),
   /** Parley's own: tickets, from ticket-service's events (native API only). */
   TICKETS(
       "tickets_view",
@@ -80,7 +123,8 @@ public enum QueryView {
           .build());
 
   /** The views of Inkeep's language, which property-keys and property-values look in. */
-  public static final List<QueryView> INKEEP = List.of(CONVERSATIONS, EVENTS, FEEDBACK);
+  public static final List<QueryView> INKEEP =
+      List.of(CONVERSATIONS, EVENTS, FEEDBACK, SEMANTIC_THREADS);
 
   /** What a field holds, which decides the operators and aggregations it takes. */
   public enum Kind {

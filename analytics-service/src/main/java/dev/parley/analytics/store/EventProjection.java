@@ -193,6 +193,8 @@ final class EventProjection {
         .set(ISSUE.TITLE, IssueText.title(title, userText))
         .set(ISSUE.SUMMARY, IssueText.summary(userText))
         .set(ISSUE.USER_TEXT, userText)
+        // Embedded again from the new text; clustered again once it is.
+        .setNull(ISSUE.EMBEDDING)
         .execute();
     markForClustering(tx, tenant);
   }
@@ -285,7 +287,7 @@ final class EventProjection {
   }
 
   /** Asks for the tenant's clusters to be computed again (see IssueClusterRefresh). */
-  private static void markForClustering(DSLContext tx, String tenant) {
+  static void markForClustering(DSLContext tx, String tenant) {
     tx.insertInto(CLUSTER_REFRESH)
         .set(CLUSTER_REFRESH.TENANT_ID, tenant)
         .set(CLUSTER_REFRESH.VERSION, 1L)

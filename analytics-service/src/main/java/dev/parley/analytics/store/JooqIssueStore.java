@@ -11,6 +11,7 @@ import dev.parley.analytics.domain.IssueClustering.Cluster;
 import dev.parley.analytics.domain.IssueStore;
 import dev.parley.analytics.store.schema.tables.records.IssueClusterRecord;
 import dev.parley.platform.db.TenantDatabase;
+import dev.parley.platform.embedding.StoredVectors;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,15 +65,54 @@ final class JooqIssueStore implements IssueStore {
     return database.inTenant(
         tenantId,
         tx ->
-            tx.select(ISSUE.ID, ISSUE.USER_TEXT, ISSUE.CREATED_AT)
+            tx.select(ISSUE.ID, ISSUE.USER_TEXT, ISSUE.CREATED_AT, ISSUE.EMBEDDING)
                 .from(ISSUE)
-                .where(ISSUE.TENANT_ID.eq(tenantId))
+                .where(ISSUE.TENANT_ID.eq(tenantId), ISSUE.EMBEDDING.isNotNull())
                 .orderBy(ISSUE.CREATED_AT.desc(), ISSUE.ID.desc())
                 .limit(limit)
                 .fetch(
                     row ->
                         new IssueClustering.Issue(
-                            row.value1(), row.value2(), row.value3().toInstant())));
+                            row.value1(),
+                            row.value2(),
+                            row.value3().toInstant(),
+                            StoredVectors.vector(row.value4()))));
+  }
+
+  @Override
+  public List<PendingIssue> issuesToEmbed(int limit) {
+    return dsl.resultQuery("SELECT * FROM analytics.issues_to_embed({0})", DSL.val(limit))
+        .fetch(
+            row ->
+                new PendingIssue(
+                    row.get("tenant_id", String.class),
+                    row.get("id", String.class),
+                    row.get("summary", String.class)));
+  }
+
+  @Override
+  public void saveEmbeddings(List<PendingIssue> issues, List<float[]> embeddings) {
+    Map<String, List<Integer>> byTenant = new TreeMap<>();
+    for (int i = 0; i < issues.size(); i++) {
+      byTenant.computeIfAbsent(issues.get(i).tenantId(), tenant -> new ArrayList<>()).add(i);
+    }
+    byTenant.forEach(
+        (tenantId, indexes) ->
+            database.inTenant(
+                tenantId,
+                tx -> {
+                  for (int i : indexes) {
+                    tx.update(ISSUE)
+                        .set(ISSUE.EMBEDDING, StoredVectors.bytes(embeddings.get(i)))
+                        .where(
+                            ISSUE.TENANT_ID.eq(tenantId),
+                            ISSUE.ID.eq(issues.get(i).id()),
+                            ISSUE.SUMMARY.eq(issues.get(i).summary()))
+                        .execute();
+                  }
+                  EventProjection.markForClustering(tx, tenantId);
+                  return null;
+                }));
   }
 
   @Override

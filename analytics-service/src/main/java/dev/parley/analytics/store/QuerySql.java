@@ -26,14 +26,15 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.SelectField;
 import org.jooq.SortField;
 import org.jooq.Table;
-import org.jooq.TableField;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -92,10 +93,14 @@ final class QuerySql {
   private static final int MAX_NOTES = 80;
   private static final int MAX_FILTER_DEPTH = 16;
 
-  private static final Map<QueryView, Map<String, TableField<?, ?>>> COLUMNS =
+  /** Semantic threads are a view of issues (V6), with a column per field in snake case. */
+  private static final Table<?> SEMANTIC_THREAD =
+      DSL.table(DSL.name("analytics", "semantic_thread"));
+
+  private static final Map<QueryView, Map<String, Field<?>>> COLUMNS =
       ImmutableMap.of(
           QueryView.CONVERSATIONS,
-          ImmutableMap.<String, TableField<?, ?>>builder()
+          ImmutableMap.<String, Field<?>>builder()
               .put("id", QUERY_CONVERSATION.ID)
               .put("userMessageCount", QUERY_CONVERSATION.USER_MESSAGE_COUNT)
               .put("organizationId", QUERY_CONVERSATION.TENANT_ID)
@@ -107,7 +112,7 @@ final class QuerySql {
               .put("userProperties", QUERY_CONVERSATION.USER_PROPERTIES)
               .build(),
           QueryView.EVENTS,
-          ImmutableMap.<String, TableField<?, ?>>builder()
+          ImmutableMap.<String, Field<?>>builder()
               .put("id", QUERY_EVENT.ID)
               .put("organizationId", QUERY_EVENT.TENANT_ID)
               .put("messageId", QUERY_EVENT.MESSAGE_ID)
@@ -122,7 +127,7 @@ final class QuerySql {
               .put("userProperties", QUERY_EVENT.USER_PROPERTIES)
               .build(),
           QueryView.FEEDBACK,
-          ImmutableMap.<String, TableField<?, ?>>builder()
+          ImmutableMap.<String, Field<?>>builder()
               .put("id", QUERY_FEEDBACK.ID)
               .put("type", QUERY_FEEDBACK.TYPE)
               .put("messageId", QUERY_FEEDBACK.MESSAGE_ID)
@@ -139,7 +144,7 @@ final class QuerySql {
               .put("integrationId", QUERY_FEEDBACK.INTEGRATION_ID)
               .build(),
           QueryView.TICKETS,
-          ImmutableMap.<String, TableField<?, ?>>builder()
+          ImmutableMap.<String, Field<?>>builder()
               .put("id", QUERY_TICKET.ID)
               .put("organizationId", QUERY_TICKET.TENANT_ID)
               .put("ticketNumber", QUERY_TICKET.TICKET_NUMBER)
@@ -152,7 +157,28 @@ final class QuerySql {
               .put("messageCount", QUERY_TICKET.MESSAGE_COUNT)
               .put("createdAt", QUERY_TICKET.CREATED_AT)
               .put("updatedAt", QUERY_TICKET.UPDATED_AT)
-              .build());
+              .build(),
+          QueryView.SEMANTIC_THREADS,
+          viewColumns(QueryView.SEMANTIC_THREADS, "semantic_thread"));
+
+  private static Map<String, Field<?>> viewColumns(QueryView view, String table) {
+    ImmutableMap.Builder<String, Field<?>> columns = ImmutableMap.builder();
+    view.fields()
+        .forEach(
+            (name, kind) -> {
+              String column =
+                  name.replace("AI", "Ai").replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+              DataType<?> type =
+                  switch (kind) {
+                    case TEXT -> SQLDataType.VARCHAR;
+                    case NUMBER -> SQLDataType.INTEGER;
+                    case TIME -> SQLDataType.TIMESTAMPWITHTIMEZONE;
+                    case JSON -> SQLDataType.JSONB;
+                  };
+              columns.put(name, DSL.field(DSL.name("analytics", table, column), type));
+            });
+    return columns.build();
+  }
 
   private final QueryView view;
 
@@ -166,6 +192,7 @@ final class QuerySql {
       case EVENTS -> QUERY_EVENT;
       case FEEDBACK -> QUERY_FEEDBACK;
       case TICKETS -> QUERY_TICKET;
+      case SEMANTIC_THREADS -> SEMANTIC_THREAD;
     };
   }
 

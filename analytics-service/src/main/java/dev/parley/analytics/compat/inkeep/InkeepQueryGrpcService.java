@@ -6,7 +6,6 @@ import static java.util.Objects.requireNonNull;
 import com.google.api.HttpBody;
 import dev.parley.analytics.api.QueryRows;
 import dev.parley.analytics.domain.Queries;
-import dev.parley.analytics.domain.QueryStore;
 import dev.parley.analytics.domain.QueryView;
 import dev.parley.analytics.v1.Query;
 import dev.parley.compat.inkeep.v1.ExportConversationsRequest;
@@ -33,19 +32,10 @@ import dev.parley.compat.inkeep.v1.WeeklySearchUsersResponse;
 import dev.parley.platform.grpc.CallContext;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
-import java.util.List;
 
 /** Inkeep Analytics' query API. */
 public final class InkeepQueryGrpcService
     extends InkeepQueryServiceGrpc.InkeepQueryServiceImplBase {
-  /**
-   * Semantic threads are AI annotations of conversations, which Parley makes once it runs the
-   * assistant: until then the view has no rows. (An error would do worse: Inkeep's SDK retries 5xx
-   * answers for minutes.)
-   */
-  private static final QueryStore.Rows SEMANTIC_THREADS =
-      new QueryStore.Rows(List.of("id"), List.of(), 0);
-
   private final Queries queries;
 
   @Inject
@@ -72,12 +62,7 @@ public final class InkeepQueryGrpcService
   @Override
   public void querySemanticThreads(
       QuerySemanticThreadsRequest request, StreamObserver<QueryResponse> response) {
-    respond(
-        response,
-        QueryResponse.newBuilder()
-            .setStatus("ok")
-            .setData(QueryRows.result(SEMANTIC_THREADS, Queries.PAGE_SIZE))
-            .build());
+    respond(response, query(QueryView.SEMANTIC_THREADS, request.getQuery()));
   }
 
   @Override
@@ -99,7 +84,7 @@ public final class InkeepQueryGrpcService
   @Override
   public void exportSemanticThreads(
       ExportSemanticThreadsRequest request, StreamObserver<HttpBody> response) {
-    respond(response, QueryRows.csv(SEMANTIC_THREADS));
+    respond(response, export(QueryView.SEMANTIC_THREADS, request.getQuery()));
   }
 
   @Override

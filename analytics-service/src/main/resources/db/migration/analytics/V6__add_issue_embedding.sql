@@ -4,20 +4,24 @@
 ALTER TABLE analytics.issue ADD COLUMN embedding bytea;
 
 -- [jooq ignore start]
--- What the embedding worker has still to do, across tenants, oldest first.
-CREATE INDEX issue_pending_idx ON analytics.issue (ingested_at) WHERE embedding IS NULL;
+-- What the embedding worker has still to do, across tenants.
+CREATE INDEX issue_pending_idx ON analytics.issue (tenant_id, ingested_at) WHERE embedding IS NULL;
 
 -- The one way for the application role to find issues to embed across tenants: a bounded batch of
--- their keys and summaries. Embeddings are written back in each issue's tenant transaction.
+-- their keys and summaries, taken in turns (every tenant's oldest waiting issue before any
+-- tenant's second), so that one tenant's burst cannot hold back another's clusters. Embeddings
+-- are written back in each issue's tenant transaction.
 CREATE FUNCTION analytics.issues_to_embed(max_issues integer)
   RETURNS TABLE (tenant_id varchar, id varchar, summary text)
   LANGUAGE sql STABLE SECURITY DEFINER
   SET search_path = pg_catalog, analytics
   AS $$
-    SELECT i.tenant_id, i.id, i.summary
-      FROM analytics.issue AS i
-     WHERE i.embedding IS NULL
-     ORDER BY i.ingested_at, i.tenant_id, i.id
+    SELECT w.tenant_id, w.id, w.summary
+      FROM (SELECT i.tenant_id, i.id, i.summary, i.ingested_at,
+                   row_number() OVER (PARTITION BY i.tenant_id ORDER BY i.ingested_at, i.id) AS turn
+              FROM analytics.issue AS i
+             WHERE i.embedding IS NULL) AS w
+     ORDER BY w.turn, w.ingested_at, w.tenant_id, w.id
      LIMIT max_issues
   $$;
 REVOKE ALL ON FUNCTION analytics.issues_to_embed(integer) FROM PUBLIC;

@@ -354,6 +354,16 @@ class InkeepQueryRestTest {
                     "{\"field\": \"userProperties\", \"views\": [\"conversations_view\", \"semantic_threads_view\"]}")
                 .json())
         .isEqualTo(json("{\"results\": [\"id\"]}"));
+    // The semantic threads' properties are their conversations': the ones whose user asked.
+    assertThat(
+            parley
+                .send(
+                    "POST",
+                    "/inkeep/query/property-keys",
+                    key,
+                    "{\"field\": \"properties\", \"views\": [\"semantic_threads_view\"]}")
+                .json())
+        .isEqualTo(json("{\"results\": [\"plan\", \"tags\", \"tokens\"]}"));
     assertThat(
             parley
                 .send(

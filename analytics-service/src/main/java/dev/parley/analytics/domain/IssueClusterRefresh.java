@@ -50,10 +50,18 @@ public final class IssueClusterRefresh implements Background {
     long start = System.nanoTime();
     try {
       for (IssueStore.Refresh refresh : store.pendingRefreshes()) {
-        refresh(refresh);
+        try {
+          refresh(refresh);
+        } catch (RuntimeException e) {
+          // One tenant's failure stays that tenant's: the others are clustered all the same.
+          LOG.atWarn()
+              .setCause(e)
+              .addKeyValue("tenant", refresh.tenantId())
+              .log("Clustering a tenant's issues failed; retrying");
+        }
       }
     } catch (RuntimeException e) {
-      LOG.atWarn().setCause(e).log("Clustering issues failed; retrying");
+      LOG.atWarn().setCause(e).log("Finding tenants to cluster failed; retrying");
     }
     long tookMillis = (System.nanoTime() - start) / 1_000_000;
     if (!executor.isShutdown()) {

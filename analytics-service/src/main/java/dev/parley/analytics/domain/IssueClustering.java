@@ -34,6 +34,9 @@ public final class IssueClustering {
    */
   public static final double THRESHOLD = 0.78;
 
+  /** A label made from a summary is cut to this length. */
+  static final int MAX_LABEL = 80;
+
   /** The same for TF-IDF vectors. */
   public static final double TERMS_THRESHOLD = 0.22;
 
@@ -235,6 +238,11 @@ public final class IssueClustering {
                     }))
             .toList();
     String label = String.join(" ", ordered.stream().map(vectors::word).toList());
+    if (label.isEmpty()) {
+      // Alike in meaning with no word to show for it (symbols, scripts the terms skip): the
+      // summary speaks for the cluster.
+      label = IssueText.shorten(summary.isEmpty() ? "Unlabelled questions" : summary, MAX_LABEL);
+    }
     label = label.substring(0, 1).toUpperCase(Locale.ROOT) + label.substring(1);
     List<String> ids = group.stream().map(i -> issues.get(i).id()).sorted().toList();
     return new Cluster(

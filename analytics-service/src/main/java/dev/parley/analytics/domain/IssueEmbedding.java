@@ -8,8 +8,8 @@ import jakarta.inject.Inject;
 
 /**
  * Embeds issue summaries in the background (an {@link EmbeddingWorker}: batches of any tenant,
- * oldest first, paced to a quarter of a core), so that ingest never waits for the model. Saving a
- * batch asks for its tenants' clusters to be computed again. A summary the model cannot read gets
+ * tenants in turns, paced to a quarter of a core), so that ingest never waits for the model. Saving
+ * a batch asks for its tenants' clusters to be computed again. A summary the model cannot read gets
  * the zero vector (alike to nothing), so one tenant's odd text never stalls the others.
  */
 public final class IssueEmbedding implements Background {

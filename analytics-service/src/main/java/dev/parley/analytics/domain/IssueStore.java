@@ -53,7 +53,10 @@ public interface IssueStore {
 
   List<Refresh> pendingRefreshes();
 
-  /** Issues of any tenant whose summaries are not embedded yet, oldest first. */
+  /**
+   * Issues whose summaries are not embedded yet, tenants in turns (each one's oldest first), so
+   * that one tenant's burst does not hold back the others.
+   */
   List<PendingIssue> issuesToEmbed(int limit);
 
   /**

@@ -138,4 +138,22 @@ class IssueClusteringTest {
 
     assertThat(groups(IssueClustering.cluster(issues))).containsExactly(List.of("pw2", "pw3"));
   }
+
+  @Test
+  void aClusterWithoutWordsIsLabelledByItsSummary() {
+    float[] same = EMBEDDER.embed(List.of("???")).getFirst();
+    List<Issue> issues =
+        List.of(
+            new Issue("sym1", "???", Instant.ofEpochSecond(1), same),
+            new Issue("sym2", "?? ??", Instant.ofEpochSecond(2), same));
+
+    assertThat(IssueClustering.cluster(issues))
+        .singleElement()
+        .satisfies(
+            cluster -> {
+              assertThat(cluster.issues()).containsExactly("sym1", "sym2");
+              assertThat(cluster.label()).isEqualTo("???");
+              assertThat(cluster.icon()).isEqualTo("comments");
+            });
+  }
 }

@@ -721,7 +721,8 @@ final class Benchmark {
     long start = System.nanoTime();
     List<IssueClustering.Issue> issues = new ArrayList<>();
     for (int from = 0; from < texts.size(); from += 32) {
-      List<float[]> vectors = embedder.embed(texts.subList(from, from + 32));
+      List<float[]> vectors =
+          embedder.embed(texts.subList(from, Math.min(texts.size(), from + 32)));
       for (int i = 0; i < vectors.size(); i++) {
         int n = from + i;
         issues.add(

@@ -48,17 +48,13 @@ public final class IssueClustering {
     TERMS
   }
 
-  /** An issue to cluster, with its sentence embedding (empty when not computed). */
+  /** An issue to cluster, with its sentence embedding. */
   public record Issue(String id, String text, Instant createdAt, float[] embedding) {
     public Issue {
       requireNonNull(id, "id is null");
       requireNonNull(text, "text is null");
       requireNonNull(createdAt, "createdAt is null");
       requireNonNull(embedding, "embedding is null");
-    }
-
-    public Issue(String id, String text, Instant createdAt) {
-      this(id, text, createdAt, new float[0]);
     }
   }
 

@@ -1,9 +1,18 @@
 package dev.parley.platform.embedding;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +20,10 @@ import java.util.List;
  * bge-small-en-v1.5 (quantized, 384 dimensions), run in-process by ONNX Runtime from the weights
  * inside its Maven artifact: nothing is downloaded, nothing leaves the machine. The one model of
  * Parley, for the assistant's retrieval and for issue clusters, so that "alike" means the same
- * everywhere. Loaded on first use (about a second), so a service starts without waiting for it. A
- * batch is embedded on the calling thread.
+ * everywhere. Loaded on first use (about a second), once per process, so a service starts without
+ * waiting for it. A batch is embedded on the calling thread, and ONNX Runtime is held to that one
+ * thread too (by default it spreads each text over every core), so that background embedding paced
+ * to a share of one core takes that share and no more.
  */
 public final class SentenceEmbedder implements TextEmbedder {
   private static final int DIMENSION = 384;
@@ -57,16 +68,63 @@ public final class SentenceEmbedder implements TextEmbedder {
   private EmbeddingModel model() {
     EmbeddingModel loaded = model;
     if (loaded == null) {
-      synchronized (this) {
+      synchronized (SentenceEmbedder.class) {
         loaded = model;
         if (loaded == null) {
-          // Texts one after the other on the caller's thread, not one thread per core: embedding
-          // is background work and must leave the cores to requests.
-          loaded = new BgeSmallEnV15QuantizedEmbeddingModel(Runnable::run);
+          loaded = Model.INSTANCE;
           model = loaded;
         }
       }
     }
     return loaded;
+  }
+
+  /** The model's weights and tokenizer from its artifact, run on the caller's thread only. */
+  private static final class Model extends AbstractInProcessEmbeddingModel {
+    static final Model INSTANCE = new Model();
+
+    private final OnnxBertBiEncoder encoder;
+
+    private Model() {
+      // Texts one after the other on the caller's thread, not one thread per core: embedding is
+      // background work and must leave the cores to requests.
+      super(Runnable::run);
+      try (InputStream weights = resource("bge-small-en-v1.5-q.onnx");
+          InputStream tokenizer = resource("bge-small-en-v1.5-q-tokenizer.json");
+          OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        encoder =
+            new OnnxBertBiEncoder(
+                environment,
+                environment.createSession(weights.readAllBytes(), options),
+                tokenizer,
+                PoolingMode.CLS);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (OrtException e) {
+        throw new IllegalStateException("Cannot load the sentence embedding model", e);
+      }
+    }
+
+    private static InputStream resource(String name) throws IOException {
+      InputStream stream =
+          BgeSmallEnV15QuantizedEmbeddingModel.class.getClassLoader().getResourceAsStream(name);
+      if (stream == null) {
+        throw new IOException(name + " is missing from the model's artifact");
+      }
+      return stream;
+    }
+
+    @Override
+    protected OnnxBertBiEncoder model() {
+      return encoder;
+    }
+
+    @Override
+    protected Integer knownDimension() {
+      return DIMENSION;
+    }
   }
 }

@@ -39,7 +39,6 @@ final class ClusterEval {
   record Score(
       String method,
       double threshold,
-      int issues,
       int clusters,
       int unclustered,
       double nmi,
@@ -58,7 +57,11 @@ final class ClusterEval {
     int limit = Integer.MAX_VALUE;
     List<Double> thresholds = List.of(IssueClustering.THRESHOLD);
     List<Double> termsThresholds = List.of(IssueClustering.TERMS_THRESHOLD);
-    for (int i = 2; i + 1 < args.size(); i += 2) {
+    if (args.size() % 2 != 0) {
+      err.println("parley eval: " + args.getLast() + " needs a value");
+      return 2;
+    }
+    for (int i = 2; i < args.size(); i += 2) {
       String value = args.get(i + 1);
       switch (args.get(i)) {
         case "--half" -> half = value;
@@ -106,11 +109,7 @@ final class ClusterEval {
       List<String[]> rows, List<Double> thresholds, List<Double> termsThresholds, PrintStream out) {
     List<String> texts = rows.stream().map(row -> IssueText.summary(row[0])).toList();
     long start = System.nanoTime();
-    List<float[]> embeddings = new ArrayList<>();
-    SentenceEmbedder embedder = new SentenceEmbedder();
-    for (int from = 0; from < texts.size(); from += 64) {
-      embeddings.addAll(embedder.embed(texts.subList(from, Math.min(texts.size(), from + 64))));
-    }
+    List<float[]> embeddings = new SentenceEmbedder().embed(texts);
     double embedSeconds = (System.nanoTime() - start) / 1e9;
     out.printf(Locale.ROOT, "embedded in %.1f s%n", embedSeconds);
     List<Issue> issues = new ArrayList<>();
@@ -159,7 +158,6 @@ final class ClusterEval {
     return new Score(
         name,
         threshold,
-        issues.size(),
         clusters.size(),
         unclustered,
         ClusterScores.nmi(truth, found),

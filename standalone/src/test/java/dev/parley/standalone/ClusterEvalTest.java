@@ -52,6 +52,26 @@ class ClusterEvalTest {
   }
 
   @Test
+  void anOptionWithoutItsValueOrAnUnknownOneIsRefused() {
+    for (List<String> args :
+        List.of(
+            List.of("eval", "clusters", "src/test/resources/banking77-sample.csv", "--half"),
+            List.of("eval", "clusters", "src/test/resources/banking77-sample.csv", "--k", "77"))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int status =
+          Parley.run(
+              args,
+              Environment.of(Map.of()),
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
+
+      assertThat(status).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .isIn("parley eval: --half needs a value\n", "parley eval: unknown option --k\n");
+    }
+  }
+
+  @Test
   void tuneAndTestAreTheEvenAndOddRows(@TempDir Path folder) throws Exception {
     Path file = folder.resolve("four.csv");
     Files.writeString(file, "text,category\na,x\nb,y\n\"c, quoted\",x\nd,y\n");

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <T> what the store hands out to embed
  */
-public final class EmbeddingWorker<T> implements Background {
+public class EmbeddingWorker<T> implements Background {
   static final int BATCH = 32;
   static final long IDLE_MILLIS = 500;
   static final int PAUSE_FACTOR = 3;
@@ -39,7 +39,7 @@ public final class EmbeddingWorker<T> implements Background {
    * @param save stores each item's vector (in the order of the items)
    * @param text what of an item is embedded
    */
-  public EmbeddingWorker(
+  protected EmbeddingWorker(
       String name,
       IntFunction<List<T>> next,
       BiConsumer<List<T>, List<float[]>> save,
@@ -53,12 +53,12 @@ public final class EmbeddingWorker<T> implements Background {
   }
 
   @Override
-  public void start() {
+  public final void start() {
     thread = Thread.ofPlatform().name(name).daemon().start(this::run);
   }
 
   @Override
-  public void stop() {
+  public final void stop() {
     stopped = true;
     if (thread != null) {
       thread.interrupt();

@@ -28,8 +28,6 @@ import java.util.List;
 public final class SentenceEmbedder implements TextEmbedder {
   private static final int DIMENSION = 384;
 
-  private volatile EmbeddingModel model;
-
   /**
    * The vectors of the texts. A text the model cannot read (no token it knows: only symbols or
    * replacement characters) gets the zero vector, near nothing, rather than failing the batch it
@@ -65,18 +63,9 @@ public final class SentenceEmbedder implements TextEmbedder {
     return DIMENSION;
   }
 
-  private EmbeddingModel model() {
-    EmbeddingModel loaded = model;
-    if (loaded == null) {
-      synchronized (SentenceEmbedder.class) {
-        loaded = model;
-        if (loaded == null) {
-          loaded = Model.INSTANCE;
-          model = loaded;
-        }
-      }
-    }
-    return loaded;
+  /** The model, loaded by the first call in the process (the holder class's initialisation). */
+  private static EmbeddingModel model() {
+    return Model.INSTANCE;
   }
 
   /** The model's weights and tokenizer from its artifact, run on the caller's thread only. */
